@@ -1,0 +1,3 @@
+"""sitegen: build, check and publish a government website cluster from Markdown."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,213 @@
+"""Command line: argument handling, progress display and exit codes only."""
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .build import BuildOptions, BuildResult, build
+from .config import load_config
+from .encoding import fix_encoding
+from .errors import InternalError, Problems, SitegenError
+from .frontmatter import parse_datetime
+from .load import load_content
+from .profile import Profile
+from .scaffold import new_page, new_site
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+LONG_BUILD_PAGES = 300
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sitegen")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="Folder holding sites.yaml, content/ and themes/.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Build, check and publish a government website cluster (政府网站群)."""
+    ctx.obj = {"root": root.resolve(), "debug": debug}
+
+
+def _run(ctx: click.Context, action: Callable[[], Any], failed: str = "") -> Any:
+    """Run `action`, turning sitegen errors into messages and exit codes."""
+    try:
+        return action()
+    except SitegenError as exc:
+        for problem in exc.problems:
+            err.print(f"[bold red]error[/] {problem.format(exc.stage)}", markup=True, soft_wrap=True)
+        if isinstance(exc, InternalError):
+            err.print("this is a bug in sitegen; please report it with the file named above")
+            if ctx.obj["debug"]:
+                traceback.print_exception(exc.__cause__ or exc)
+        n = len(exc.problems)
+        err.print(f"[bold red]{n} problem{'s' if n != 1 else ''}.[/] {failed}".rstrip())
+        ctx.exit(exc.exit_code)
+
+
+def _now(value: str | None, root: Path) -> datetime:
+    tz = load_config(root).tz
+    if value is None:
+        return datetime.now(tz)
+    try:
+        return parse_datetime(value, tz)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).replace("; fix: ", "; "), param_hint="--now") from None
+
+
+@cli.command("build")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder (default: build/).")
+@click.option("--site", "sites", multiple=True, metavar="ID", help="Build only this site (repeatable).")
+@click.option("--profile", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+              help="internal also publishes pages marked 'visibility: internal'.")
+@click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
+@click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Fix the clock for publish_at/expire_at (reproducible builds).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: str, drafts: bool,
+              now: str | None, quiet: bool) -> None:
+    """Build every site of sites.yaml (or those named by --site) into the output folder."""
+    root = ctx.obj["root"]
+    target = (out or root / "build").resolve()
+
+    def run() -> BuildResult:
+        options = BuildOptions(root=root, out=target, profile=Profile(_now(now, root), profile, drafts), sites=sites)
+        with _progress(quiet) as progress:
+            return build(options, progress)
+
+    result = _run(ctx, run, f"Nothing was written; the previous output in {_shown(target)} is unchanged.")
+    for warning in result.warnings:
+        err.print(f"[yellow]warning[/] {warning.format('build')}", soft_wrap=True)
+    if not quiet:
+        _summary(result, target)
+
+
+class _progress:
+    """A progress bar on stderr for long builds on a terminal; silent otherwise."""
+
+    def __init__(self, quiet: bool):
+        self.bar = Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err, transient=True, disable=quiet or not err.is_terminal)
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Callable[[str, int, int], None]:
+        self.bar.start()
+        return self.update
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage == "convert" and total < LONG_BUILD_PAGES:
+            return
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done)
+
+
+def _summary(result: BuildResult, target: Path) -> None:
+    s = result.stats
+    warn = f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ", no warnings"
+    out.print(f"Built {result.sites} sites, {result.pages} pages: {s.written} files written, {s.unchanged} unchanged, "
+              f"{s.removed} removed{warn} in {result.seconds:.2f} s.")
+    out.print(f"Output: {_shown(target)}/<site>/ — the portal home page is {_shown(target)}/{_portal_id(target)}/index.html")
+
+
+def _portal_id(target: Path) -> str:
+    return next((p.name for p in sorted(target.iterdir()) if (p / "sitemap_index.xml").exists()), "portal")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@cli.group("new")
+def new() -> None:
+    """Scaffold a site or a page."""
+
+
+@new.command("site")
+@click.argument("site_id")
+@click.option("--kind", type=click.Choice(["department", "township"]), required=True)
+@click.option("--name", required=True, help="Full name, e.g. 示范市财政局.")
+@click.option("--url", help="'/path/' under the portal host (default /ID/) or 'https://host/'.")
+@click.pass_context
+def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: str | None) -> None:
+    """Add a site to sites.yaml and create its content folders."""
+    created = _run(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url), "sites.yaml is unchanged.")
+    out.print(f"Added site '{site_id}' ({name}) to sites.yaml; content folders:")
+    for path in created[1:]:
+        out.print(f"  {path.relative_to(ctx.obj['root'])}/")
+
+
+@new.command("page")
+@click.argument("site_id")
+@click.argument("column")
+@click.argument("title")
+@click.option("--slug", help="File and URL name (default: date and a number).")
+@click.pass_context
+def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug: str | None) -> None:
+    """Create a page with its front matter, ready to fill in."""
+    root = ctx.obj["root"]
+    path = _run(ctx, lambda: new_page(root, site_id, column, title, _now(None, root), slug))
+    out.print(f"Created {path.relative_to(root)}")
+
+
+@cli.command("list")
+@click.pass_context
+def list_cmd(ctx: click.Context) -> None:
+    """Show the sites, their columns and how many public pages each has."""
+    root = ctx.obj["root"]
+
+    def run() -> Table:
+        cluster = load_config(root)
+        content = load_content(cluster, Profile(datetime.now(cluster.tz)))
+        table = Table("site", "name", "kind", "url", "columns (pages)", "pages", title=cluster.name)
+        for site in cluster.sites.values():
+            pages = [p for p in content.pages if p.site == site.id]
+            cols = "  ".join(f"{c.id}({sum(p.column == c.id for p in pages)})" for c in site.columns.values())
+            table.add_row(site.id, site.name, site.kind, site.base_url, cols, str(len(pages)))
+        return table
+
+    out.print(_run(ctx, run))
+
+
+@cli.command("fix-encoding")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def fix_encoding_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Convert GBK/GB18030 text files (or every .md/.yaml file in a folder) to UTF-8."""
+    files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.md")) + sorted(p.rglob("*.yaml")))]
+
+    def run() -> int:
+        try:
+            converted = [f for f in files if fix_encoding(f)]
+        except Problems as exc:
+            raise SitegenError(exc.problems) from None
+        for f in converted:
+            out.print(f"converted to UTF-8: {f}")
+        return len(converted)
+
+    n = _run(ctx, run)
+    out.print(f"{n} file{'s' if n != 1 else ''} converted, {len(files) - n} already UTF-8.")
+
+
+def main() -> None:
+    """Entry point of the `sitegen` command."""
+    cli(prog_name="sitegen")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""One exception hierarchy: every error names its stage, its source file and, where known, the line."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    message: str
+    path: Path | str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        """Return `file:line:col` (as much of it as is known)."""
+        if self.path is None:
+            return ""
+        parts = [str(self.path)]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def format(self, stage: str) -> str:
+        """Return the problem as the lines a user reads."""
+        where = self.location()
+        head = f"{stage}: {where}: {self.message}" if where else f"{stage}: {self.message}"
+        return head + (f"\n    fix: {self.hint}" if self.hint else "")
+
+
+class Problems(ValueError):
+    """Raised inside a stage for located problems; the stage collects them into its SitegenError."""
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("; ".join(p.message for p in self.problems))
+
+
+class SitegenError(Exception):
+    """Base class: a user-facing failure carrying one or more problems."""
+
+    stage = "sitegen"
+    exit_code = 1
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """Return every problem, one block each."""
+        return "\n".join(p.format(self.stage) for p in self.problems)
+
+
+class ConfigError(SitegenError):
+    """sites.yaml or a _site.yaml is wrong."""
+
+    stage = "config"
+
+
+class ContentError(SitegenError):
+    """A content file is wrong."""
+
+    stage = "load"
+
+
+class AssembleError(SitegenError):
+    """Content is individually valid but does not fit together (links, slugs)."""
+
+    stage = "assemble"
+
+
+class BuildError(SitegenError):
+    """Rendering or writing the output failed."""
+
+    stage = "build"
+
+
+class DeployError(SitegenError):
+    """Uploading or switching a release failed."""
+
+    stage = "deploy"
+
+
+class InternalError(SitegenError):
+    """A bug in sitegen, reported with the file that was being processed."""
+
+    stage = "internal"
+    exit_code = 70
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return ' (did you mean "x"?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""

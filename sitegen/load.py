@@ -1,0 +1,158 @@
+"""Stage 2, load: walk content/, parse every page, apply the publishing profile once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .encoding import read_text
+from .errors import ContentError, InternalError, Problem, Problems, did_you_mean
+from .frontmatter import AttachmentSpec, parse_meta, split
+from .models import Attachment, Cluster, Page, Site
+from .profile import Profile
+from .urls import is_safe_slug
+
+SITE_FILES = {"_site.yaml", "_theme"}  # entries of content/<site>/ that are not pages or columns
+
+
+@dataclass
+class Content:
+    """Every page the profile admits, and the sources it left out (links to them are not broken)."""
+
+    pages: list[Page]
+    withheld: set[Path] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_content(cluster: Cluster, profile: Profile) -> Content:
+    """Return the cluster's pages, or raise ContentError naming every bad file."""
+    problems: list[Problem] = []
+    sources = list(_sources(cluster, problems))
+    if not sources and not problems:
+        raise ContentError(Problem("the content tree is empty: no .md files under content/", "content/",
+                                   hint="add pages as content/<site>/<column>/<name>.md"))
+    parsed = [page for page in (_load_one(cluster, *source, problems) for source in sources) if page]
+    # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
+    problems += _duplicate_slugs(parsed)
+    if problems:
+        raise ContentError(problems)
+    content = Content(pages=[])
+    for page in parsed:
+        if profile.admits(page.meta):
+            content.pages.append(page)
+        else:
+            content.withheld.add(page.source)
+    return content
+
+
+def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, problems: list[Problem]) -> Page | None:
+    shown = src.relative_to(cluster.root)
+    try:
+        return _read_page(cluster, site, column, src, shown)
+    except Problems as exc:
+        problems += exc.problems
+    except Exception as exc:  # a bug: still say which file it happened in
+        raise InternalError(Problem(f"unexpected {type(exc).__name__}: {exc}", shown)) from exc
+    return None
+
+
+def _read_page(cluster: Cluster, site: Site, column: str | None, src: Path, shown: Path) -> Page:
+    front, body, body_line = split(read_text(src, shown), shown)
+    meta = parse_meta(front, shown, cluster.tz)
+    slug = meta.slug if meta.slug is not None else src.stem
+    problems = []
+    if not is_safe_slug(slug):
+        problems.append(Problem(f"slug '{slug}' cannot be used in a URL", shown, line=2,
+                                hint="use letters, digits, '-', '_' and '.', with no '/' or '..'"))
+    if column is not None and meta.date is None:
+        problems.append(Problem("'date' is required: every item in a column shows its publish date", shown, line=2,
+                                hint="add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')"))
+    attachments = [a for a in (_attachment(spec, src, shown, problems) for spec in meta.attachments) if a]
+    cover = _beside(src, meta.cover) if meta.cover else None
+    if meta.cover and cover is None:
+        problems.append(Problem(f"cover image '{meta.cover}' not found beside the page", shown, line=2,
+                                hint=f"put the file in {shown.parent}/ or fix the name"))
+    if problems:
+        raise Problems(problems)
+    page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body,
+                body_line=body_line, date=meta.date, attachments=attachments)
+    if cover is not None:
+        page.cover = cover.name
+        page.assets[cover.name] = cover
+    return page
+
+
+def _attachment(spec: str | AttachmentSpec, src: Path, shown: Path, problems: list[Problem]) -> Attachment | None:
+    name = spec if isinstance(spec, str) else spec.file
+    title = (None if isinstance(spec, str) else spec.title) or Path(name).stem
+    found = _beside(src, name)
+    if found is None:
+        problems.append(Problem(f"attachment '{name}' not found beside the page", shown, line=2,
+                                hint=f"put the file in {shown.parent}/ or fix the name"))
+        return None
+    return Attachment(name=found.name, title=title, source=found, size=found.stat().st_size)
+
+
+def _beside(src: Path, name: str) -> Path | None:
+    """Return the file `name` relative to the page's folder, if it exists and stays inside it."""
+    folder = src.parent.resolve()
+    target = (folder / name).resolve()
+    if not target.is_file() or not target.is_relative_to(folder):
+        return None
+    return target
+
+
+def _sources(cluster: Cluster, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+    """Yield (site, column or None, file) for every Markdown source, reporting misplaced ones."""
+    root = cluster.content_dir
+    if not root.is_dir():
+        return
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith((".", "_")) or entry.name.lower() == "readme.md":
+            continue
+        shown = entry.relative_to(cluster.root)
+        if entry.is_dir() and entry.name in cluster.sites:
+            yield from _site_sources(cluster, cluster.sites[entry.name], entry, problems)
+        elif entry.is_dir():
+            problems.append(Problem(f"unknown site '{entry.name}'{did_you_mean(entry.name, cluster.sites)}", shown,
+                                    hint="sites are declared in sites.yaml; add it there (sitegen new site) or rename the folder"))
+        elif entry.suffix == ".md":
+            problems.append(Problem("pages belong in a site's folder", shown, hint="move it to content/<site>/<column>/"))
+
+
+def _site_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+    for entry in sorted(folder.iterdir()):
+        shown = entry.relative_to(cluster.root)
+        if entry.name.startswith(".") or entry.name in SITE_FILES:
+            continue
+        if entry.is_file() and entry.suffix == ".md" and not entry.name.startswith("_"):
+            yield site, None, entry
+        elif entry.is_dir() and entry.name in site.columns:
+            yield from _column_sources(cluster, site, entry, problems)
+        elif entry.is_dir():
+            problems.append(Problem(
+                f"unknown column '{entry.name}' in site '{site.id}'{did_you_mean(entry.name, site.columns)}", shown,
+                hint=f"columns of {site.id}: {', '.join(site.columns)}; add the column in sites.yaml or rename the folder"))
+
+
+def _column_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+    for path in sorted(folder.rglob("*.md")):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.parent != folder:
+            problems.append(Problem("pages in sub-folders of a column are not published", path.relative_to(cluster.root),
+                                    hint=f"move it up into {folder.relative_to(cluster.root)}/"))
+            continue
+        yield site, folder.name, path
+
+
+def _duplicate_slugs(pages: list[Page]) -> list[Problem]:
+    seen: dict[tuple[str, str], Page] = {}
+    problems = []
+    for page in pages:
+        key = (page.site, page.path)
+        if key in seen:
+            problems.append(Problem(f"two pages want the URL '{page.path}': this one and {seen[key].source}",
+                                    page.source, line=2, hint="rename one of the files or give it another 'slug:'"))
+        seen.setdefault(key, page)
+    return problems

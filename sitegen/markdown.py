@@ -1,0 +1,151 @@
+"""Markdown to HTML with markdown-it-py: links to .md files become URLs, files beside a page are copied."""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .errors import Problem
+from .models import Cluster, Page
+from . import urls
+
+SUMMARY_CHARS = 120
+_ALLOWED_ATTRS = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title", "lang"},
+                  "input": {"type", "checked", "disabled"}, "th": {"style"}, "td": {"style"}}
+
+
+def heading_slug(text: str) -> str:
+    """Return an anchor id for a heading, keeping Chinese characters."""
+    return re.sub(r"[^\w\- ]", "", text).strip().lower().replace(" ", "-") or "section"
+
+
+@lru_cache(maxsize=2)
+def parser(allow_html: bool) -> MarkdownIt:
+    """Return the shared parser: CommonMark plus tables, strikethrough, footnotes, anchors, task lists."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
+    return md
+
+
+@dataclass
+class Links:
+    """What the converter needs to resolve links: every admitted page by source, and the withheld ones."""
+
+    cluster: Cluster
+    pages: dict[Path, Page]
+    withheld: set[Path]
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def convert(page: Page, links: Links) -> None:
+    """Render the page's Markdown into page.html, resolving links and collecting assets."""
+    site = links.cluster.sites[page.site]
+    md = parser(site.allow_html)
+    tokens = md.parse(page.body)
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            line = page.body_line + (block.map[0] if block.map else 0)
+            _rewrite(block.children, page, links, line)
+    out = md.renderer.render(tokens, md.options, {})
+    if site.allow_html:
+        out = nh3.clean(out, attributes=_ALLOWED_ATTRS, tags=nh3.ALLOWED_TAGS | {"input", "section"})
+    page.html = out
+    if not page.meta.summary:
+        page.meta = page.meta.model_copy(update={"summary": summarize(out)})
+
+
+def summarize(fragment: str) -> str:
+    """Return the first words of an HTML fragment as plain text, for listings and feeds."""
+    # block ends separate words; inline tags sit inside Chinese text, which has no spaces
+    spaced = re.sub(r"</(p|li|h\d|td|th|tr|div|blockquote|pre)>", " ", fragment)
+    text = html.unescape(re.sub(r"<[^>]+>", "", spaced))
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rstrip() + "…"
+
+
+def _rewrite(children: list[Token], page: Page, links: Links, line: int) -> None:
+    for i, tok in enumerate(children):
+        if tok.type == "link_open":
+            target = _resolve(str(tok.attrGet("href") or ""), page, links, line)
+            if target is None:
+                _unlink(children, i)
+            else:
+                tok.attrSet("href", target)
+        elif tok.type == "image":
+            src = _resolve(str(tok.attrGet("src") or ""), page, links, line)
+            tok.attrSet("src", src or "")
+
+
+def _unlink(children: list[Token], i: int) -> None:
+    """Turn a link into plain text (its target is withheld from this build)."""
+    depth = 0
+    for j in range(i, len(children)):
+        if children[j].type == "link_open":
+            depth += 1
+        elif children[j].type == "link_close":
+            depth -= 1
+            if depth == 0:
+                children[j].hidden = True
+                break
+    children[i].hidden = True
+
+
+def _resolve(ref: str, page: Page, links: Links, line: int) -> str | None:
+    """Return the href to write for `ref`, None to drop the link; record problems."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc or ref.startswith(("/", "#")) or not parts.path:
+        return ref
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    rel = posixpath.normpath(posixpath.join(PurePosixPath(page.source).parent.as_posix(), unquote(parts.path)))
+    if rel.endswith(".md"):
+        return _page_link(Path(rel), ref, page, links, line, fragment)
+    return _asset_link(Path(rel), ref, page, links, line)
+
+
+def _page_link(rel: Path, ref: str, page: Page, links: Links, line: int, fragment: str) -> str | None:
+    target = links.pages.get(rel)
+    if target is not None:
+        here = links.cluster.sites[page.site]
+        return urls.href(here, links.cluster.sites[target.site], target.path) + fragment
+    if rel in links.withheld:
+        links.warnings.append(Problem(f"link to '{ref}', which this build leaves out (draft, scheduled, expired or internal); shown as plain text",
+                                      page.source, line))
+        return None
+    links.problems.append(Problem(f"link to a page that does not exist: '{ref}'", page.source, line,
+                                  hint=_nearest_hint(rel, links)))
+    return ref
+
+
+def _nearest_hint(rel: Path, links: Links) -> str:
+    close = difflib.get_close_matches(rel.as_posix(), [p.as_posix() for p in links.pages], n=1, cutoff=0.7)
+    return f"did you mean {close[0]}? Links are relative to this file" if close else "links are relative to this file; check the path and name"
+
+
+def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int) -> str:
+    source = (links.cluster.root / rel).resolve()
+    content = links.cluster.content_dir.resolve()
+    if not source.is_file() or not source.is_relative_to(content):
+        links.problems.append(Problem(f"linked file not found: '{ref}'", page.source, line,
+                                      hint="put the file beside the page and link it by its name"))
+        return ref
+    name = source.name
+    if page.assets.get(name, source) != source:  # two files of one name: keep both
+        name = f"{hashlib.sha1(str(rel).encode()).hexdigest()[:8]}-{name}"
+    page.assets[name] = source
+    return urls.path(links.cluster.sites[page.site], page.path + name)

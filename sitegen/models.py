@@ -1,0 +1,118 @@
+"""Plain data objects of the cluster; behaviour lives in the stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .schema import ColumnType, Footer, ThemeOptions
+
+if TYPE_CHECKING:
+    from .frontmatter import PageMeta
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column (栏目) of one site."""
+
+    id: str
+    title: str
+    type: ColumnType
+    page_size: int
+    description: str = ""
+    in_nav: bool = True
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site of the cluster, with settings resolved against the defaults."""
+
+    id: str
+    name: str
+    kind: str
+    origin: str  # scheme and host, no trailing slash
+    prefix: str  # path of the site's root on its host, always ending in '/'
+    columns: dict[str, Column]
+    footer: Footer
+    theme: str
+    theme_options: ThemeOptions
+    org_code: str | None = None
+    description: str = ""
+    allow_html: bool = False
+    owners: tuple[str, ...] = ()
+
+    @property
+    def base_url(self) -> str:
+        """Absolute URL of the site's home page."""
+        return self.origin + self.prefix
+
+    @property
+    def domain(self) -> str:
+        """Host name, as the SiteDomain meta tag wants it."""
+        return self.origin.split("://", 1)[1]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The whole cluster configuration: settings and sites in sites.yaml order."""
+
+    name: str
+    base_url: str
+    language: str
+    tz: tzinfo
+    org_code: str | None
+    sites: dict[str, Site]
+    root: Path  # folder holding sites.yaml
+    feed_items: int = 20
+    page_size: int = 20
+
+    @property
+    def portal(self) -> Site:
+        """The one portal site."""
+        return next(s for s in self.sites.values() if s.kind == "portal")
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.root / "themes"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file beside a page, copied to the output and listed with its size."""
+
+    name: str
+    title: str
+    source: Path
+    size: int
+
+
+@dataclass
+class Page:
+    """One Markdown source, after the publishing profile let it through."""
+
+    site: str
+    column: str | None  # None for stand-alone pages such as /about/
+    slug: str
+    source: Path  # relative to the cluster root, as shown in messages
+    meta: PageMeta
+    body: str
+    body_line: int  # 1-based line of the first body line in the source file
+    date: datetime | None
+    html: str = ""
+    cover: str | None = None  # output name of the cover image, beside the page
+    attachments: list[Attachment] = field(default_factory=list)
+    assets: dict[str, Path] = field(default_factory=dict)  # output name -> source file
+
+    @property
+    def path(self) -> str:
+        """Site-relative URL path, e.g. 'news/slug/'."""
+        return f"{self.column}/{self.slug}/" if self.column else f"{self.slug}/"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title

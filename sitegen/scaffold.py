@@ -1,0 +1,94 @@
+"""`sitegen new site` and `sitegen new page`: add to the cluster without hand-editing mistakes."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from .config import CONFIG_NAME, load_config
+from .errors import ConfigError, Problem, did_you_mean
+from .models import Cluster
+from .schema import ColumnType
+from .urls import is_safe_slug
+
+
+def new_site(root: Path, site_id: str, kind: str, name: str, url: str | None = None) -> list[Path]:
+    """Append a site to sites.yaml (comments kept), create its content folders; return what was created."""
+    cluster = load_config(root)
+    if site_id in cluster.sites:
+        raise ConfigError(Problem(f"a site with id '{site_id}' exists already", CONFIG_NAME))
+    path = root / CONFIG_NAME
+    original = path.read_text(encoding="utf-8")
+    entry = {"id": site_id, "name": name, "kind": kind, "url": url or f"/{site_id}/"}
+    path.write_text(_insert_site(original, entry), encoding="utf-8")
+    try:
+        cluster = load_config(root)
+    except ConfigError:
+        path.write_text(original, encoding="utf-8")  # leave sites.yaml as it was
+        raise
+    created = [path]
+    for column in cluster.sites[site_id].columns:
+        folder = cluster.content_dir / site_id / column
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitkeep").touch()
+        created.append(folder)
+    return created
+
+
+def _insert_site(text: str, entry: dict[str, str]) -> str:
+    """Return sites.yaml with `entry` added as the last item of the `sites:` list."""
+    lines = text.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if re.match(r"sites:\s*(#.*)?$", line))
+    except StopIteration:
+        raise ConfigError(Problem("cannot find the 'sites:' list", CONFIG_NAME,
+                                  hint="write 'sites:' at the start of a line, followed by the list of sites")) from None
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"[^\s#-]", lines[i])), len(lines))
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    indent = next((re.match(r"(\s*)-", l).group(1) for l in lines[start + 1:end] if re.match(r"\s*-", l)), "  ")
+    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False).splitlines()
+    block = [indent + line if line.startswith("-") else indent + line for line in block]
+    return "\n".join(lines[:end] + block + lines[end:]) + "\n"
+
+
+def new_page(root: Path, site_id: str, column_id: str, title: str, now: datetime, slug: str | None = None) -> Path:
+    """Create a page with complete front matter in content/<site>/<column>/ and return its path."""
+    cluster = load_config(root)
+    _check_target(cluster, site_id, column_id)
+    folder = cluster.content_dir / site_id / column_id
+    slug = slug or _free_slug(folder, now)
+    if not is_safe_slug(slug):
+        raise ConfigError(Problem(f"slug '{slug}' cannot be used in a URL", hint="use letters, digits, '-' and '_'"))
+    path = folder / f"{slug}.md"
+    if path.exists():
+        raise ConfigError(Problem(f"{path.relative_to(root)} exists already", hint="choose another --slug"))
+    folder.mkdir(parents=True, exist_ok=True)
+    site = cluster.sites[site_id]
+    meta: dict = {"title": title, "date": now.strftime("%Y-%m-%d %H:%M"), "source": site.name, "tags": []}
+    if site.columns[column_id].type == ColumnType.disclosure:
+        meta["disclosure"] = {"publisher": site.name, "doc_no": "", "written": now.strftime("%Y-%m-%d"),
+                              "topic": "", "genre": "通知", "validity": "有效", "mode": "主动公开"}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    path.write_text(f"---\n{front}---\n\n在此处填写正文。\n", encoding="utf-8")
+    return path
+
+
+def _check_target(cluster: Cluster, site_id: str, column_id: str) -> None:
+    if site_id not in cluster.sites:
+        raise ConfigError(Problem(f"no site '{site_id}'{did_you_mean(site_id, cluster.sites)}",
+                                  hint=f"sites: {', '.join(cluster.sites)}"))
+    columns = cluster.sites[site_id].columns
+    if column_id not in columns:
+        raise ConfigError(Problem(f"site '{site_id}' has no column '{column_id}'{did_you_mean(column_id, columns)}",
+                                  hint=f"columns: {', '.join(columns)}"))
+
+
+def _free_slug(folder: Path, now: datetime) -> str:
+    base = now.strftime("%Y%m%d")
+    n = 1
+    while (folder / f"{base}-{n:02d}.md").exists():
+        n += 1
+    return f"{base}-{n:02d}"

@@ -1,0 +1,136 @@
+"""Typed schemas for sites.yaml and _site.yaml: every key declared, documented and checked."""
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class Strict(BaseModel):
+    """Base for schema sections: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Footer(Strict):
+    """The identifiers every page's footer must show (see GOV-RULES.md)."""
+
+    sponsor: str | None = Field(None, description="主办单位")
+    organizer: str | None = Field(None, description="承办单位")
+    site_code: str | None = Field(None, description="网站标识码, 10 characters")
+    icp: str | None = Field(None, description="ICP备案号, e.g. 京ICP备12345678号")
+    police: str | None = Field(None, description="公安机关备案号, e.g. 京公网安备 11010502000001号")
+    contact: str | None = Field(None, description="联系方式 shown in the footer")
+    conac_url: str | None = Field(None, description="link target of the 党政机关网站标识")
+
+    @field_validator("site_code")
+    @classmethod
+    def _site_code_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9]{10}", value):
+            raise ValueError('网站标识码 must be 10 letters or digits; fix: quote it in YAML, e.g. site_code: "1304000009"')
+        return value
+
+
+class ColumnType(str, Enum):
+    """What a column holds; inspections judge staleness by type."""
+
+    news = "news"
+    notice = "notice"
+    policy = "policy"
+    disclosure = "disclosure"
+    general = "general"
+
+
+class ColumnSpec(Strict):
+    """One column (栏目) of a site."""
+
+    id: str = Field(pattern=ID_PATTERN, description="folder name and URL segment")
+    title: str = Field(min_length=1, description="column name shown to readers")
+    type: ColumnType = ColumnType.general
+    page_size: int | None = Field(None, ge=1, le=200, description="items per listing page")
+    description: str = ""
+    in_nav: bool = Field(True, description="show in the site's main navigation")
+
+
+class ThemeOptions(Strict):
+    """Per-site look without copying the theme."""
+
+    primary_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    accent_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    logo: str | None = Field(None, description="image path relative to sites.yaml")
+
+
+class SiteLocal(Strict):
+    """Settings a site may keep in content/<site>/_site.yaml."""
+
+    name: str | None = None
+    description: str | None = None
+    footer: Footer | None = None
+    theme_options: ThemeOptions | None = None
+    owners: list[str] | None = None
+    allow_html: bool | None = None
+
+
+class SiteSpec(Strict):
+    """One site of the cluster."""
+
+    id: str = Field(pattern=ID_PATTERN, description="folder under content/ and build/")
+    name: str = Field(min_length=1)
+    kind: Literal["portal", "department", "township"]
+    url: str = Field(description="'/' for the portal, '/path/' under the portal host, or 'https://host/'")
+    description: str = ""
+    org_code: str | None = Field(None, description="organisation code (9 or 18 characters)")
+    columns: list[ColumnSpec] | None = Field(None, description="default: defaults.columns")
+    theme: str | None = None
+    theme_options: ThemeOptions = ThemeOptions()
+    footer: Footer = Footer()
+    allow_html: bool = Field(False, description="allow raw HTML in Markdown (sanitised)")
+    owners: list[str] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _url_shape(cls, value: str) -> str:
+        if value == "/" or re.fullmatch(r"/[a-z0-9][a-z0-9/-]*/", value):
+            return value
+        if re.fullmatch(r"https?://[a-z0-9.-]+(:\d+)?/", value):
+            return value
+        raise ValueError("url must be '/', a path like '/finance/', or a host like 'https://finance.example.gov.cn/'")
+
+    @field_validator("org_code")
+    @classmethod
+    def _org_code_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9A-Z]{9}|[0-9A-Z]{18}|[0-9A-Z]{8}-[0-9A-Z]", value):
+            raise ValueError("org_code must be the 9-character code or the 18-character 统一社会信用代码")
+        return value
+
+
+class Defaults(Strict):
+    """Values every site gets unless it says otherwise."""
+
+    theme: str = "gov"
+    page_size: int = Field(20, ge=1, le=200)
+    feed_items: int = Field(20, ge=1, le=500)
+    columns: list[ColumnSpec] = Field(default_factory=list)
+
+
+class ClusterSpec(Strict):
+    """Cluster-wide settings."""
+
+    name: str = Field(min_length=1, description="name of the website cluster")
+    base_url: str = Field(pattern=r"^https?://[a-z0-9.-]+(:\d+)?$", description="portal origin, no trailing slash")
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    org_code: str | None = None
+    footer: Footer = Footer()
+
+
+class ConfigFile(Strict):
+    """The whole of sites.yaml."""
+
+    cluster: ClusterSpec
+    defaults: Defaults = Defaults()
+    sites: list[SiteSpec] = Field(min_length=1)
