@@ -22,8 +22,8 @@ from .load import load_content
 from .profile import Profile
 from .scaffold import new_page, new_site
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 LONG_BUILD_PAGES = 300
 
 
@@ -44,7 +44,7 @@ def _run(ctx: click.Context, action: Callable[[], Any], failed: str = "") -> Any
         return action()
     except SitegenError as exc:
         for problem in exc.problems:
-            err.print(f"[bold red]error[/] {problem.format(exc.stage)}", markup=True, soft_wrap=True)
+            err.print(f"[bold red]error[/] {problem.format(exc.stage)}", markup=True)
         if isinstance(exc, InternalError):
             err.print("this is a bug in sitegen; please report it with the file named above")
             if ctx.obj["debug"]:
@@ -86,7 +86,7 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
 
     result = _run(ctx, run, f"Nothing was written; the previous output in {_shown(target)} is unchanged.")
     for warning in result.warnings:
-        err.print(f"[yellow]warning[/] {warning.format('build')}", soft_wrap=True)
+        err.print(f"[yellow]warning[/] {warning.format('build')}")
     if not quiet:
         _summary(result, target)
 
@@ -168,20 +168,29 @@ def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug
 @cli.command("list")
 @click.pass_context
 def list_cmd(ctx: click.Context) -> None:
-    """Show the sites, their columns and how many public pages each has."""
+    """Show the sites, their columns and how many public pages each has (tab-separated when piped)."""
     root = ctx.obj["root"]
 
-    def run() -> Table:
+    def rows() -> tuple[str, list[list[str]]]:
         cluster = load_config(root)
         content = load_content(cluster, Profile(datetime.now(cluster.tz)))
-        table = Table("site", "name", "kind", "url", "columns (pages)", "pages", title=cluster.name)
+        table = []
         for site in cluster.sites.values():
             pages = [p for p in content.pages if p.site == site.id]
-            cols = "  ".join(f"{c.id}({sum(p.column == c.id for p in pages)})" for c in site.columns.values())
-            table.add_row(site.id, site.name, site.kind, site.base_url, cols, str(len(pages)))
-        return table
+            cols = " ".join(f"{c.id}({sum(p.column == c.id for p in pages)})" for c in site.columns.values())
+            table.append([site.id, site.name, site.kind, site.base_url, cols, str(len(pages))])
+        return cluster.name, table
 
-    out.print(_run(ctx, run))
+    title, table = _run(ctx, rows)
+    header = ["site", "name", "kind", "url", "columns (pages)", "pages"]
+    if not out.is_terminal:
+        for row in [header, *table]:
+            click.echo("\t".join(row))
+        return
+    view = Table(*header, title=title)
+    for row in table:
+        view.add_row(*row)
+    out.print(view)
 
 
 @cli.command("fix-encoding")

@@ -1,0 +1,96 @@
+"""The CLI through click's runner: build options, scaffolding, listing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import yaml
+
+from conftest import REPO, build, run
+
+
+def test_build_prints_a_summary(cluster):
+    result = build(cluster)
+    assert result.exit_code == 0
+    assert "Built 3 sites, " in result.output and "files written" in result.output and " s." in result.output
+    assert "index.html" in result.output
+
+
+def test_build_subset_of_sites(cluster, tmp_path):
+    out = tmp_path / "out"
+    result = build(cluster, "--site", "town", "--site", "finance", "--out", str(out))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["finance", "town"]
+    assert "Built 2 sites" in result.output
+
+
+def test_subset_build_leaves_other_sites_output_alone(built):
+    portal_before = (built / "portal/index.html").read_bytes()
+    assert build(built.parent, "--site", "town").exit_code == 0
+    assert (built / "portal/index.html").read_bytes() == portal_before
+
+
+def test_unknown_site_option_suggests_the_nearest(cluster):
+    result = build(cluster, "--site", "twon")
+    assert result.exit_code == 1
+    assert "--site twon: no such site (did you mean \"town\"?)" in result.output
+
+
+def test_new_site_adds_to_sites_yaml_keeping_comments(cluster):
+    (cluster / "sites.yaml").write_text("# 网站群配置\n" + (cluster / "sites.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run(cluster, "new", "site", "audit", "--kind", "department", "--name", "测试市审计局")
+    assert result.exit_code == 0, result.output
+    text = (cluster / "sites.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# 网站群配置\n")
+    site = yaml.safe_load(text)["sites"][-1]
+    assert site == {"id": "audit", "name": "测试市审计局", "kind": "department", "url": "/audit/"}
+    assert (cluster / "content/audit/news").is_dir()
+    assert build(cluster).exit_code == 0
+    assert "测试市审计局" in (cluster / "build/portal/sites/index.html").read_text(encoding="utf-8")
+    assert (cluster / "build/audit/index.html").exists()
+
+
+def test_new_site_rejects_a_bad_id_and_leaves_sites_yaml_unchanged(cluster):
+    before = (cluster / "sites.yaml").read_bytes()
+    result = run(cluster, "new", "site", "Bad_ID", "--kind", "township", "--name", "错误")
+    assert result.exit_code == 1
+    assert "sites[3].id" in result.output
+    assert (cluster / "sites.yaml").read_bytes() == before
+
+
+def test_new_page_scaffolds_a_page_that_builds(cluster):
+    result = run(cluster, "new", "page", "town", "news", "镇里召开会议")
+    assert result.exit_code == 0, result.output
+    created = cluster / result.output.split("Created ", 1)[1].strip()
+    assert created.parent == cluster / "content/town/news"
+    meta = yaml.safe_load(created.read_text(encoding="utf-8").split("---")[1])
+    assert meta["title"] == "镇里召开会议" and meta["source"] == "测试镇人民政府"
+    assert build(cluster, "--now", "2099-01-01").exit_code == 0
+    assert (cluster / "build/town/news" / created.stem / "index.html").exists()
+
+
+def test_new_page_in_disclosure_column_has_disclosure_fields(cluster):
+    result = run(cluster, "new", "page", "portal", "disclosure", "某某办法", "--slug", "banfa")
+    assert result.exit_code == 0
+    meta = yaml.safe_load((cluster / "content/portal/disclosure/banfa.md").read_text(encoding="utf-8").split("---")[1])
+    assert meta["disclosure"]["publisher"] == "测试市人民政府"
+
+
+def test_new_page_unknown_column(cluster):
+    result = run(cluster, "new", "page", "town", "nwes", "标题")
+    assert result.exit_code == 1
+    assert "has no column 'nwes' (did you mean \"news\"?)" in result.output
+
+
+def test_list_shows_sites_columns_and_counts(cluster):
+    result = run(cluster, "list")
+    assert result.exit_code == 0
+    assert "测试市财政局" in result.output and "https://czj.test.gov.cn/" in result.output
+    assert "news(4)" in result.output and "notices(1)" in result.output
+
+
+def test_python_cli_entry_is_the_same_command(cluster):
+    proc = subprocess.run([sys.executable, str(REPO / "cli.py"), "--root", str(cluster), "list"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "测试镇人民政府" in proc.stdout
