@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__
+from . import __version__, preview
 from .build import BuildOptions, BuildResult, build
 from .config import load_config
 from .encoding import fix_encoding
@@ -23,7 +24,7 @@ from .profile import Profile
 from .scaffold import new_page, new_site
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
 LONG_BUILD_PAGES = 300
 
 
@@ -117,13 +118,9 @@ class _progress:
 def _summary(result: BuildResult, target: Path) -> None:
     s = result.stats
     warn = f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ", no warnings"
-    out.print(f"Built {result.sites} sites, {result.pages} pages: {s.written} files written, {s.unchanged} unchanged, "
+    stdout.print(f"Built {result.sites} sites, {result.pages} pages: {s.written} files written, {s.unchanged} unchanged, "
               f"{s.removed} removed{warn} in {result.seconds:.2f} s.")
-    out.print(f"Output: {_shown(target)}/<site>/ — the portal home page is {_shown(target)}/{_portal_id(target)}/index.html")
-
-
-def _portal_id(target: Path) -> str:
-    return next((p.name for p in sorted(target.iterdir()) if (p / "sitemap_index.xml").exists()), "portal")
+    stdout.print(f"Output: {_shown(target)}/<site>/ (one folder per site). To look at it: sitegen serve, then open http://127.0.0.1:8000/")
 
 
 def _shown(path: Path) -> str:
@@ -131,6 +128,31 @@ def _shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+@cli.command("serve")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Build folder to serve (default: build/).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port of the portal host; own-host sites take the next ones.")
+@click.option("--bind", default="127.0.0.1", show_default=True)
+@click.pass_context
+def serve_cmd(ctx: click.Context, out: Path | None, port: int, bind: str) -> None:
+    """Preview the built cluster on localhost, every site at its own path (run `sitegen build` first)."""
+    root = ctx.obj["root"]
+    target = (out or root / "build").resolve()
+    cluster = _run(ctx, lambda: load_config(root))
+    if not (target / cluster.portal.id / "index.html").is_file():
+        err.print(f"[bold red]error[/] nothing built in {_shown(target)}: run `sitegen build` first")
+        ctx.exit(1)
+    servers = preview.start(cluster, target, bind, port)
+    for host, server in servers:
+        address = f"http://{bind}:{server.server_address[1]}"
+        for site in sorted(host.sites, key=lambda s: s.prefix):
+            stdout.print(f"  {address}{site.prefix}  {site.name}  ({site.base_url})")
+    stdout.print("Serving; press Ctrl+C to stop.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        stdout.print("Stopped.")
 
 
 @cli.group("new")
@@ -147,9 +169,9 @@ def new() -> None:
 def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: str | None) -> None:
     """Add a site to sites.yaml and create its content folders."""
     created = _run(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url), "sites.yaml is unchanged.")
-    out.print(f"Added site '{site_id}' ({name}) to sites.yaml; content folders:")
+    stdout.print(f"Added site '{site_id}' ({name}) to sites.yaml; content folders:")
     for path in created[1:]:
-        out.print(f"  {path.relative_to(ctx.obj['root'])}/")
+        stdout.print(f"  {path.relative_to(ctx.obj['root'])}/")
 
 
 @new.command("page")
@@ -162,7 +184,7 @@ def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug
     """Create a page with its front matter, ready to fill in."""
     root = ctx.obj["root"]
     path = _run(ctx, lambda: new_page(root, site_id, column, title, _now(None, root), slug))
-    out.print(f"Created {path.relative_to(root)}")
+    stdout.print(f"Created {path.relative_to(root)}")
 
 
 @cli.command("list")
@@ -183,14 +205,14 @@ def list_cmd(ctx: click.Context) -> None:
 
     title, table = _run(ctx, rows)
     header = ["site", "name", "kind", "url", "columns (pages)", "pages"]
-    if not out.is_terminal:
+    if not stdout.is_terminal:
         for row in [header, *table]:
             click.echo("\t".join(row))
         return
     view = Table(*header, title=title)
     for row in table:
         view.add_row(*row)
-    out.print(view)
+    stdout.print(view)
 
 
 @cli.command("fix-encoding")
@@ -206,11 +228,11 @@ def fix_encoding_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         except Problems as exc:
             raise SitegenError(exc.problems) from None
         for f in converted:
-            out.print(f"converted to UTF-8: {f}")
+            stdout.print(f"converted to UTF-8: {f}")
         return len(converted)
 
     n = _run(ctx, run)
-    out.print(f"{n} file{'s' if n != 1 else ''} converted, {len(files) - n} already UTF-8.")
+    stdout.print(f"{n} file{'s' if n != 1 else ''} converted, {len(files) - n} already UTF-8.")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ def test_build_prints_a_summary(cluster):
     result = build(cluster)
     assert result.exit_code == 0
     assert "Built 3 sites, " in result.output and "files written" in result.output and " s." in result.output
-    assert "index.html" in result.output
+    assert "sitegen serve" in result.output
 
 
 def test_build_subset_of_sites(cluster, tmp_path):
