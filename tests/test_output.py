@@ -205,3 +205,15 @@ def test_site_overrides_one_template_and_its_colours(tmp_path):
     css = (root / "build" / sheets[1].removeprefix("/town/").join(["town/", ""])).read_text()
     assert "--primary: #2e7d32" in css
     assert len(html(root / "build/portal/index.html").xpath("//link[@rel='stylesheet']")) == 1
+
+
+def test_site_logo_is_copied_and_shown(tmp_path):
+    yaml_text = (Path(__file__).parent / "fixtures/mini/sites.yaml").read_text(encoding="utf-8")
+    yaml_text = yaml_text.replace("    url: /town/\n", "    url: /town/\n    theme_options: {logo: assets/town-logo.png}\n")
+    root = make_cluster(tmp_path, {"sites.yaml": yaml_text, "assets/town-logo.png": b"\x89PNG logo"})
+    assert build(root).exit_code == 0
+    assert html(root / "build/town/index.html").xpath("//a[@class='brand']/img/@src") == ["/town/static/logo.png"]
+    assert (root / "build/town/static/logo.png").read_bytes() == b"\x89PNG logo"
+    missing = make_cluster(tmp_path / "b", {"sites.yaml": yaml_text})
+    result = build(missing)
+    assert result.exit_code == 1 and "logo of site 'town' not found: assets/town-logo.png" in result.output
