@@ -52,6 +52,7 @@ def _validate(path: Path, shown: Path, model: type[BaseModel]) -> tuple[Any, Any
         data, node = parse(read_text(path, shown), shown)
     except Problems as exc:
         raise ConfigError(exc.problems) from None
+    data = {} if data is None else data  # an empty file: every required key is then reported missing
     if not isinstance(data, dict):
         raise ConfigError(Problem("expected a mapping of settings at the top level", shown, line=1))
     try:

@@ -88,3 +88,14 @@ def test_missing_sites_yaml_is_a_clear_error(tmp_path):
     result = run(tmp_path, "build")
     assert result.exit_code == 1
     assert "no sites.yaml" in result.output
+
+
+def test_empty_site_local_file_changes_nothing(tmp_path):
+    root = make_cluster(tmp_path, {"content/town/_site.yaml": "# 暂无本地设置\n"})
+    assert build(root).exit_code == 0
+
+
+def test_empty_sites_yaml_reports_what_is_missing(tmp_path):
+    result = build(with_yaml(tmp_path, ""))
+    assert result.exit_code == 1
+    assert "'cluster' is required" in result.output and "'sites' is required" in result.output
