@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import Problem
+from .index_numbers import Assignment
 from .load import Content
 from .models import Cluster, Page, Site
 from .profile import Profile
@@ -51,6 +52,9 @@ class Plan:
     pages: dict[Path, Page]  # by source path
     withheld: set[Path]
     warnings: list[Problem]
+    index_numbers: Assignment = field(default_factory=Assignment)
+    interpreted: dict[Path, Page] = field(default_factory=dict)  # interpretation -> its policy
+    interpretations: dict[Path, list[Page]] = field(default_factory=dict)  # policy -> its interpretations
 
     def aggregate(self, kind: str, limit: int = AGGREGATE_ITEMS) -> list[Page]:
         """Return the newest pages of all sites of `kind`, for the portal home."""

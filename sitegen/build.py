@@ -8,6 +8,7 @@ from typing import Callable
 
 from .assemble import Plan, assemble
 from .config import load_config
+from .disclosure import prepare as prepare_disclosure
 from .errors import AssembleError, ConfigError, Problem, did_you_mean
 from .load import load_content
 from .markdown import Links, convert
@@ -38,6 +39,7 @@ class BuildResult:
     stats: WriteStats
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. index numbers assigned
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -48,11 +50,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     chosen = _chosen_sites(cluster, options.sites)
     content = load_content(cluster, options.profile)               # 2. load (profile applied here, once)
     plan = assemble(cluster, content, options.profile)             # 3. assemble
+    prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
     _convert(plan, chosen, report)                                 # 4a. Markdown, links checked
     outputs = _render(plan, chosen, report)                        # 4b. templates, feeds, sitemaps
     stats = publish(outputs, options.out, chosen, prune_sites=not options.sites)  # 5. write
+    plan.index_numbers.save()                                      # only now: the build succeeded
     pages = sum(len(plan.sites[s].pages) for s in chosen)
-    return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, plan.warnings)
+    return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, plan.warnings,
+                       plan.index_numbers.notes)
 
 
 def _chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:

@@ -86,6 +86,8 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
             return build(options, progress)
 
     result = _run(ctx, run, f"Nothing was written; the previous output in {_shown(target)} is unchanged.")
+    for note in result.notes:
+        err.print(f"[cyan]note[/] {note}")
     for warning in result.warnings:
         err.print(f"[yellow]warning[/] {warning.format('build')}")
     if not quiet:

@@ -11,6 +11,7 @@ from .encoding import read_text
 from .errors import ConfigError, Problem, Problems
 from .models import Cluster, Column, Site
 from .schema import ColumnSpec, ConfigFile, Defaults, SiteLocal, SiteSpec
+from .taxonomy import load_taxonomy
 from .validation import problems_from
 from .yamlio import locate, parse
 
@@ -41,6 +42,8 @@ def load_config(root: Path) -> Cluster:
         org_code=spec.cluster.org_code,
         sites=sites,
         root=root,
+        taxonomy=load_taxonomy(root, spec.disclosure),
+        index_format=spec.disclosure.index_format,
         feed_items=spec.defaults.feed_items,
         page_size=spec.defaults.page_size,
     )

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import Problem, Problems
@@ -74,6 +75,7 @@ class DisclosureMeta(_Meta):
     validity: Literal["有效", "失效", "废止"] = "有效"
     validity_changed: datetime | None = Field(None, description="date the 有效性 changed")
     mode: Literal["主动公开", "依申请公开"] = Field("主动公开", description="公开方式")
+    normative: Literal["规章", "行政规范性文件"] | None = Field(None, description="counted in the annual report")
     keywords: list[str] = Field(default_factory=list)
 
     date_fields: ClassVar[frozenset[str]] = frozenset({"written", "validity_changed"})
@@ -98,6 +100,7 @@ class PageMeta(_Meta):
     expire_at: datetime | None = None
     visibility: Literal["public", "internal"] = "public"
     slug: str | None = None
+    interprets: str | None = Field(None, description="政策解读: link to the .md of the policy this page interprets")
     disclosure: DisclosureMeta | None = None
 
     date_fields: ClassVar[frozenset[str]] = frozenset({"date", "publish_at", "expire_at"})
@@ -123,14 +126,27 @@ def split(text: str, shown: Path | str) -> tuple[str, str, int]:
                             hint="add a line '---' after the last front-matter key")])
 
 
-def parse_meta(front: str, shown: Path | str, tz: tzinfo) -> PageMeta:
-    """Return validated front matter, or raise Problems with every problem located."""
+def parse_meta(front: str, shown: Path | str, tz: tzinfo) -> tuple[PageMeta, dict[str, int]]:
+    """Return validated front matter and the line of each key, or raise Problems with every problem located."""
     data, node = parse(front, shown, line_offset=1)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise Problems([Problem("front matter must be 'key: value' lines", shown, line=2)])
     try:
-        return PageMeta.model_validate(data, context={"tz": tz})
+        return PageMeta.model_validate(data, context={"tz": tz}), key_lines(node, offset=2)
     except ValidationError as exc:
         raise Problems(problems_from(exc, PageMeta, node, shown, line_offset=1)) from None
+
+
+def key_lines(node: Any, offset: int, prefix: str = "") -> dict[str, int]:
+    """Return {'title': 2, 'disclosure.topic': 9, ...}: the file line of every key, one level of nesting."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        name = prefix + str(key.value)
+        lines[name] = key.start_mark.line + offset
+        if not prefix:
+            lines.update(key_lines(value, offset, name + "."))
+    return lines

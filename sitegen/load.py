@@ -58,7 +58,7 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, probl
 
 def _read_page(cluster: Cluster, site: Site, column: str | None, src: Path, shown: Path) -> Page:
     front, body, body_line = split(read_text(src, shown), shown)
-    meta = parse_meta(front, shown, cluster.tz)
+    meta, lines = parse_meta(front, shown, cluster.tz)
     slug = meta.slug if meta.slug is not None else src.stem
     problems = []
     if not is_safe_slug(slug):
@@ -75,7 +75,7 @@ def _read_page(cluster: Cluster, site: Site, column: str | None, src: Path, show
     if problems:
         raise Problems(problems)
     page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body,
-                body_line=body_line, date=meta.date, attachments=attachments)
+                body_line=body_line, date=meta.date, attachments=attachments, lines=lines)
     if cover is not None:
         page.cover = cover.name
         page.assets[cover.name] = cover

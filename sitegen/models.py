@@ -10,6 +10,7 @@ from .schema import ColumnType, Footer, ThemeOptions
 
 if TYPE_CHECKING:
     from .frontmatter import PageMeta
+    from .taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Cluster:
     org_code: str | None
     sites: dict[str, Site]
     root: Path  # folder holding sites.yaml
+    taxonomy: Taxonomy | None = None
+    index_format: str = "{org}/{year}-{serial:05d}"
     feed_items: int = 20
     page_size: int = 20
 
@@ -71,6 +74,10 @@ class Cluster:
     def portal(self) -> Site:
         """The one portal site."""
         return next(s for s in self.sites.values() if s.kind == "portal")
+
+    def disclosure_column(self, site: Site) -> Column | None:
+        """Return the site's 政府信息公开 column, if it has one."""
+        return next((c for c in site.columns.values() if c.type == ColumnType.disclosure), None)
 
     @property
     def content_dir(self) -> Path:
@@ -107,6 +114,7 @@ class Page:
     cover: str | None = None  # output name of the cover image, beside the page
     attachments: list[Attachment] = field(default_factory=list)
     assets: dict[str, Path] = field(default_factory=dict)  # output name -> source file
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, e.g. 'disclosure.topic'
 
     @property
     def path(self) -> str:

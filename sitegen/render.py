@@ -10,8 +10,10 @@ import jinja2
 
 from . import urls
 from .assemble import Plan, SitePlan
+from .catalogue import site_catalogue
 from .errors import BuildError, InternalError, Problem
 from .models import Page, Site
+from .schema import ColumnType
 from .theme import environment, theme_of
 
 HOME_ITEMS = 8
@@ -51,17 +53,20 @@ class SiteRenderer:
     def render_all(self) -> dict[str, bytes]:
         """Return every HTML output of the site, keyed by site-relative URL."""
         out: dict[str, bytes] = {}
-        out[""] = self._page("home.html", "", column_name="首页", **self._home())
+        out[""] = self.page("home.html", "", column_name="首页", **self._home())
         for column in self.site.columns.values():
+            if column.type == ColumnType.disclosure:
+                out.update(site_catalogue(self.plan, self.sp, column, self.page))
+                continue
             for pager in paginate(f"{column.id}/", self.sp.columns[column.id], column.page_size):
-                out[pager.rel(pager.number)] = self._page("list.html", pager.rel(pager.number), column_name=column.title,
-                                                          column=column, pager=pager)
+                out[pager.rel(pager.number)] = self.page("list.html", pager.rel(pager.number), column_name=column.title,
+                                                         column=column, pager=pager)
         for page in self.sp.pages:
             out[page.path] = self._article(page)
         out.update(self._tag_pages())
         if self.site.kind == "portal":
-            out["sites/"] = self._page("sites.html", "sites/", column_name="站群导航", groups=self._site_groups())
-        out["404.html"] = self._page("404.html", "404.html", column_name="页面未找到")
+            out["sites/"] = self.page("sites.html", "sites/", column_name="站群导航", groups=self._site_groups())
+        out["404.html"] = self.page("404.html", "404.html", column_name="页面未找到")
         return out
 
     def _home(self) -> dict[str, Any]:
@@ -82,18 +87,20 @@ class SiteRenderer:
     def _article(self, page: Page) -> bytes:
         column = self.site.columns.get(page.column or "")
         newer, older = self.sp.neighbours.get(page.source, (None, None))
-        return self._page("article.html", page.path, column_name=column.title if column else page.title,
-                          column=column, page=page, newer=newer, older=older, source=page.source)
+        return self.page("article.html", page.path, column_name=column.title if column else page.title,
+                         column=column, page=page, newer=newer, older=older, source=page.source,
+                         policy=self.plan.interpreted.get(page.source),
+                         interpretations=self.plan.interpretations.get(page.source, []))
 
     def _tag_pages(self) -> dict[str, bytes]:
-        out = {"tags/": self._page("tags.html", "tags/", column_name="标签", tags=list(self.sp.tags.values()))}
+        out = {"tags/": self.page("tags.html", "tags/", column_name="标签", tags=list(self.sp.tags.values()))}
         for tag in self.sp.tags.values():
             for pager in paginate(f"tags/{tag.slug}/", tag.pages, self.cluster.page_size):
-                out[pager.rel(pager.number)] = self._page("tag.html", pager.rel(pager.number),
+                out[pager.rel(pager.number)] = self.page("tag.html", pager.rel(pager.number),
                                                           column_name=f"标签：{tag.name}", tag=tag, pager=pager)
         return out
 
-    def _page(self, template: str, rel: str, *, column_name: str, source: Path | None = None, **context: Any) -> bytes:
+    def page(self, template: str, rel: str, *, column_name: str, source: Path | None = None, **context: Any) -> bytes:
         """Render one template with the site-wide context; name the template and source on failure."""
         try:
             tpl = self.env.get_template(template)

@@ -128,9 +128,27 @@ class ClusterSpec(Strict):
     footer: Footer = Footer()
 
 
+class DisclosureSpec(Strict):
+    """政府信息公开 settings of the whole cluster."""
+
+    index_format: str = Field("{org}/{year}-{serial:05d}",
+                              description="索引号 format; fields {org}, {year}, {month}, {serial:0Nd}")
+    topics: str | None = Field(None, description="主题分类 data file replacing the gov.cn taxonomy (path from sites.yaml)")
+    genres: str | None = Field(None, description="体裁分类 data file replacing the built-in list")
+
+    @field_validator("index_format")
+    @classmethod
+    def _format_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[^{}]*\{org\}[^{}]*\{year\}[^{}]*(\{month\}[^{}]*)?\{serial:0[3-8]d\}", value):
+            raise ValueError("index_format needs {org}, {year}, optionally {month}, then {serial:05d} (3 to 8 digits); "
+                             "fix: e.g. '{org}/{year}-{serial:05d}' or '{org}/{year}{month}-{serial:05d}'")
+        return value
+
+
 class ConfigFile(Strict):
     """The whole of sites.yaml."""
 
     cluster: ClusterSpec
     defaults: Defaults = Defaults()
+    disclosure: DisclosureSpec = DisclosureSpec()
     sites: list[SiteSpec] = Field(min_length=1)
