@@ -13,9 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__, preview
+from . import __version__, preview, report
+from .assemble import assemble
 from .build import BuildOptions, BuildResult, build
 from .config import load_config
+from .disclosure import prepare as prepare_disclosure
 from .encoding import fix_encoding
 from .errors import InternalError, Problems, SitegenError
 from .frontmatter import parse_datetime
@@ -215,6 +217,47 @@ def list_cmd(ctx: click.Context) -> None:
     for row in table:
         view.add_row(*row)
     stdout.print(view)
+
+
+@cli.group("disclosure")
+def disclosure_group() -> None:
+    """政府信息公开: figures for the yearly report."""
+
+
+@disclosure_group.command("report")
+@click.option("--year", type=int, required=True, help="Calendar year of the report, e.g. 2025.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for disclosure-YEAR.json and .csv (default: reports/).")
+@click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Count what is published at this moment (default: now).")
+@click.pass_context
+def disclosure_report_cmd(ctx: click.Context, year: int, out: Path | None, now: str | None) -> None:
+    """Print and write the 主动公开 figures per site and for the cluster."""
+    root = ctx.obj["root"]
+
+    def run() -> list[report.Figures]:
+        cluster = load_config(root)
+        profile = Profile(_now(now, root))
+        plan = assemble(cluster, load_content(cluster, profile), profile)
+        prepare_disclosure(plan)
+        return report.yearly(plan, year)
+
+    figures = _run(ctx, run)
+    for table in _report_tables(figures):
+        stdout.print(table)
+    for path in report.write(figures, (out or root / "reports").resolve()):
+        stdout.print(f"Wrote {_shown(path)}")
+
+
+def _report_tables(figures: list[report.Figures]) -> list[Table]:
+    year = figures[0].year
+    main = Table("站点", "本年公开", "规章制发", "规章废止", "规章现行", "规范性文件制发", "规范性文件废止", "规范性文件现行",
+                 title=f"{year} 年主动公开政府信息情况")
+    months = Table("站点", *[f"{m}月" for m in range(1, 13)], title=f"{year} 年每月公开条数")
+    for f in figures:
+        counts = [str(f.normative[k][c]) for k in report.NORMATIVE for c in ("issued", "repealed", "in_force")]
+        main.add_row(f.name, str(f.published), *counts)
+        months.add_row(f.name, *map(str, f.by_month))
+    return [main, months]
 
 
 @cli.command("fix-encoding")

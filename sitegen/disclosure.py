@@ -63,7 +63,8 @@ def publisher(plan: Plan, page: Page) -> str:
 def _repeated_doc_numbers(plan: Plan, by_site: dict[str, list[Page]]) -> list[Problem]:
     seen: dict[tuple[str, str], Page] = {}
     problems = []
-    for page in sorted((p for pages in by_site.values() for p in pages), key=lambda p: p.source):
+    # the newer of two entries is the one that repeats the number
+    for page in sorted((p for pages in by_site.values() for p in pages), key=lambda p: (p.date, p.source)):
         doc_no = page.meta.disclosure.doc_no if page.meta.disclosure else None
         if not doc_no:
             continue

@@ -1,0 +1,286 @@
+"""政府信息公开: 索引号 stability, entry checks, catalogue pages, exports and the yearly report."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+import yaml
+
+from conftest import FIXTURES, build, make_cluster, page, run
+
+ORG = "11990000MB0000009X"  # the mini cluster's organisation code
+STORE = "content/portal/disclosure/_index_numbers.yaml"
+TOWN_WITH_DISCLOSURE = (FIXTURES / "mini/sites.yaml").read_text(encoding="utf-8").replace(
+    "    url: /town/\n",
+    "    url: /town/\n    org_code: 11990000MB0000201K\n    columns:\n      - {id: news, title: 镇动态, type: news}\n"
+    "      - {id: xxgk, title: 政府信息公开, type: disclosure}\n")
+
+
+def entry(title: str = "某某文件", date: str = "2026-02-01", body: str = "正文。", **disclosure: object) -> str:
+    meta = {"topic": "综合政务\\政务公开", "genre": "通知", **disclosure}
+    return page(body, title=title, date=date, disclosure={k: v for k, v in meta.items() if v is not None})
+
+
+def numbers(root: Path, store: str = STORE) -> dict[str, str]:
+    """Return file -> index number from a store."""
+    return {r["file"]: r["index_no"] for r in yaml.safe_load((root / store).read_text(encoding="utf-8"))}
+
+
+def shown_number(root: Path, rel: str) -> str:
+    doc = lxml.html.fromstring((root / "build" / rel).read_bytes())
+    return doc.xpath("//table[@class='disclosure-meta']//th[.='索引号']/following-sibling::td[1]")[0].text_content()
+
+
+# --- 索引号 ---------------------------------------------------------------------------------------
+
+def test_missing_numbers_are_assigned_in_publish_order_and_recorded(tmp_path):
+    root = make_cluster(tmp_path, {
+        "content/portal/disclosure/b.md": entry("乙", "2026-02-01"),
+        "content/portal/disclosure/a.md": entry("甲", "2026-03-01"),
+    })
+    result = build(root)
+    assert result.exit_code == 0, result.output
+    assert numbers(root) == {"rule.md": f"{ORG}/2026-00001", "b.md": f"{ORG}/2026-00002", "a.md": f"{ORG}/2026-00003"}
+    assert f"assigned 索引号 {ORG}/2026-00003" in result.output
+    assert shown_number(root, "portal/disclosure/a/index.html") == f"{ORG}/2026-00003"
+
+
+def test_numbers_never_change_on_rebuild_insertion_or_rename(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry("乙", "2026-02-01")})
+    assert build(root).exit_code == 0
+    first = numbers(root)
+    assert build(root).exit_code == 0 and numbers(root) == first  # rebuild
+    (root / "content/portal/disclosure/early.md").write_text(entry("更早的文件", "2026-01-02"), encoding="utf-8")
+    assert build(root).exit_code == 0
+    after = numbers(root)
+    assert {k: after[k] for k in first} == first  # an earlier-dated newcomer renumbers nothing
+    assert after["early.md"] == f"{ORG}/2026-00003"
+    (root / "content/portal/disclosure/b.md").rename(root / "content/portal/disclosure/b-renamed.md")
+    result = build(root)
+    assert result.exit_code == 0
+    assert numbers(root)["b-renamed.md"] == first["b.md"] and "b.md" not in numbers(root)
+    assert "kept 索引号" in result.output and "renamed from b.md" in result.output
+
+
+def test_numbers_of_deleted_entries_are_not_reused(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry("乙", "2026-02-01")})
+    assert build(root).exit_code == 0
+    (root / "content/portal/disclosure/b.md").unlink()
+    (root / "content/portal/disclosure/c.md").write_text(entry("丙", "2026-02-05"), encoding="utf-8")
+    assert build(root).exit_code == 0
+    assert numbers(root)["c.md"] == f"{ORG}/2026-00003"
+    assert numbers(root)["b.md"] == f"{ORG}/2026-00002"  # kept on record, never given again
+
+
+def test_hand_given_numbers_are_kept_and_continue_the_series(tmp_path):
+    root = make_cluster(tmp_path, {
+        "content/portal/disclosure/given.md": entry("手填", "2026-02-01", index_no=f"{ORG}/2026-00040"),
+        "content/portal/disclosure/new.md": entry("新的", "2026-02-02"),
+    })
+    assert build(root).exit_code == 0
+    assert numbers(root)["rule.md"] == f"{ORG}/2026-00041"  # 2026-01-10
+    assert numbers(root)["new.md"] == f"{ORG}/2026-00042"
+    assert "given.md" not in numbers(root)
+    assert shown_number(root, "portal/disclosure/given/index.html") == f"{ORG}/2026-00040"
+
+
+def test_year_month_format_is_configurable(tmp_path):
+    text = (FIXTURES / "mini/sites.yaml").read_text(encoding="utf-8") + 'disclosure:\n  index_format: "{org}/{year}{month}-{serial:05d}"\n'
+    root = make_cluster(tmp_path, {"sites.yaml": text, "content/portal/disclosure/b.md": entry("乙", "2026-02-01")})
+    assert build(root).exit_code == 0
+    assert numbers(root) == {"rule.md": f"{ORG}/202601-00001", "b.md": f"{ORG}/202602-00001"}
+
+
+def test_a_failed_build_records_no_numbers(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry("乙"), "content/portal/news/bad.md": "---\ntitle: x\n---\n"})
+    assert build(root).exit_code == 1
+    assert not (root / STORE).exists()
+
+
+@pytest.mark.parametrize("number", ["2026-00001", f"{ORG}/26-001", f"{ORG}/2026-1"])
+def test_malformed_number_is_an_error(tmp_path, number):
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry(index_no=number)})
+    result = build(root)
+    assert result.exit_code == 1
+    assert f"content/portal/disclosure/b.md:7: malformed 索引号 '{number}'" in result.output
+    assert "{org}/{year}-{serial:05d}" in result.output
+
+
+def test_duplicate_number_names_both_files(tmp_path):
+    number = f"{ORG}/2026-00007"
+    root = make_cluster(tmp_path, {"content/portal/disclosure/a.md": entry("甲", index_no=number),
+                                   "content/portal/disclosure/b.md": entry("乙", index_no=number)})
+    result = build(root)
+    assert result.exit_code == 1
+    assert f"索引号 {number} is used twice" in result.output
+    assert "content/portal/disclosure/a.md" in result.output and "content/portal/disclosure/b.md" in result.output
+
+
+def test_changing_a_recorded_number_by_hand_is_an_error(tmp_path):
+    root = make_cluster(tmp_path)
+    assert build(root).exit_code == 0
+    rule = root / "content/portal/disclosure/rule.md"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("disclosure:\n", f"disclosure:\n  index_no: {ORG}/2026-00099\n"), encoding="utf-8")
+    result = build(root)
+    assert result.exit_code == 1
+    assert f"索引号 changed: {STORE} gave this entry {ORG}/2026-00001" in result.output
+
+
+# --- entry checks ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("disclosure, message", [
+    ({"topic": "综合政物\\政务公开"}, "unknown 主题分类 '综合政物\\政务公开' (did you mean \"综合政务\\政务公开\"?)"),
+    ({"topic": "综合政务/政务公开"}, "write the topic with a backslash: '综合政务\\政务公开'"),
+    ({"genre": "通之"}, "unknown 体裁分类 '通之' (did you mean \"通知\"?)"),
+    ({"topic": None}, "a 政府信息公开 entry needs 主题分类 and 体裁分类"),
+    ({"written": "2026-02-03"}, "成文日期 2026-02-03 is after 发布日期 2026-02-01"),
+    ({"validity": "废止"}, "有效性 is 废止: say since when"),
+])
+def test_entry_errors_name_the_file(tmp_path, disclosure, message):
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry(**disclosure)})
+    result = build(root)
+    assert result.exit_code == 1
+    assert "content/portal/disclosure/b.md:" in result.output
+    assert message in result.output
+
+
+def test_repeated_doc_number_within_one_publisher(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry(doc_no="测政规〔2026〕1号")})
+    result = build(root)
+    assert result.exit_code == 1
+    assert "文号 测政规〔2026〕1号 of 测试市人民政府 is used twice: here and in content/portal/disclosure/rule.md" in result.output
+
+
+def test_same_doc_number_of_different_publishers_is_fine(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry(doc_no="测政规〔2026〕1号", publisher="测试市财政局")})
+    assert build(root).exit_code == 0
+
+
+def test_interpretation_of_a_missing_policy_is_an_error(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/news/jiedu.md": page("解读。", title="解读", interprets="../disclosure/rul.md")})
+    result = build(root)
+    assert result.exit_code == 1
+    assert "content/portal/news/jiedu.md:4: interprets '../disclosure/rul.md', which does not exist" in result.output
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+def test_policy_and_interpretation_link_to_each_other(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/news/jiedu.md": page("解读。", title="某某办法解读", interprets="../disclosure/rule.md")})
+    assert build(root).exit_code == 0
+    policy = lxml.html.fromstring((root / "build/portal/disclosure/rule/index.html").read_bytes())
+    related = policy.xpath("//section[@class='related']")[0]
+    assert related.xpath("h2")[0].text == "相关解读"
+    assert related.xpath(".//a/@href") == ["/news/jiedu/"]
+    interpretation = (root / "build/portal/news/jiedu/index.html").read_text(encoding="utf-8")
+    assert '解读文件：<a href="/disclosure/rule/">测试市某某管理办法</a>' in interpretation
+
+
+def test_repealed_entry_is_marked(tmp_path, built):
+    html = (built / "portal/disclosure/rule/index.html").read_text(encoding="utf-8")
+    assert "本文件已于 2026-03-01 废止" in html
+
+
+def test_application_only_entry_shows_metadata_without_body(tmp_path):
+    secret = "只能依申请获取的正文"
+    root = make_cluster(tmp_path, {"content/portal/disclosure/b.md": entry(body=secret, mode="依申请公开")})
+    assert build(root).exit_code == 0
+    files = [p for p in (root / "build").rglob("*") if p.is_file()]
+    assert not [p for p in files if secret.encode() in p.read_bytes()]
+    html = (root / "build/portal/disclosure/b/index.html").read_text(encoding="utf-8")
+    assert "依申请公开" in html and f"{ORG}/2026-00002" in html
+
+
+def test_catalogue_table_and_facets(tmp_path):
+    root = make_cluster(tmp_path, {
+        "content/portal/disclosure/b.md": entry("乙", "2025-06-01", genre="通知", doc_no="测政发〔2025〕3号", written="2025-05-28"),
+        "content/portal/disclosure/c.md": entry("丙", "2026-02-01", topic="财政、金融、审计\\财政", genre="通知"),
+    })
+    assert build(root).exit_code == 0
+    doc = lxml.html.fromstring((root / "build/portal/disclosure/index.html").read_bytes())
+    headers = [th.text_content() for th in doc.xpath("//table[@class='catalogue']/thead//th")]
+    assert headers == ["索引号", "标题", "文号", "发布机构", "成文日期", "发布日期", "有效性"]
+    rows = [[td.text_content().strip() for td in tr.xpath("td")] for tr in doc.xpath("//table[@class='catalogue']/tbody/tr")]
+    assert [r[1] for r in rows] == ["丙", "测试市某某管理办法", "乙"]  # newest first
+    assert rows[2] == [f"{ORG}/2025-00001", "乙", "测政发〔2025〕3号", "测试市人民政府", "2025-05-28", "2025-06-01", "有效"]
+    facet = lxml.html.fromstring((root / "build/portal/disclosure/genre/通知/index.html").read_bytes())
+    assert [a.text for a in facet.xpath("//table[@class='catalogue']//td/a")] == ["丙", "乙"]
+    for rel in ("topic/综合政务", "topic/财政-金融-审计", "year/2025", "year/2026", "validity/废止", "validity/有效"):
+        assert (root / f"build/portal/disclosure/{rel}/index.html").is_file(), rel
+
+
+def test_portal_has_the_cluster_catalogue_by_publisher(tmp_path):
+    root = make_cluster(tmp_path, {"sites.yaml": TOWN_WITH_DISCLOSURE,
+                                   "content/town/xxgk/plan.md": entry("镇规划", "2026-02-02", genre="规划")})
+    assert build(root).exit_code == 0
+    doc = lxml.html.fromstring((root / "build/portal/disclosure/cluster/index.html").read_bytes())
+    assert [a.text for a in doc.xpath("//table[@class='catalogue']//td/a")] == ["镇规划", "测试市某某管理办法"]
+    assert doc.xpath("//table[@class='catalogue']//td/a/@href")[0] == "/town/xxgk/plan/"
+    publishers = [a.text for a in doc.xpath("//nav[@aria-label='按发布机构']//a")]
+    assert publishers == ["全部", "测试市人民政府", "测试镇人民政府"]
+    town = lxml.html.fromstring((root / "build/portal/disclosure/cluster/town/index.html").read_bytes())
+    assert [a.text for a in town.xpath("//table[@class='catalogue']//td/a")] == ["镇规划"]
+    assert numbers(root, "content/town/xxgk/_index_numbers.yaml") == {"plan.md": "11990000MB0000201K/2026-00001"}
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+def test_exports_parse_back_with_the_right_counts(tmp_path):
+    root = make_cluster(tmp_path, {"sites.yaml": TOWN_WITH_DISCLOSURE,
+                                   "content/town/xxgk/a.md": entry("镇甲", "2026-02-02", doc_no="测镇发〔2026〕1号"),
+                                   "content/town/xxgk/b.md": entry("镇乙", "2026-02-03")})
+    assert build(root).exit_code == 0
+    site = json.loads((root / "build/town/xxgk/catalogue.json").read_text(encoding="utf-8"))
+    assert site["schema"] == "sitegen-catalogue/1" and site["scope"] == "site" and site["site"] == "town"
+    assert site["count"] == 2 == len(site["entries"])
+    assert site["entries"][1] == {
+        "index_no": "11990000MB0000201K/2026-00001", "title": "镇甲", "doc_no": "测镇发〔2026〕1号", "publisher": "测试镇人民政府",
+        "written": "", "published": "2026-02-02", "topic": "综合政务\\政务公开", "genre": "通知", "validity": "有效",
+        "validity_changed": "", "mode": "主动公开", "normative": "", "keywords": "", "summary": "正文。",
+        "url": "https://www.test.gov.cn/town/xxgk/a/", "site": "town"}
+    raw = (root / "build/portal/disclosure/cluster/catalogue.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    assert rows[0]["标题"] == "镇乙" and rows[0]["站点"] == "town" and rows[0]["发布机构"] == "测试镇人民政府"
+    cluster = json.loads((root / "build/portal/disclosure/cluster/catalogue.json").read_text(encoding="utf-8"))
+    assert cluster["scope"] == "cluster" and cluster["count"] == 3
+
+
+# --- yearly report -----------------------------------------------------------------------------
+
+def test_report_figures_on_known_entries(tmp_path):
+    root = make_cluster(tmp_path, {
+        "sites.yaml": TOWN_WITH_DISCLOSURE,
+        # 2025: one 规范性文件 made, one 规章 made and repealed in 2025, one plain notice
+        "content/portal/disclosure/n1.md": entry("规范性文件一", "2025-03-10", genre="办法", normative="行政规范性文件", written="2025-03-01"),
+        "content/portal/disclosure/r1.md": entry("规章一", "2025-04-01", genre="办法", normative="规章", validity="废止",
+                                                 validity_changed="2025-12-01"),
+        "content/portal/disclosure/x1.md": entry("通知一", "2025-04-15"),
+        # 2024 normative file repealed in 2026: still in force at the end of 2025
+        "content/portal/disclosure/n0.md": entry("旧规范性文件", "2024-06-01", genre="办法", normative="行政规范性文件",
+                                                 validity="废止", validity_changed="2026-01-05"),
+        # written in 2024, published in 2025: made in 2024
+        "content/town/xxgk/n2.md": entry("镇规范性文件", "2025-01-10", genre="办法", normative="行政规范性文件", written="2024-12-20"),
+    })
+    result = run(root, "disclosure", "report", "--year", "2025", "--now", "2026-03-10 12:00", "--out", str(tmp_path / "rep"))
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "rep/disclosure-2025.json").read_text(encoding="utf-8"))
+    figures = {f["scope"]: f for f in data["figures"]}
+    portal, town, cluster = figures["portal"], figures["town"], figures["cluster"]
+    assert portal["published"] == 3
+    assert portal["normative"]["行政规范性文件"] == {"issued": 1, "repealed": 0, "in_force": 2}
+    assert portal["normative"]["规章"] == {"issued": 1, "repealed": 1, "in_force": 0}
+    assert portal["by_genre"] == {"办法": 2, "通知": 1}
+    assert portal["by_month"][2:4] == [1, 2] and sum(portal["by_month"]) == 3
+    assert town["normative"]["行政规范性文件"] == {"issued": 0, "repealed": 0, "in_force": 1}
+    assert cluster["published"] == 4
+    assert cluster["normative"]["行政规范性文件"] == {"issued": 1, "repealed": 0, "in_force": 3}
+    assert cluster["by_topic"] == {"综合政务": 4}
+    csv_rows = list(csv.reader(io.StringIO((tmp_path / "rep/disclosure-2025.csv").read_text(encoding="utf-8-sig"))))
+    assert csv_rows[0][:3] == ["站点", "名称", "本年公开条数"] and len(csv_rows) == 4
+    assert "2025 年主动公开政府信息情况" in result.output
