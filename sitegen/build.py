@@ -16,6 +16,7 @@ from .models import Cluster
 from .outputs import site_outputs
 from .profile import Profile
 from .publish import Output, WriteStats, publish
+from .search import INDEX_DIR, T2S_FILE, jobs as index_jobs, t2s_map, write_indexes
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -43,7 +44,7 @@ class BuildResult:
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build the cluster: config, load, assemble, convert, render, write."""
+    """Build the cluster: config, load, assemble, convert, render, write, index."""
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     cluster = load_config(options.root)                            # 1. config
@@ -53,8 +54,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
     _convert(plan, chosen, report)                                 # 4a. Markdown, links checked
     outputs = _render(plan, chosen, report)                        # 4b. templates, feeds, sitemaps
-    stats = publish(outputs, options.out, chosen, prune_sites=not options.sites)  # 5. write
+    stats = publish(outputs, options.out, chosen, prune_sites=not options.sites,
+                    keep=(INDEX_DIR + "/",))                       # 5. write
     plan.index_numbers.save()                                      # only now: the build succeeded
+    write_indexes(index_jobs(plan, options.out, chosen, stats.changed_sites), options.out)  # 6. index
     pages = sum(len(plan.sites[s].pages) for s in chosen)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, plan.warnings,
                        plan.index_numbers.notes)
@@ -83,7 +86,9 @@ def _convert(plan: Plan, chosen: list[str], report: Progress) -> None:
 
 def _render(plan: Plan, chosen: list[str], report: Progress) -> dict[str, Output]:
     outputs: dict[str, Output] = {}
+    t2s = t2s_map(plan)
     for i, site_id in enumerate(chosen, 1):
         outputs.update(site_outputs(plan, plan.sites[site_id]))
+        outputs[f"{site_id}/{T2S_FILE}"] = t2s
         report("render", i, len(chosen))
     return outputs

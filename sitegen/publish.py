@@ -22,6 +22,7 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
+    changed_sites: frozenset[str] = frozenset()  # sites with a file written or removed
 
 
 def publish(outputs: Mapping[str, Output], out_dir: Path, site_ids: Iterable[str], *, prune_sites: bool = False,
@@ -41,8 +42,10 @@ def publish(outputs: Mapping[str, Output], out_dir: Path, site_ids: Iterable[str
     site_ids = list(site_ids)
     removed = _remove_stale(out_dir, site_ids, set(outputs), keep)
     if prune_sites:
-        removed += _remove_other_sites(out_dir, site_ids)
-    return WriteStats(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed)
+        _remove_other_sites(out_dir, site_ids, removed)
+    touched = frozenset(rel.split("/", 1)[0] for rel in changed + removed)
+    return WriteStats(written=len(changed), unchanged=len(outputs) - len(changed), removed=len(removed),
+                      changed_sites=touched)
 
 
 def _claim(out_dir: Path) -> None:
@@ -93,8 +96,8 @@ def _stage(out_dir: Path, changed: list[str], targets: dict[str, Path], outputs:
     return staged
 
 
-def _remove_stale(out_dir: Path, site_ids: list[str], wanted: set[str], keep: tuple[str, ...]) -> int:
-    removed = 0
+def _remove_stale(out_dir: Path, site_ids: list[str], wanted: set[str], keep: tuple[str, ...]) -> list[str]:
+    removed = []
     for site_id in site_ids:
         root = out_dir / site_id
         if not root.is_dir():
@@ -106,15 +109,13 @@ def _remove_stale(out_dir: Path, site_ids: list[str], wanted: set[str], keep: tu
                     path.rmdir()
             elif rel not in wanted and not rel.removeprefix(site_id + "/").startswith(keep or ("\0",)):
                 path.unlink()
-                removed += 1
+                removed.append(rel)
     return removed
 
 
-def _remove_other_sites(out_dir: Path, site_ids: list[str]) -> int:
-    """Remove output folders of sites no longer in the cluster."""
-    removed = 0
+def _remove_other_sites(out_dir: Path, site_ids: list[str], removed: list[str]) -> None:
+    """Remove output folders of sites no longer in the cluster, adding their files to `removed`."""
     for entry in out_dir.iterdir():
         if entry.is_dir() and entry.name not in site_ids:
-            removed += sum(1 for p in entry.rglob("*") if p.is_file())
+            removed += [p.relative_to(out_dir).as_posix() for p in entry.rglob("*") if p.is_file()]
             shutil.rmtree(entry)
-    return removed

@@ -66,6 +66,7 @@ class SiteRenderer:
         out.update(self._tag_pages())
         if self.site.kind == "portal":
             out["sites/"] = self.page("sites.html", "sites/", column_name="站群导航", groups=self._site_groups())
+        out["search/"] = self.page("search.html", "search/", column_name="搜索")
         out["404.html"] = self.page("404.html", "404.html", column_name="页面未找到")
         return out
 

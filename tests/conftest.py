@@ -1,6 +1,7 @@
 """Fixture clusters and helpers: build a small real cluster in a temporary folder and run the CLI on it."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -71,3 +72,42 @@ def built(cluster: Path) -> Path:
     result = build(cluster)
     assert result.exit_code == 0, result.output
     return cluster / "build"
+
+
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def need(binary: Path, what: str) -> None:
+    """Skip when a real dependency is missing on a developer machine; fail in CI, which must have it."""
+    if binary.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} ({binary}) is missing in CI: .ci/run must install it")
+    pytest.skip(f"{what} not installed ({binary})")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (Debian's), driven by Playwright."""
+    need(CHROMIUM, "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def serve(root: Path, out: Path | None = None) -> dict[str, str]:
+    """Serve a built cluster with `sitegen serve`'s preview servers; return site id -> its base URL."""
+    from sitegen import preview
+    from sitegen.config import load_config
+
+    cluster = load_config(root)
+    addresses = {}
+    for host, server in preview.start(cluster, out or root / "build", port=0):
+        for site in host.sites:
+            addresses[site.id] = f"http://127.0.0.1:{server.server_address[1]}{site.prefix}"
+    return addresses

