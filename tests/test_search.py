@@ -241,3 +241,22 @@ def test_internal_page_never_reaches_an_index(browser, tmp_path):
     assert pagefind_search(tab, base["portal"] + "pagefind/", "对照词语") == ["/news/open/"]  # the index works
     assert pagefind_search(tab, base["portal"] + "pagefind/", canary) == []
     assert pagefind_search(tab, base["town"] + "pagefind/", canary) == []
+
+
+def test_bytes_downloaded_for_one_query_on_a_10000_page_site(browser, tmp_path):
+    root = generate(tmp_path / "big", sites=1, pages=10_000, seed=3)
+    assert run(root, "build", "--now", NOW, "-q").exit_code == 0
+    base = serve(root)
+    tab = browser.new_page()
+    sizes: list[int] = []
+    tab.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+    tab.goto(base["portal"] + "search/")
+    sizes.clear()  # count what the query costs, not the page itself
+    tab.fill("#search-q", "营商环境")
+    tab.press("#search-q", "Enter")
+    tab.wait_for_selector(".search-results li")
+    tab.wait_for_load_state("networkidle")
+    total = sum(sizes)
+    print(f"\none query on a 10,000-page site: {total / 1024:.0f} KiB in {len(sizes)} requests")
+    assert tab.locator(".search-results li").count() == 10
+    assert total < 600 * 1024, total  # measured: about 310 KiB, cold cache, WASM included
