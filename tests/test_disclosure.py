@@ -284,3 +284,23 @@ def test_report_figures_on_known_entries(tmp_path):
     csv_rows = list(csv.reader(io.StringIO((tmp_path / "rep/disclosure-2025.csv").read_text(encoding="utf-8-sig"))))
     assert csv_rows[0][:3] == ["站点", "名称", "本年公开条数"] and len(csv_rows) == 4
     assert "2025 年主动公开政府信息情况" in result.output
+
+
+def test_catalogue_table_sorts_in_the_browser(browser, tmp_path):
+    from conftest import serve
+
+    root = make_cluster(tmp_path, {
+        "content/portal/disclosure/b.md": entry("乙", "2025-06-01", written="2025-05-28"),
+        "content/portal/disclosure/c.md": entry("丙", "2026-02-01", written="2024-01-02"),
+    })
+    assert build(root).exit_code == 0
+    tab = browser.new_page()
+    tab.goto(serve(root)["portal"] + "disclosure/")
+    titles = lambda: tab.locator("table.catalogue tbody td.title a").all_text_contents()  # noqa: E731
+    assert titles() == ["丙", "测试市某某管理办法", "乙"]  # as built: newest first
+    tab.click("table.catalogue th:nth-child(5) button")  # 成文日期: 2026-01-05, 2025-05-28, 2024-01-02
+    assert titles() == ["测试市某某管理办法", "乙", "丙"]
+    assert tab.get_attribute("table.catalogue th:nth-child(5)", "aria-sort") == "descending"
+    tab.click("table.catalogue th:nth-child(5) button")
+    assert titles() == ["丙", "乙", "测试市某某管理办法"]
+    assert tab.get_attribute("table.catalogue th:nth-child(5)", "aria-sort") == "ascending"
