@@ -36,6 +36,15 @@ def make_cluster(tmp_path: Path, files: dict[str, str | bytes | None] | None = N
     return root
 
 
+def copy_example(dest: Path) -> Path:
+    """Copy the bundled example cluster (sites.yaml, content/, themes/) to `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "sites.yaml", dest / "sites.yaml")
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
 def run(root: Path, *args: str) -> Result:
     """Run `sitegen --root ROOT ARGS...` through click's runner."""
     return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)

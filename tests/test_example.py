@@ -1,22 +1,16 @@
 """The bundled example cluster (sites.yaml, content/) builds cleanly and shows what it promises."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from conftest import REPO, run, tree
+from conftest import copy_example, run, tree
 
 NOW = "2026-11-21 12:00"
 
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    for name in ("sites.yaml", "content", "themes"):
-        src = REPO / name
-        shutil.copytree(src, root / name) if src.is_dir() else shutil.copy(src, root / name)
-    return root
+    return copy_example(tmp_path_factory.mktemp("example"))
 
 
 def test_example_cluster_builds_without_warnings(example):

@@ -7,7 +7,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import REPO, build, make_cluster, page, run, serve
+from conftest import REPO, build, copy_example, make_cluster, page, run, serve
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import WORDS2, WORDS3, WORDS4, generate  # noqa: E402
@@ -20,15 +20,6 @@ EXAMPLE_QUERIES = [
     "示范市人民政府", "市生态环境局", "东城街道", "青山镇",
     "示财预〔2026〕31号", "示政发〔2026〕18号", "11990000MB0000102C/2026-00004",
 ]
-
-
-def copy_example(dest: Path) -> Path:
-    import shutil
-
-    for name in ("sites.yaml", "content", "themes"):
-        src = REPO / name
-        shutil.copytree(src, dest / name) if src.is_dir() else shutil.copy(src, dest / name)
-    return dest
 
 
 @pytest.fixture(scope="module")
