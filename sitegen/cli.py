@@ -13,13 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__, preview, report
+from . import __version__, deploy, nginx, preview, report
 from .assemble import assemble
 from .build import BuildOptions, BuildResult, build
 from .config import load_config
 from .disclosure import prepare as prepare_disclosure
 from .encoding import fix_encoding
-from .errors import InternalError, Problems, SitegenError
+from .errors import DeployError, InternalError, Problem, Problems, SitegenError
 from .frontmatter import parse_datetime
 from .load import load_content
 from .profile import Profile
@@ -258,6 +258,108 @@ def _report_tables(figures: list[report.Figures]) -> list[Table]:
         main.add_row(f.name, str(f.published), *counts)
         months.add_row(f.name, *map(str, f.by_month))
     return [main, months]
+
+
+@cli.command("deploy")
+@click.option("--target", "targets", multiple=True, metavar="NAME", help="Deploy to this target only (repeatable).")
+@click.option("--site", "sites", multiple=True, metavar="ID", help="Upload only this site (repeatable); others stay as they are.")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Build folder to deploy (default: build/).")
+@click.option("--dry-run", is_flag=True, help="Show what would be uploaded and deleted on each target, and why.")
+@click.pass_context
+def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool) -> None:
+    """Upload the build to every target as a new release, then switch all targets to it at once."""
+    root = ctx.obj["root"]
+    source = (out or root / "build").resolve()
+
+    def planned() -> tuple[list, list]:
+        cluster = load_config(root)
+        chosen = deploy.remotes(cluster, targets)
+        wanted = {s for r in chosen for s in (r.spec.sites or cluster.sites) if not sites or s in sites}
+        unknown = [s for s in sites if s not in cluster.sites]
+        if unknown:
+            raise DeployError([Problem(f"--site {s}: no such site", hint=f"sites: {', '.join(cluster.sites)}") for s in unknown])
+        warnings = deploy.check_build(cluster, source, wanted)
+        return warnings, deploy.plan(cluster, source, chosen, sites)
+
+    warnings, plans = _run(ctx, planned, "Nothing was changed on any server.")
+    for warning in warnings:
+        err.print(f"[yellow]warning[/] {warning.format('deploy')}")
+    if dry_run:
+        _print_plans(plans)
+        return
+    with Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bars:
+        tasks = {p.remote.name: bars.add_task(p.remote.name, total=len(p.uploads) or 1) for p in plans}
+        result = _run(ctx, lambda: deploy.deploy(load_config(root), source, plans,
+                                                 lambda t, done, total: bars.update(tasks[t], completed=done)))
+    stdout.print(f"Deployed release {result.release} to {', '.join(p.remote.name for p in plans)}: "
+                 f"{result.files} files sent, {result.bytes / 1024:.0f} KiB, in {result.seconds:.1f} s. It is live.")
+
+
+def _print_plans(plans: list) -> None:
+    for item in plans:
+        spec = item.remote.spec
+        stdout.print(f"{item.remote.name} ({spec.user}@{spec.host}:{spec.path}), live release: {item.live or 'none'}: "
+                     f"{len(item.uploads)} to upload, {len(item.deletes)} to delete")
+        for path, reason, size in item.uploads[:200]:
+            stdout.print(f"  upload  {path}  ({reason}, {size} B)")
+        for path in item.deletes[:200]:
+            stdout.print(f"  delete  {path}  (no longer in the build)")
+        hidden = max(0, len(item.uploads) - 200) + max(0, len(item.deletes) - 200)
+        if hidden:
+            stdout.print(f"  … and {hidden} more")
+    stdout.print("Dry run: nothing was changed on any server.")
+
+
+@cli.command("releases")
+@click.option("--target", "targets", multiple=True, metavar="NAME")
+@click.pass_context
+def releases_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
+    """List the releases on each target, newest first, and which one is live."""
+    root = ctx.obj["root"]
+
+    def listing() -> list[tuple[str, list[dict]]]:
+        return [(r.name, deploy.releases(r)) for r in deploy.remotes(load_config(root), targets)]
+
+    for name, found in _run(ctx, listing):
+        table = Table("release", "time", "build", "files", "size", "", title=f"target {name}")
+        for rel in found:
+            table.add_row(rel["id"], rel["time"], rel["build_id"][:12], str(rel["files"]), f"{rel['bytes'] / 1024:.0f} KiB",
+                          "live" if rel["live"] else "")
+        stdout.print(table)
+
+
+@cli.command("rollback")
+@click.option("--to", "to", metavar="RELEASE", help="Release id (default: the one before the live one).")
+@click.option("--target", "targets", multiple=True, metavar="NAME")
+@click.pass_context
+def rollback_cmd(ctx: click.Context, to: str | None, targets: tuple[str, ...]) -> None:
+    """Switch every target back to an earlier release."""
+    root = ctx.obj["root"]
+    chosen = _run(ctx, lambda: deploy.rollback(deploy.remotes(load_config(root), targets), to), "Nothing was switched.")
+    for name, release in chosen.items():
+        stdout.print(f"{name}: live release is now {release}")
+
+
+@cli.command("nginx-config")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of printing.")
+@click.option("--root", "release_root", help="Release root on the web server (default: deploy.nginx.root or the first target's path).")
+@click.option("--listen", help="nginx listen value, e.g. 80 or 127.0.0.1:8080.")
+@click.option("--standalone", is_flag=True, help="A complete nginx.conf instead of a file to include in http {}.")
+@click.option("--prefix", default="/var/lib/sitegen-nginx", show_default=True, help="With --standalone: folder for pid, logs, temp files.")
+@click.option("--user", help="With --standalone: the user nginx workers run as.")
+@click.pass_context
+def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | None, listen: str | None,
+                     standalone: bool, prefix: str, user: str | None) -> None:
+    """Write the nginx configuration serving the cluster from the live release."""
+    cluster = _run(ctx, lambda: load_config(ctx.obj["root"]))
+    opts = nginx.options_for(cluster, release_root, listen)
+    text = nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        stdout.print(f"Wrote {_shown(out)}; check it with `nginx -t`.")
 
 
 @cli.command("fix-encoding")

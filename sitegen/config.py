@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from .encoding import read_text
-from .errors import ConfigError, Problem, Problems
+from .errors import ConfigError, Problem, Problems, did_you_mean
 from .models import Cluster, Column, Site
 from .schema import ColumnSpec, ConfigFile, Defaults, SiteLocal, SiteSpec
 from .taxonomy import load_taxonomy
@@ -46,6 +46,7 @@ def load_config(root: Path) -> Cluster:
         index_format=spec.disclosure.index_format,
         feed_items=spec.defaults.feed_items,
         page_size=spec.defaults.page_size,
+        deploy=spec.deploy,
     )
 
 
@@ -80,6 +81,7 @@ def _cross_checks(spec: ConfigFile, node: Any, shown: Path) -> Iterable[Problem]
                       hint="use a name such as Asia/Shanghai")
     yield from _duplicates(spec, shown, at)
     yield from _column_checks(spec, shown, at)
+    yield from _target_checks(spec, shown, at)
 
 
 def _duplicates(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
@@ -115,6 +117,19 @@ def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
             if first in portal_segments | RESERVED_SEGMENTS:
                 yield Problem(f"sites[{i}].url: '{site.url}' collides with the portal's own '/{first}/'", shown,
                               at("sites", i, "url"), hint="choose another path for this site")
+
+
+def _target_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
+    site_ids = [s.id for s in spec.sites]
+    names: set[str] = set()
+    for i, target in enumerate(spec.deploy.targets):
+        if target.name in names:
+            yield Problem(f"deploy.targets[{i}].name: '{target.name}' is used twice", shown, at("deploy", "targets", i, "name"))
+        names.add(target.name)
+        for site in target.sites or []:
+            if site not in site_ids:
+                yield Problem(f"deploy.targets[{i}].sites: no site '{site}'{did_you_mean(site, site_ids)}", shown,
+                              at("deploy", "targets", i, "sites"))
 
 
 def _columns_of(site: SiteSpec, defaults: Defaults) -> list[ColumnSpec]:

@@ -6,7 +6,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .schema import ColumnType, Footer, ThemeOptions
+from .schema import ColumnType, DeploySpec, Footer, ThemeOptions
 
 if TYPE_CHECKING:
     from .frontmatter import PageMeta
@@ -69,6 +69,7 @@ class Cluster:
     index_format: str = "{org}/{year}-{serial:05d}"
     feed_items: int = 20
     page_size: int = 20
+    deploy: DeploySpec = DeploySpec()
 
     @property
     def portal(self) -> Site:

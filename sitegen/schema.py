@@ -145,10 +145,44 @@ class DisclosureSpec(Strict):
         return value
 
 
+class TargetSpec(Strict):
+    """A web server the cluster is deployed to, over SSH. Secrets stay out of the repository."""
+
+    name: str = Field(pattern=ID_PATTERN)
+    host: str = Field(min_length=1)
+    port: int = Field(22, ge=1, le=65535)
+    user: str = Field(min_length=1)
+    key: str | None = Field(None, description="path of the private key; ~ and ${VAR} are expanded")
+    key_env: str | None = Field(None, description="name of an environment variable holding the key's path")
+    known_hosts: str | None = Field(None, description="known_hosts file to check the server's host key against")
+    path: str = Field(pattern=r"^/.+", description="release root on the server: releases/ and the current symlink")
+    sites: list[str] | None = Field(None, description="site ids served here (default: all)")
+    rsync_path: str | None = Field(None, description="rsync command on the server, if not 'rsync'")
+    bwlimit: int | None = Field(None, ge=1, description="upload limit in KiB/s")
+
+
+class NginxSpec(Strict):
+    """What `sitegen nginx-config` writes."""
+
+    listen: int = Field(80, ge=1, le=65535)
+    root: str | None = Field(None, description="the release root on the web server (default: the first target's path)")
+    certificate: str | None = Field(None, description="TLS certificate: serve HTTPS, redirect HTTP, send HSTS")
+    certificate_key: str | None = None
+
+
+class DeploySpec(Strict):
+    """Where and how the built cluster is published."""
+
+    keep: int = Field(5, ge=2, description="releases kept on each target (the live and the previous one always)")
+    targets: list[TargetSpec] = Field(default_factory=list)
+    nginx: NginxSpec = NginxSpec()
+
+
 class ConfigFile(Strict):
     """The whole of sites.yaml."""
 
     cluster: ClusterSpec
     defaults: Defaults = Defaults()
     disclosure: DisclosureSpec = DisclosureSpec()
+    deploy: DeploySpec = DeploySpec()
     sites: list[SiteSpec] = Field(min_length=1)
