@@ -115,7 +115,8 @@ def _itemize(lines: list[str], item: TargetPlan) -> None:
 def deploy(cluster: Cluster, out_dir: Path, plans: list[TargetPlan], progress: Progress | None = None) -> DeployResult:
     """Stage the release on every target, verify it, switch every target, prune old releases."""
     started = time.perf_counter()
-    manifests = {id(p): _manifest(out_dir, p) for p in plans}
+    hashes: dict[Path, str] = {}  # targets sharing sites hash each file once
+    manifests = {id(p): _manifest(out_dir, p, hashes) for p in plans}
     build_id = hashlib.sha256("".join(sorted(manifests[id(p)] for p in plans)).encode()).hexdigest()
     now = datetime.now(timezone.utc)
     # sorts by time; milliseconds keep two deploys of one build in the same second apart
@@ -136,12 +137,14 @@ def deploy(cluster: Cluster, out_dir: Path, plans: list[TargetPlan], progress: P
     return DeployResult(release, plans, time.perf_counter() - started)
 
 
-def _manifest(out_dir: Path, item: TargetPlan) -> str:
+def _manifest(out_dir: Path, item: TargetPlan, hashes: dict[Path, str]) -> str:
     """Return 'sha256  site/path' lines for the release: this build's sites, other sites as they are live."""
     lines = []
     for site in item.sites:
         for path in sorted(p for p in (out_dir / site).rglob("*") if p.is_file() and not _excluded(p)):
-            lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(out_dir).as_posix()}\n")
+            if path not in hashes:
+                hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            lines.append(f"{hashes[path]}  {path.relative_to(out_dir).as_posix()}\n")
     if item.live:
         live = item.remote.run(f"cat {_q(item.remote.root)}/{item.live}/{MANIFEST} 2>/dev/null || true")
         carried = [line + "\n" for line in live.splitlines() if line and line.split("  ", 1)[-1].split("/", 1)[0] not in item.sites]
