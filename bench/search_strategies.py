@@ -38,7 +38,8 @@ def plan_of(root: Path):
 def timed(jobs: list[IndexJob], out: Path) -> tuple[float, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    write_indexes(jobs, out)
+    for _ in write_indexes(jobs, out):
+        pass
     return time.perf_counter() - start, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
@@ -46,9 +47,9 @@ def build_indexes(root: Path) -> dict[str, dict]:
     plan = plan_of(root)
     out, portal = root / "build", plan.cluster.portal
     everything = [(p, urls.href(portal, plan.cluster.sites[p.site], p.path)) for sp in plan.sites.values() for p in sp.pages]
-    own = [IndexJob(sp.site, [(p, urls.path(sp.site, p.path)) for p in sp.pages], out / sp.site.id / OWN_DIR)
+    own = [IndexJob(sp.site, [(p, urls.path(sp.site, p.path)) for p in sp.pages], out / sp.site.id / OWN_DIR, "")
            for sp in plan.sites.values()]
-    cluster_s, cluster_kb = timed([IndexJob(portal, everything, out / portal.id / CLUSTER_DIR)], out)
+    cluster_s, cluster_kb = timed([IndexJob(portal, everything, out / portal.id / CLUSTER_DIR, "")], out)
     own_s, own_kb = timed(own, out)
     return {"pages": len(everything), "sites": len(own),
             "A_cluster_index": {"seconds": round(cluster_s, 1), "peak_rss_mb": cluster_kb // 1024},

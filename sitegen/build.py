@@ -6,17 +6,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import publish
 from .assemble import Plan, assemble
 from .config import load_config
 from .disclosure import prepare as prepare_disclosure
 from .errors import AssembleError, ConfigError, Problem, did_you_mean
+from .execute import fingerprints, produce, stale
+from .fingerprint import Digester
+from .job import Job
 from .load import load_content
+from .manifest import Manifest
 from .markdown import Links, convert
 from .models import Cluster
-from .outputs import site_outputs
+from .outputs import site_jobs
 from .profile import Profile
-from .publish import Output, WriteStats, publish
-from .search import INDEX_DIR, T2S_FILE, jobs as index_jobs, t2s_map, write_indexes
+from .publish import WriteStats, check_path
+from .search import INDEX_DIR, jobs as index_jobs, t2s_job, write_indexes
+from .workers import default_workers
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -29,6 +35,9 @@ class BuildOptions:
     out: Path
     profile: Profile
     sites: tuple[str, ...] = ()  # empty: every site
+    force: bool = False  # make every output again, whatever the manifest says
+    search: bool = True  # write the search indexes (stage 6)
+    workers: int = field(default_factory=default_workers)
 
 
 @dataclass
@@ -41,10 +50,12 @@ class BuildResult:
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. index numbers assigned
+    made: int = 0  # outputs rendered (the others were unchanged since the last build)
+    indexed: tuple[str, ...] = ()  # sites whose search index was written
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build the cluster: config, load, assemble, convert, render, write, index."""
+    """Build the cluster: config, load, assemble, convert, render what changed, write, index."""
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     cluster = load_config(options.root)                            # 1. config
@@ -53,14 +64,22 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     plan = assemble(cluster, content, options.profile)             # 3. assemble
     prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
     _convert(plan, chosen, report)                                 # 4a. Markdown, links checked
-    outputs = _render(plan, chosen, report)                        # 4b. templates, feeds, sitemaps
-    stats = publish(outputs, options.out, chosen, prune_sites=not options.sites,
-                    keep=(INDEX_DIR + "/",))                       # 5. write
+    jobs = _jobs(plan, chosen)                                     # 4b. every output, with what it is made from
+    publish.claim(options.out)
+    manifest = Manifest.read(options.out)
+    prints = fingerprints(plan, jobs, Digester())
+    todo = [j for site_jobs in jobs.values() for j in site_jobs]
+    if not options.force:
+        todo = stale(todo, prints, manifest, options.out)
+    made = produce(todo, options.out, options.workers, report)     # 4c. render what changed, staged
+    stats = publish.commit(options.out, made.staged, chosen, set(prints), prune_sites=not options.sites,
+                           keep=(INDEX_DIR + "/",))                # 5. write
+    _record(manifest, prints, cluster, chosen)
     plan.index_numbers.save()                                      # only now: the build succeeded
-    write_indexes(index_jobs(plan, options.out, chosen, stats.changed_sites), options.out)  # 6. index
+    indexed = _index(plan, options, chosen, manifest) if options.search else ()   # 6. index
     pages = sum(len(plan.sites[s].pages) for s in chosen)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, plan.warnings,
-                       plan.index_numbers.notes)
+                       plan.index_numbers.notes, made.made, indexed)
 
 
 def _chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
@@ -84,11 +103,26 @@ def _convert(plan: Plan, chosen: list[str], report: Progress) -> None:
     plan.warnings += links.warnings
 
 
-def _render(plan: Plan, chosen: list[str], report: Progress) -> dict[str, Output]:
-    outputs: dict[str, Output] = {}
-    t2s = t2s_map(plan)
-    for i, site_id in enumerate(chosen, 1):
-        outputs.update(site_outputs(plan, plan.sites[site_id]))
-        outputs[f"{site_id}/{T2S_FILE}"] = t2s
-        report("render", i, len(chosen))
-    return outputs
+def _jobs(plan: Plan, chosen: list[str]) -> dict[str, list[Job]]:
+    shared = [t2s_job(plan)]
+    jobs = {site_id: site_jobs(plan, plan.sites[site_id], shared) for site_id in chosen}
+    for site_jobs_ in jobs.values():
+        for job in site_jobs_:
+            check_path(job.rel)
+    return jobs
+
+
+def _record(manifest: Manifest, prints: dict[str, str], cluster: Cluster, chosen: list[str]) -> None:
+    """Keep the fingerprints of sites not built this time; drop those of sites no longer in the cluster."""
+    kept = {rel: fp for rel, fp in manifest.outputs.items()
+            if rel.split("/", 1)[0] in cluster.sites and rel.split("/", 1)[0] not in chosen}
+    manifest.outputs = {**kept, **prints}
+    manifest.write()
+
+
+def _index(plan: Plan, options: BuildOptions, chosen: list[str], manifest: Manifest) -> tuple[str, ...]:
+    todo = index_jobs(plan, options.out, chosen, manifest)
+    for job in write_indexes(todo, options.out):
+        manifest.indexes[job.site.id] = job.fingerprint
+        manifest.write()
+    return tuple(job.site.id for job in todo)

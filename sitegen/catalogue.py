@@ -5,11 +5,12 @@ import csv
 import io
 import json
 from dataclasses import asdict, dataclass
-from typing import Callable, Iterable
+from typing import Callable
 
 from . import urls
 from .assemble import Plan, SitePlan
 from .disclosure import entries
+from .job import Job
 from .models import Column, Page
 from .taxonomy import Taxonomy
 
@@ -66,25 +67,25 @@ def facet_values(page: Page, taxonomy: Taxonomy) -> dict[str, str]:
     return {"topic": taxonomy.top(d.topic or ""), "genre": d.genre or "", "year": str(page.date.year), "validity": d.validity}
 
 
-Render = Callable[..., bytes]  # SiteRenderer.page(template, rel, column_name=..., **context)
+Render = Callable[..., Job]  # SiteRenderer.job(template, rel, column_name=..., **context)
 
 
-def site_catalogue(plan: Plan, sp: SitePlan, column: Column, render: Render) -> dict[str, bytes]:
-    """Return the catalogue pages and exports of one site, keyed by site-relative path."""
+def site_catalogue(plan: Plan, sp: SitePlan, column: Column, render: Render) -> list[Job]:
+    """Return the catalogue pages and exports of one site."""
     pages = entries(plan)[sp.site.id]
     base = f"{column.id}/"
     facets = _facets(pages, plan.cluster.taxonomy)  # type: ignore[arg-type]
     common = {"column": column, "facets": facets, "base": base, "show_site": False, "publishers": None,
               "current_publisher": None}
-    out = {base: render("catalogue.html", base, column_name=column.title, heading=column.title, items=pages, **common)}
+    out = [render("catalogue.html", base, column_name=column.title, heading=column.title, items=pages, **common)]
     for key, label in FACETS:
         for value, members in facets[key].items():
             rel = f"{base}{key}/{urls.tag_slug(value)}/"
-            out[rel] = render("catalogue.html", rel, column_name=column.title, heading=f"{column.title}：{value}",
-                              facet=(label, value), items=members, **common)
-    out.update(_exports(base, plan, pages, scope="site", name=sp.site.name, site=sp.site.id))
+            out.append(render("catalogue.html", rel, column_name=column.title, heading=f"{column.title}：{value}",
+                              facet=(label, value), items=members, **common))
+    out += _exports(base, plan, pages, scope="site", name=sp.site.name, site=sp.site.id)
     if sp.site.kind == "portal":
-        out.update(_cluster_catalogue(plan, column, render))
+        out += _cluster_catalogue(plan, column, render)
     return out
 
 
@@ -104,33 +105,39 @@ def _facet_order(key: str, value: str, order: dict[str, list[str]]) -> tuple:
     return (known.index(value) if value in known else len(known), value)
 
 
-def _cluster_catalogue(plan: Plan, column: Column, render: Render) -> dict[str, bytes]:
+def _cluster_catalogue(plan: Plan, column: Column, render: Render) -> list[Job]:
     """The portal's catalogue of every site's entries, one page per publishing site."""
     by_site = entries(plan)
     everything = sorted((p for pages in by_site.values() for p in pages), key=lambda p: (-(p.date.timestamp()), p.site, p.path))  # type: ignore[union-attr]
     base = f"{column.id}/cluster/"
     sites = [(plan.cluster.sites[s], len(pages)) for s, pages in by_site.items() if pages]
     common = {"column": column, "base": base, "show_site": True, "publishers": sites, "facets": None}
-    out = {base: render("catalogue.html", base, column_name=column.title, heading="全市政府信息公开目录",
-                        items=everything, current_publisher=None, **common)}
+    out = [render("catalogue.html", base, column_name=column.title, heading="全市政府信息公开目录",
+                  items=everything, current_publisher=None, **common)]
     for site, _ in sites:
         rel = f"{base}{site.id}/"
-        out[rel] = render("catalogue.html", rel, column_name=column.title, heading=f"全市政府信息公开目录：{site.name}",
-                          items=by_site[site.id], current_publisher=site.id, **common)
-    out.update(_exports(base, plan, everything, scope="cluster", name=plan.cluster.name, site=None))
+        out.append(render("catalogue.html", rel, column_name=column.title, heading=f"全市政府信息公开目录：{site.name}",
+                          items=by_site[site.id], current_publisher=site.id, **common))
+    out += _exports(base, plan, everything, scope="cluster", name=plan.cluster.name, site=None)
     return out
 
 
-def _exports(base: str, plan: Plan, pages: Iterable[Page], *, scope: str, name: str, site: str | None) -> dict[str, bytes]:
-    rows = [row(plan, p) for p in pages]
-    doc = {"schema": SCHEMA, "scope": scope, "site": site, "name": name, "count": len(rows),
-           "entries": [asdict(r) for r in rows]}
+def _exports(base: str, plan: Plan, pages: list[Page], *, scope: str, name: str, site: str | None) -> list[Job]:
+    inputs = (pages, scope, name, site)
+    return [Job(f"{base}catalogue.json", inputs, lambda: _json(plan, pages, scope, name, site), "catalogue:json"),
+            Job(f"{base}catalogue.csv", inputs, lambda: _csv(plan, pages), "catalogue:csv")]
+
+
+def _json(plan: Plan, pages: list[Page], scope: str, name: str, site: str | None) -> bytes:
+    rows = [asdict(row(plan, p)) for p in pages]
+    doc = {"schema": SCHEMA, "scope": scope, "site": site, "name": name, "count": len(rows), "entries": rows}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _csv(plan: Plan, pages: list[Page]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS.values())
-    writer.writerows([getattr(r, key) for key in CSV_FIELDS] for r in rows)
-    return {
-        f"{base}catalogue.json": (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-        # the BOM makes Excel read the file as UTF-8
-        f"{base}catalogue.csv": buffer.getvalue().encode("utf-8-sig"),
-    }
+    writer.writerows([getattr(row(plan, p), key) for key in CSV_FIELDS] for p in pages)
+    # the BOM makes Excel read the file as UTF-8
+    return buffer.getvalue().encode("utf-8-sig")

@@ -53,6 +53,10 @@ class SitegenError(Exception):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple:
+        # raised in a worker process and re-raised in the build: keep the problems, not the message
+        return (type(self), (self.problems,))
+
     def render(self) -> str:
         """Return every problem, one block each."""
         return "\n".join(p.format(self.stage) for p in self.problems)

@@ -7,30 +7,35 @@ from feedgen.feed import FeedGenerator
 
 from . import urls
 from .assemble import EPOCH, SitePlan, newest_first
+from .job import Job
 from .models import Cluster, Page, Site
 
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
 
 
-def feeds(cluster: Cluster, sp: SitePlan) -> dict[str, bytes]:
-    """Return the site feed and one feed per column, both formats, keyed by site-relative path."""
+def feeds(cluster: Cluster, sp: SitePlan) -> list[Job]:
+    """Return the site feed and one feed per column, both formats."""
     site = sp.site
     limit = cluster.feed_items
     out = _pair(cluster, site, "", site.name, site.description or site.name, sp.latest[:limit])
     for column in site.columns.values():
         items = sorted(sp.columns[column.id], key=newest_first)[:limit]
-        out.update(_pair(cluster, site, f"{column.id}/", f"{column.title} - {site.name}",
-                         column.description or column.title, items))
+        out += _pair(cluster, site, f"{column.id}/", f"{column.title} - {site.name}", column.description or column.title, items)
     return out
 
 
-def _pair(cluster: Cluster, site: Site, base: str, title: str, description: str, items: list[Page]) -> dict[str, bytes]:
+def _pair(cluster: Cluster, site: Site, base: str, title: str, description: str, items: list[Page]) -> list[Job]:
+    inputs = (site, base, title, description, items)
+    return [Job(base + RSS_NAME, inputs, lambda: _feed(cluster, *inputs, RSS_NAME).rss_str(pretty=True), "feed:rss"),
+            Job(base + ATOM_NAME, inputs, lambda: _feed(cluster, *inputs, ATOM_NAME).atom_str(pretty=True), "feed:atom")]
+
+
+def _feed(cluster: Cluster, site: Site, base: str, title: str, description: str, items: list[Page],
+          self_name: str) -> FeedGenerator:
     # no clock in the output: the feed is as new as its newest item, so rebuilds are byte-identical
     updated = max((p.date for p in items if p.date), default=EPOCH)
-    rss = _generator(cluster, site, base, title, description, updated, items, self_name=RSS_NAME)
-    atom = _generator(cluster, site, base, title, description, updated, items, self_name=ATOM_NAME)
-    return {base + RSS_NAME: rss.rss_str(pretty=True), base + ATOM_NAME: atom.atom_str(pretty=True)}
+    return _generator(cluster, site, base, title, description, updated, items, self_name)
 
 
 def _generator(cluster: Cluster, site: Site, base: str, title: str, description: str, updated: datetime,

@@ -1,27 +1,27 @@
-"""Collect every output file of a site: HTML, feeds, sitemaps, static files, page assets."""
+"""Collect every output file of a site as jobs: HTML, feeds, sitemaps, static files, page assets."""
 from __future__ import annotations
 
 from . import urls
 from .assemble import Plan, SitePlan
 from .feeds import feeds
-from .publish import Output
+from .job import Job
 from .render import SiteRenderer
 from .sitemap import robots, sitemap, sitemap_index
 from .theme import static_files, theme_of
 
 
-def site_outputs(plan: Plan, sp: SitePlan) -> dict[str, Output]:
-    """Return every file of one site, keyed by its path under the build folder."""
+def site_jobs(plan: Plan, sp: SitePlan, shared: list[Job]) -> list[Job]:
+    """Return every output of one site, placed under the build folder, in a stable order."""
     site = sp.site
     static, assets = static_files(plan.cluster, site, theme_of(plan.cluster, site))
-    html = SiteRenderer(plan, sp, assets).render_all()
-    files: dict[str, Output] = {**static, **html}
-    files.update(feeds(plan.cluster, sp))
-    files["sitemap.xml"] = sitemap(sp, list(html))
-    files["robots.txt"] = robots(site, plan)
+    html = SiteRenderer(plan, sp, assets).jobs()
+    jobs = static + html + feeds(plan.cluster, sp) + shared
+    jobs.append(sitemap(sp, [job.rel for job in html]))
+    jobs.append(robots(site))
     if site.kind == "portal":
-        files["sitemap_index.xml"] = sitemap_index(plan)
+        jobs.append(sitemap_index(plan))
     for page in sp.pages:
-        files.update({page.path + a.name: a.source for a in page.attachments})
-        files.update({page.path + name: src for name, src in page.assets.items()})
-    return {urls.output_file(site, rel): data for rel, data in sorted(files.items())}
+        jobs += [Job.copy(page.path + a.name, a.source) for a in page.attachments]
+        jobs += [Job.copy(page.path + name, src) for name, src in page.assets.items()]
+    placed = {urls.output_file(site, job.rel): job for job in jobs}  # a later job for the same file wins
+    return [placed[rel].placed(rel) for rel in sorted(placed)]

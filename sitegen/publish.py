@@ -1,16 +1,21 @@
-"""Stage 5, write: the one publisher. Checks every path, writes only what changed, removes what is gone."""
+"""Stage 5, write: the one publisher. Checks every path, stages changed files, puts them in place only at the end.
+
+Files are first written beside their targets (`name.sitegen-tmp`) and renamed into place only when the whole
+build succeeded, so a failure (a template error, a full disk) leaves the previous output as it was.
+"""
 from __future__ import annotations
 
 import filecmp
 import os
+import posixpath
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Union
+from typing import Iterable
 
 from .errors import BuildError, Problem
+from .job import Output
 
-Output = Union[bytes, Path]  # rendered bytes, or a source file copied as it is
 MARKER = ".sitegen"
 TMP_SUFFIX = ".sitegen-tmp"
 
@@ -25,30 +30,7 @@ class WriteStats:
     changed_sites: frozenset[str] = frozenset()  # sites with a file written or removed
 
 
-def publish(outputs: Mapping[str, Output], out_dir: Path, site_ids: Iterable[str], *, prune_sites: bool = False,
-            keep: tuple[str, ...] = ()) -> WriteStats:
-    """Write `outputs` (paths relative to out_dir, starting with a site id) and remove stale files of those sites.
-
-    Files are first written beside their targets and renamed into place only when all were written,
-    so a failure (disk full, permissions) leaves the previous output as it was.
-    """
-    out_dir = out_dir.resolve()
-    _claim(out_dir)
-    targets = {rel: _target(out_dir, rel) for rel in sorted(outputs)}
-    changed = [rel for rel, target in targets.items() if not _same(target, outputs[rel])]
-    staged = _stage(out_dir, changed, targets, outputs)
-    for tmp, target in staged:
-        os.replace(tmp, target)
-    site_ids = list(site_ids)
-    removed = _remove_stale(out_dir, site_ids, set(outputs), keep)
-    if prune_sites:
-        _remove_other_sites(out_dir, site_ids, removed)
-    touched = frozenset(rel.split("/", 1)[0] for rel in changed + removed)
-    return WriteStats(written=len(changed), unchanged=len(outputs) - len(changed), removed=len(removed),
-                      changed_sites=touched)
-
-
-def _claim(out_dir: Path) -> None:
+def claim(out_dir: Path) -> None:
     """Refuse to write into a non-empty folder that sitegen did not make (it deletes stale files)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(Problem(f"the output path {out_dir} is a file", hint="choose another --out"))
@@ -59,58 +41,77 @@ def _claim(out_dir: Path) -> None:
     (out_dir / MARKER).touch()
 
 
-def _target(out_dir: Path, rel: str) -> Path:
-    target = (out_dir / rel).resolve()
-    if not target.is_relative_to(out_dir) or target == out_dir or "\\" in rel:
+def check_path(rel: str) -> None:
+    """Refuse an output path that would leave the output folder."""
+    if "\\" in rel or rel.startswith("/") or posixpath.normpath(rel) != rel or rel.split("/", 1)[0] in ("", "..", "."):
         raise BuildError(Problem(f"refusing to write outside the output folder: {rel}",
                                  hint="a slug, tag or file name contains '..' or an absolute path"))
-    return target
+
+
+def stage(out_dir: Path, rel: str, data: Output) -> bool:
+    """Write `data` beside its target if it differs from what is there; return True if it was staged."""
+    target = out_dir / rel
+    if _same(target, data):
+        return False
+    tmp = target.with_name(target.name + TMP_SUFFIX)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, tmp)
+        else:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BuildError(Problem(f"cannot write {rel}: {exc.strerror or exc}", out_dir / rel,
+                                 hint="check free disk space and permissions; the previous output is unchanged")) from None
+    return True
+
+
+def abort(out_dir: Path, rels: Iterable[str]) -> None:
+    """Remove the staged files of a build that failed."""
+    for rel in rels:
+        (out_dir / (rel + TMP_SUFFIX)).unlink(missing_ok=True)
+
+
+def commit(out_dir: Path, staged: list[str], site_ids: list[str], wanted: set[str], *, prune_sites: bool = False,
+           keep: tuple[str, ...] = ()) -> WriteStats:
+    """Put the staged files in place and remove stale files of `site_ids`; `wanted` is every output of the build."""
+    for rel in staged:
+        target = out_dir / rel
+        os.replace(target.with_name(target.name + TMP_SUFFIX), target)
+    removed = _remove_stale(out_dir, site_ids, wanted, keep)
+    if prune_sites:
+        _remove_other_sites(out_dir, site_ids, removed)
+    touched = frozenset(rel.split("/", 1)[0] for rel in staged + removed)
+    return WriteStats(written=len(staged), unchanged=len(wanted) - len(staged), removed=len(removed), changed_sites=touched)
 
 
 def _same(target: Path, data: Output) -> bool:
-    if not target.is_file():
+    try:
+        size = target.stat().st_size
+    except OSError:
         return False
     if isinstance(data, Path):
-        return target.stat().st_size == data.stat().st_size and filecmp.cmp(target, data, shallow=False)
-    return target.stat().st_size == len(data) and target.read_bytes() == data
-
-
-def _stage(out_dir: Path, changed: list[str], targets: dict[str, Path], outputs: Mapping[str, Output]) -> list[tuple[Path, Path]]:
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for rel in changed:
-            target = targets[rel]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + TMP_SUFFIX)
-            data = outputs[rel]
-            if isinstance(data, Path):
-                shutil.copyfile(data, tmp)
-            else:
-                tmp.write_bytes(data)
-            staged.append((tmp, target))
-    except OSError as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise BuildError(Problem(f"cannot write {rel}: {exc.strerror or exc}", out_dir / rel,
-                                 hint="check free disk space and permissions; the previous output is unchanged")) from None
-    return staged
+        return size == data.stat().st_size and filecmp.cmp(target, data, shallow=False)
+    return size == len(data) and target.read_bytes() == data
 
 
 def _remove_stale(out_dir: Path, site_ids: list[str], wanted: set[str], keep: tuple[str, ...]) -> list[str]:
     removed = []
     for site_id in site_ids:
         root = out_dir / site_id
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*"), reverse=True):
-            rel = path.relative_to(out_dir).as_posix()
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif rel not in wanted and not rel.removeprefix(site_id + "/").startswith(keep or ("\0",)):
-                path.unlink()
-                removed.append(rel)
-    return removed
+        kept = tuple(f"{site_id}/{k}" for k in keep)
+        for folder, dirs, files in os.walk(root, topdown=False):
+            base = Path(folder).relative_to(out_dir).as_posix()
+            for name in files:
+                rel = f"{base}/{name}"
+                if rel not in wanted and not rel.startswith(kept):
+                    os.unlink(os.path.join(folder, name))
+                    if not name.endswith(TMP_SUFFIX):
+                        removed.append(rel)
+            if folder != str(root) and not os.listdir(folder):
+                os.rmdir(folder)
+    return sorted(removed)
 
 
 def _remove_other_sites(out_dir: Path, site_ids: list[str], removed: list[str]) -> None:

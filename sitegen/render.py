@@ -12,6 +12,7 @@ from . import urls
 from .assemble import Plan, SitePlan
 from .catalogue import site_catalogue
 from .errors import BuildError, InternalError, Problem
+from .job import Job
 from .models import Page, Site
 from .schema import ColumnType
 from .theme import environment, theme_of
@@ -50,25 +51,28 @@ class SiteRenderer:
         self.assets = assets
         self.env = environment(theme_of(self.cluster, self.site))
 
-    def render_all(self) -> dict[str, bytes]:
-        """Return every HTML output of the site, keyed by site-relative URL."""
-        out: dict[str, bytes] = {}
-        out[""] = self.page("home.html", "", column_name="首页", **self._home())
+    def jobs(self) -> list[Job]:
+        """Return every HTML output of the site, each under its site-relative URL."""
+        out = [self.job("home.html", "", column_name="首页", **self._home())]
         for column in self.site.columns.values():
             if column.type == ColumnType.disclosure:
-                out.update(site_catalogue(self.plan, self.sp, column, self.page))
+                out += site_catalogue(self.plan, self.sp, column, self.job)
                 continue
             for pager in paginate(f"{column.id}/", self.sp.columns[column.id], column.page_size):
-                out[pager.rel(pager.number)] = self.page("list.html", pager.rel(pager.number), column_name=column.title,
-                                                         column=column, pager=pager)
-        for page in self.sp.pages:
-            out[page.path] = self._article(page)
-        out.update(self._tag_pages())
+                out.append(self.job("list.html", pager.rel(pager.number), column_name=column.title, column=column, pager=pager))
+        out += [self._article(page) for page in self.sp.pages]
+        out += self._tag_pages()
         if self.site.kind == "portal":
-            out["sites/"] = self.page("sites.html", "sites/", column_name="站群导航", groups=self._site_groups())
-        out["search/"] = self.page("search.html", "search/", column_name="搜索")
-        out["404.html"] = self.page("404.html", "404.html", column_name="页面未找到")
+            out.append(self.job("sites.html", "sites/", column_name="站群导航", groups=self._site_groups()))
+        out.append(self.job("search.html", "search/", column_name="搜索"))
+        out.append(self.job("404.html", "404.html", column_name="页面未找到"))
         return out
+
+    def job(self, template: str, rel: str, *, column_name: str, **context: Any) -> Job:
+        """Return the job rendering `template` at `rel`; its inputs are exactly what the template is given."""
+        inputs = (rel, column_name, tuple(sorted(context.items())), self.assets)
+        return Job(rel, inputs, lambda: self.page(template, rel, column_name=column_name, **context), "html",
+                   template=(self.env, template))
 
     def _home(self) -> dict[str, Any]:
         blocks = [(c, self.sp.columns[c.id][:HOME_ITEMS]) for c in self.site.columns.values() if c.in_nav]
@@ -85,20 +89,19 @@ class SiteRenderer:
         return [(label, [s for s in sites if s.kind == kind]) for kind, label in names.items()
                 if any(s.kind == kind for s in sites)]
 
-    def _article(self, page: Page) -> bytes:
+    def _article(self, page: Page) -> Job:
         column = self.site.columns.get(page.column or "")
         newer, older = self.sp.neighbours.get(page.source, (None, None))
-        return self.page("article.html", page.path, column_name=column.title if column else page.title,
+        return self.job("article.html", page.path, column_name=column.title if column else page.title,
                          column=column, page=page, newer=newer, older=older, source=page.source,
                          policy=self.plan.interpreted.get(page.source),
                          interpretations=self.plan.interpretations.get(page.source, []))
 
-    def _tag_pages(self) -> dict[str, bytes]:
-        out = {"tags/": self.page("tags.html", "tags/", column_name="标签", tags=list(self.sp.tags.values()))}
+    def _tag_pages(self) -> list[Job]:
+        out = [self.job("tags.html", "tags/", column_name="标签", tags=list(self.sp.tags.values()))]
         for tag in self.sp.tags.values():
             for pager in paginate(f"tags/{tag.slug}/", tag.pages, self.cluster.page_size):
-                out[pager.rel(pager.number)] = self.page("tag.html", pager.rel(pager.number),
-                                                          column_name=f"标签：{tag.name}", tag=tag, pager=pager)
+                out.append(self.job("tag.html", pager.rel(pager.number), column_name=f"标签：{tag.name}", tag=tag, pager=pager))
         return out
 
     def page(self, template: str, rel: str, *, column_name: str, source: Path | None = None, **context: Any) -> bytes:

@@ -6,10 +6,14 @@ import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 from . import urls
 from .assemble import Plan
 from .errors import BuildError, Problem
+from .fingerprint import hexdigest
+from .job import Job
+from .manifest import Manifest
 from .models import Page, Site
 from .pagefind_service import PagefindFailed, PagefindService
 
@@ -24,30 +28,32 @@ class IndexJob:
     site: Site  # the site whose search page uses this index
     pages: list[tuple[Page, str]]  # page and the URL a reader of `site` follows to it
     folder: Path
+    fingerprint: str  # of the indexed files as they are on disk
 
 
-def jobs(plan: Plan, out_dir: Path, chosen: list[str], changed: frozenset[str]) -> list[IndexJob]:
-    """Return the indexes this build must (re)write: public output only, where something changed or none exists."""
+def jobs(plan: Plan, out_dir: Path, chosen: list[str], manifest: Manifest) -> list[IndexJob]:
+    """Return the indexes this build must (re)write: public output only, where the indexed files changed or none exists."""
     if plan.profile.name != "public":
         return []
     cluster, portal = plan.cluster, plan.cluster.portal
     todo = []
     for site_id in chosen:
         site = cluster.sites[site_id]
-        missing = not (out_dir / site_id / INDEX_DIR).is_dir()
-        if site.kind == "portal" and (changed or missing):
+        if site.kind == "portal":
             # the portal searches the whole cluster: any change anywhere rewrites its index
             pages = [(p, urls.href(portal, cluster.sites[p.site], p.path)) for sp in plan.sites.values() for p in sp.pages]
-        elif site.kind != "portal" and (site_id in changed or missing):
-            pages = [(p, urls.path(site, p.path)) for p in plan.sites[site_id].pages]
         else:
-            continue
-        todo.append(IndexJob(site, pages, out_dir / site_id / INDEX_DIR))
+            pages = [(p, urls.path(site, p.path)) for p in plan.sites[site_id].pages]
+        files = [urls.output_file(cluster.sites[p.site], p.path) for p, _ in pages]
+        fingerprint = hexdigest(*(f"{url}\0{f}\0{manifest.outputs.get(f, '')}" for (_, url), f in zip(pages, files)))
+        folder = out_dir / site_id / INDEX_DIR
+        if manifest.indexes.get(site_id) != fingerprint or not folder.is_dir():
+            todo.append(IndexJob(site, pages, folder, fingerprint))
     return todo
 
 
-def write_indexes(todo: list[IndexJob], out_dir: Path) -> None:
-    """Run Pagefind for every job over the written HTML; raise BuildError if it fails."""
+def write_indexes(todo: list[IndexJob], out_dir: Path) -> Iterator[IndexJob]:
+    """Run Pagefind for every job over the written HTML, yielding each job when its index is in place."""
     if not todo:
         return
     with PagefindService() as service:
@@ -64,8 +70,9 @@ def write_indexes(todo: list[IndexJob], out_dir: Path) -> None:
             except PagefindFailed as exc:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise BuildError(Problem(f"search index of site '{job.site.id}' failed: {exc}",
-                                         hint="the pages were written; run the build again")) from exc
+                                         hint="the pages were written; run the build again to index them")) from exc
             _swap(staging, job.folder)
+            yield job
 
 
 def _swap(staging: Path, folder: Path) -> None:
@@ -90,3 +97,9 @@ def t2s_map(plan: Plan) -> bytes:
             if simp in used and trad != simp:
                 mapping[trad] = simp
     return json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def t2s_job(plan: Plan) -> Job:
+    """Return the job writing each site's Traditional-to-Simplified table; it depends on every page's text."""
+    pages = [p for sp in plan.sites.values() for p in sp.pages]
+    return Job(T2S_FILE, (pages,), lambda: t2s_map(plan), "t2s")

@@ -6,36 +6,42 @@ from xml.sax.saxutils import escape
 
 from . import urls
 from .assemble import Plan, SitePlan
+from .job import Job
 from .models import Site
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
-def sitemap(sp: SitePlan, html_rels: list[str]) -> bytes:
+def sitemap(sp: SitePlan, html_rels: list[str]) -> Job:
     """Return the site's sitemap: every HTML page but the 404 page and listing pages after the first."""
+    rels = sorted(rel for rel in html_rels if rel != "404.html" and "/page/" not in f"/{rel}")
     lastmod = _lastmods(sp)
-    rows = []
-    for rel in sorted(html_rels):
-        if rel == "404.html" or "/page/" in f"/{rel}":
-            continue
-        rows.append(_entry("url", urls.absolute(sp.site, rel), lastmod.get(rel)))
-    return f"{HEAD}<urlset {NS}>\n{''.join(rows)}</urlset>\n".encode()
+    dated = [(rel, lastmod.get(rel)) for rel in rels]
+    return Job("sitemap.xml", (sp.site, dated), lambda: _urlset(sp.site, dated), "sitemap")
 
 
-def sitemap_index(plan: Plan) -> bytes:
+def _urlset(site: Site, dated: list[tuple[str, datetime | None]]) -> bytes:
+    rows = "".join(_entry("url", urls.absolute(site, rel), mod) for rel, mod in dated)
+    return f"{HEAD}<urlset {NS}>\n{rows}</urlset>\n".encode()
+
+
+def sitemap_index(plan: Plan) -> Job:
     """Return the portal's index of every site's sitemap."""
-    rows = [_entry("sitemap", urls.absolute(sp.site, "sitemap.xml"), sp.latest[0].date if sp.latest else None)
-            for sp in plan.sites.values()]
-    return f"{HEAD}<sitemapindex {NS}>\n{''.join(rows)}</sitemapindex>\n".encode()
+    dated = [(sp.site, sp.latest[0].date if sp.latest else None) for sp in plan.sites.values()]
+
+    def make() -> bytes:
+        rows = "".join(_entry("sitemap", urls.absolute(site, "sitemap.xml"), mod) for site, mod in dated)
+        return f"{HEAD}<sitemapindex {NS}>\n{rows}</sitemapindex>\n".encode()
+    return Job("sitemap_index.xml", (dated,), make, "sitemap_index")
 
 
-def robots(site: Site, plan: Plan) -> bytes:
+def robots(site: Site) -> Job:
     """Return robots.txt pointing at the site's sitemap (the portal's also at the index)."""
     lines = ["User-agent: *", "Disallow:", "", f"Sitemap: {urls.absolute(site, 'sitemap.xml')}"]
     if site.kind == "portal":
         lines.append(f"Sitemap: {urls.absolute(site, 'sitemap_index.xml')}")
-    return ("\n".join(lines) + "\n").encode()
+    return Job.data("robots.txt", ("\n".join(lines) + "\n").encode(), "robots")
 
 
 def _lastmods(sp: SitePlan) -> dict[str, datetime | None]:

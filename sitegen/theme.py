@@ -4,12 +4,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
 from .errors import ConfigError, Problem
+from .job import Job
 from .models import Cluster, Site
 from .urls import tag_slug
 
@@ -75,29 +77,40 @@ def filesize(size: float) -> str:
     return f"{size:.1f} KB" if size < 1024 else f"{size / 1024:.1f} MB"
 
 
-def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[dict[str, bytes | Path], dict[str, str]]:
-    """Return (output files, asset map) for the site's static files; CSS and JS get content hashes in their names."""
-    files: dict[str, bytes | Path] = {}
+def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job], dict[str, str]]:
+    """Return (output jobs, asset map) for the site's static files; CSS and JS get content hashes in their names."""
+    files: dict[str, Job] = {}
     assets: dict[str, str] = {}
     for folder in theme.static_dirs:
         for src in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = src.relative_to(folder).as_posix()
-            out = _fingerprint(name, src.read_bytes()) if src.suffix in FINGERPRINTED else name
+            out = _fingerprint(name, _read(src)) if src.suffix in FINGERPRINTED else name
             assets[name] = f"static/{out}"
-            files[f"static/{out}"] = src
+            files[f"static/{out}"] = Job.copy(f"static/{out}", src)
     vars_css = _colour_css(site)
     if vars_css:
         out = _fingerprint("css/colours.css", vars_css)
         assets["css/colours.css"] = f"static/{out}"
-        files[f"static/{out}"] = vars_css
+        files[f"static/{out}"] = Job.data(f"static/{out}", vars_css)
     if site.theme_options.logo:
         logo = cluster.root / site.theme_options.logo
         if not logo.is_file():
             raise ConfigError(Problem(f"logo of site '{site.id}' not found: {site.theme_options.logo}", "sites.yaml",
                                       hint="give the image path relative to sites.yaml"))
         assets["logo"] = f"static/logo{logo.suffix}"
-        files[assets["logo"]] = logo
-    return files, assets
+        files[assets["logo"]] = Job.copy(assets["logo"], logo)
+    return list(files.values()), assets
+
+
+@lru_cache(maxsize=256)
+def _read_cached(path: Path, size: int, mtime_ns: int) -> bytes:
+    return path.read_bytes()
+
+
+def _read(path: Path) -> bytes:
+    """Read a theme file once per version of it: every site of a cluster shares the theme."""
+    st = path.stat()
+    return _read_cached(path, st.st_size, st.st_mtime_ns)
 
 
 def _fingerprint(name: str, data: bytes) -> str:

@@ -19,9 +19,14 @@ def tag_slug(tag: str) -> str:
     return re.sub(r"[^\w]+", "-", tag.strip().lower()).strip("-") or "tag"
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9/#?=&._~-]*")
+
+
 def path(site: Site, rel: str = "") -> str:
     """Return the root-relative URL of `rel` on the site's own host, percent-encoded."""
-    return quote(site.prefix + rel, safe="/#?=&")
+    text = site.prefix + rel
+    # most URLs need no escaping; quote() is the slow part of rendering a listing
+    return text if _PLAIN.fullmatch(text) else quote(text, safe="/#?=&")
 
 
 def absolute(site: Site, rel: str = "") -> str:

@@ -23,11 +23,15 @@ Loader.yaml_implicit_resolvers = {
 
 def parse(text: str, path: Path | str, line_offset: int = 0) -> tuple[Any, yaml.Node | None]:
     """Return the data and the node tree of `text`, or raise Problems."""
+    loader = Loader(text)
     try:
-        node = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader) if node is not None else None
+        # one parse: the data is constructed from the node tree that also locates keys
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise Problems(_problem_from_yaml_error(exc, path, line_offset)) from None
+    finally:
+        loader.dispose()
     return data, node
 
 

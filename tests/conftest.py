@@ -56,8 +56,9 @@ def build(root: Path, *args: str) -> Result:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Return every file below `folder` with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Return every published file below `folder` with its bytes (not the build manifest beside the sites)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.parent != folder}
 
 
 def page(text: str = "正文。", **front: object) -> str:

@@ -1,0 +1,65 @@
+"""Stages 4b and 5: make the outputs whose fingerprint changed, on all cores, and stage them through the publisher."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import publish, workers
+from .assemble import Plan
+from .fingerprint import Digester, file_key, hexdigest, site_key
+from .job import Job
+from .manifest import Manifest
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What the make stage did: files staged (changed) and files made at all."""
+
+    staged: list[str]
+    made: int
+
+
+def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester) -> dict[str, str]:
+    """Return the fingerprint of every output: its kind, its template, its site's settings and its inputs."""
+    out: dict[str, str] = {}
+    shared: dict[int, str] = {}  # a job placed on every site is digested once
+    for site_id, site_jobs in jobs.items():
+        key = site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
+        for job in site_jobs:
+            if job.copied is not None:
+                out[job.rel] = file_key(job.copied)
+                continue
+            inputs = shared.get(id(job.inputs))
+            if inputs is None:
+                inputs = shared[id(job.inputs)] = digester.of(job.inputs)
+            template = digester.template(*job.template) if job.template else ""
+            out[job.rel] = hexdigest(key, job.kind, template, inputs)
+    return out
+
+
+def stale(jobs: list[Job], prints: dict[str, str], manifest: Manifest, out_dir: Path) -> list[Job]:
+    """Return the jobs whose output is missing or was made from other inputs."""
+    recorded = manifest.outputs
+    return [job for job in jobs if recorded.get(job.rel) != prints[job.rel] or not (out_dir / job.rel).is_file()]
+
+
+def produce(todo: list[Job], out_dir: Path, cores: int, report: Progress) -> Produced:
+    """Make every job and stage the outputs that differ from the files in place; on failure, stage nothing."""
+    staged: list[str] = []
+    try:
+        for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, out_dir), todo, cores), 1):
+            if changed:
+                staged.append(rel)
+            report("render", i, len(todo))
+    except BaseException:
+        publish.abort(out_dir, (job.rel for job in todo))
+        raise
+    return Produced(staged, len(todo))
+
+
+def _make(out_dir: Path, job: Job) -> tuple[str, bool]:
+    return job.rel, publish.stage(out_dir, job.rel, job.make())

@@ -1,0 +1,143 @@
+"""Fingerprints: a digest of everything an output is made from, so an unchanged output is neither rendered nor written."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from jinja2 import meta as jinja_meta
+from pydantic import BaseModel
+
+from .models import Cluster, Page, Site
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Return a digest of sitegen's own code and data: an upgrade rebuilds everything."""
+    h = hashlib.sha1()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def hexdigest(*parts: str) -> str:
+    """Return a short digest of strings."""
+    return hashlib.sha1("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+class Digester:
+    """Digests values shown by outputs; pages and sites are digested once per build and remembered."""
+
+    def __init__(self) -> None:
+        self._pages: dict[int, str] = {}
+        self._sites: dict[str, str] = {}
+        self._templates: dict[tuple[int, str], str] = {}
+
+    def of(self, value: Any) -> str:
+        """Return the digest of any value a template or an output function is given."""
+        parts: list[str] = []
+        self._feed(parts, value)
+        return hexdigest(*parts)
+
+    def page(self, page: Page) -> str:
+        """Return the digest of everything about a page that an output can show."""
+        key = id(page)
+        found = self._pages.get(key)
+        if found is None:
+            found = hexdigest(page.site, str(page.column), page.slug, page.source.as_posix(), page.meta.model_dump_json(),
+                              page.body, page.html, page.date.isoformat() if page.date else "", str(page.cover),
+                              repr(page.attachments), repr(sorted(page.assets.items())))
+            self._pages[key] = found
+        return found
+
+    def site(self, site: Site) -> str:
+        found = self._sites.get(site.id)
+        if found is None:
+            found = self._sites[site.id] = hexdigest(repr(site))
+        return found
+
+    def template(self, env: jinja2.Environment, name: str) -> str:
+        """Return the digest of a template and of every template it extends, includes or imports."""
+        key = (id(env), name)
+        found = self._templates.get(key)
+        if found is None:
+            try:
+                sources = [f"{ref}\0{filename}\0{source}" for ref in sorted(_closure(env, name))
+                           for source, filename, _ in [env.loader.get_source(env, ref)]]  # type: ignore[union-attr]
+            except jinja2.TemplateError as exc:
+                # rendering reports it, naming the template and line; never reuse an old output meanwhile
+                sources = [f"broken\0{name}\0{exc}\0{id(exc)}"]
+            found = self._templates[key] = hexdigest(*sources)
+        return found
+
+    def _feed(self, parts: list[str], value: Any) -> None:
+        if value is None or isinstance(value, (str, bool, int, float)):
+            parts.append(f"{type(value).__name__}:{value}")
+        elif isinstance(value, bytes):
+            parts.append(hashlib.sha1(value).hexdigest())
+        elif isinstance(value, Page):
+            parts.append(self.page(value))
+        elif isinstance(value, Site):
+            parts.append(self.site(value))
+        elif isinstance(value, Cluster):
+            parts.append("cluster")  # its settings are in every site key
+        elif isinstance(value, (list, tuple)):
+            parts.append(f"[{len(value)}")
+            for item in value:
+                self._feed(parts, item)
+        elif isinstance(value, dict):
+            parts.append(f"{{{len(value)}")
+            for key, item in value.items():
+                self._feed(parts, key)
+                self._feed(parts, item)
+        elif isinstance(value, (datetime, date)):
+            parts.append(value.isoformat())
+        elif isinstance(value, (Enum, Path)):
+            parts.append(str(value))
+        elif isinstance(value, BaseModel):
+            parts.append(value.model_dump_json())
+        elif dataclasses.is_dataclass(value):
+            parts.append(type(value).__name__)
+            for f in dataclasses.fields(value):
+                self._feed(parts, getattr(value, f.name))
+        else:
+            # an output must not depend on something its fingerprint cannot see
+            raise TypeError(f"cannot fingerprint a {type(value).__name__}: teach sitegen/fingerprint.py what it shows")
+
+
+def site_key(cluster: Cluster, site: Site, digester: Digester, *extra: Any) -> str:
+    """Return the digest of the settings every page of `site` shows: its own, the cluster's, every site's name and URL."""
+    everyone = [(s.id, s.name, s.kind, s.origin, s.prefix) for s in cluster.sites.values()]
+    settings = (cluster.name, cluster.base_url, cluster.language, str(cluster.tz), cluster.org_code, cluster.index_format,
+                cluster.feed_items, cluster.page_size, repr(cluster.taxonomy))
+    return hexdigest(code_version(), digester.of([settings, everyone, site, *extra]))
+
+
+def _closure(env: jinja2.Environment, name: str) -> set[str]:
+    """Return `name` and every template it references, transitively."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
+        for ref in jinja_meta.find_referenced_templates(env.parse(source)):
+            # a name computed at render time could be any template: depend on all of them
+            todo.extend([ref] if ref is not None else env.list_templates())
+    return seen
+
+
+def file_key(path: Path) -> str:
+    """Return the fingerprint of a file copied as it is: its path, size and modification time."""
+    st = path.stat()
+    return hexdigest("file", str(path), str(st.st_size), str(st.st_mtime_ns))

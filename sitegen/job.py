@@ -1,0 +1,34 @@
+"""One output file as a job: where it goes, what it is made from, and how to make it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Union
+
+Output = Union[bytes, Path]  # rendered bytes, or a source file copied as it is
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file. `inputs` is everything it shows: equal inputs (and kind) make equal bytes."""
+
+    rel: str  # path of the file, site-relative until placed under the build folder
+    inputs: tuple[Any, ...]
+    make: Callable[[], Output]
+    kind: str = ""  # what makes it: 'html:<template>', 'feed', 'copy', ...
+    copied: Path | None = None  # the source of a file copied as it is
+    template: tuple[Any, str] | None = None  # (Jinja environment, template name) of an HTML page
+
+    @staticmethod
+    def copy(rel: str, source: Path) -> Job:
+        """Return a job copying `source` as it is."""
+        return Job(rel, (), lambda: source, "copy", source)
+
+    @staticmethod
+    def data(rel: str, data: bytes, kind: str = "data") -> Job:
+        """Return a job writing bytes that are already made."""
+        return Job(rel, (data,), lambda: data, kind)
+
+    def placed(self, rel: str) -> Job:
+        """Return the same job writing to `rel`."""
+        return Job(rel, self.inputs, self.make, self.kind, self.copied, self.template)

@@ -1,0 +1,42 @@
+"""Work on all cores: a forked process pool inherits the assembled plan, so only indices and results travel."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_PARALLEL = 64  # below this, starting processes costs more than it saves
+
+_task: Callable | None = None
+_items: Sequence | None = None
+
+
+def default_workers() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run(task: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+    """Yield task(item) for every item, in order; on `workers` processes when that is worth it and possible."""
+    if workers <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(task, items)
+        return
+    global _task, _items
+    _task, _items = task, items
+    try:
+        # fork, not spawn: the children start with the plan already in memory
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunk = max(1, min(256, len(items) // (workers * 8)))
+            yield from pool.imap(_call, range(len(items)), chunksize=chunk)
+    finally:
+        _task, _items = None, None
+
+
+def _call(index: int) -> object:
+    assert _task is not None and _items is not None
+    return _task(_items[index])
