@@ -138,6 +138,7 @@ def _csv(plan: Plan, pages: list[Page]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS.values())
-    writer.writerows([getattr(row(plan, p), key) for key in CSV_FIELDS] for p in pages)
+    rows = [asdict(row(plan, p)) for p in pages]
+    writer.writerows([r[key] for key in CSV_FIELDS] for r in rows)
     # the BOM makes Excel read the file as UTF-8
     return buffer.getvalue().encode("utf-8-sig")

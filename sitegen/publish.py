@@ -55,16 +55,23 @@ def stage(out_dir: Path, rel: str, data: Output) -> bool:
         return False
     tmp = target.with_name(target.name + TMP_SUFFIX)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, Path):
-            shutil.copyfile(data, tmp)
-        else:
-            tmp.write_bytes(data)
+        try:
+            _write(tmp, data)
+        except FileNotFoundError:  # a new folder; trying first saves a system call per file in existing ones
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            _write(tmp, data)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise BuildError(Problem(f"cannot write {rel}: {exc.strerror or exc}", out_dir / rel,
                                  hint="check free disk space and permissions; the previous output is unchanged")) from None
     return True
+
+
+def _write(tmp: Path, data: Output) -> None:
+    if isinstance(data, Path):
+        shutil.copyfile(data, tmp)
+    else:
+        tmp.write_bytes(data)
 
 
 def abort(out_dir: Path, rels: Iterable[str]) -> None:

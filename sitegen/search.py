@@ -1,6 +1,7 @@
 """Stage 6, index: Pagefind search indexes over the written HTML; a sub-site searches itself, the portal the cluster."""
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from dataclasses import dataclass
@@ -102,4 +103,5 @@ def t2s_map(plan: Plan) -> bytes:
 def t2s_job(plan: Plan) -> Job:
     """Return the job writing each site's Traditional-to-Simplified table; it depends on every page's text."""
     pages = [p for sp in plan.sites.values() for p in sp.pages]
-    return Job(T2S_FILE, (pages,), lambda: t2s_map(plan), "t2s")
+    # every site gets the same table: make it once (per process)
+    return Job(T2S_FILE, (pages,), functools.lru_cache(maxsize=1)(lambda: t2s_map(plan)), "t2s")
