@@ -55,6 +55,7 @@ class Plan:
     index_numbers: Assignment = field(default_factory=Assignment)
     interpreted: dict[Path, Page] = field(default_factory=dict)  # interpretation -> its policy
     interpretations: dict[Path, list[Page]] = field(default_factory=dict)  # policy -> its interpretations
+    entries: dict[str, list[Page]] | None = None  # 政府信息公开 entries per site, newest first (disclosure.entries)
 
     def aggregate(self, kind: str, limit: int = AGGREGATE_ITEMS) -> list[Page]:
         """Return the newest pages of all sites of `kind`, for the portal home."""

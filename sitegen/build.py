@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import publish
+from . import inputs, publish
+from .cache import Caches
 from .assemble import Plan, assemble
 from .config import load_config
 from .disclosure import prepare as prepare_disclosure
@@ -16,7 +17,7 @@ from .fingerprint import Digester
 from .job import Job
 from .load import load_content
 from .manifest import Manifest
-from .markdown import Links, convert
+from .markdown import Links, convert_all
 from .models import Cluster
 from .outputs import site_jobs
 from .profile import Profile
@@ -54,19 +55,24 @@ class BuildResult:
     indexed: tuple[str, ...] = ()  # sites whose search index was written
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None, caches: Caches | None = None) -> BuildResult:
     """Build the cluster: config, load, assemble, convert, render what changed, write, index."""
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     cluster = load_config(options.root)                            # 1. config
     chosen = _chosen_sites(cluster, options.sites)
-    content = load_content(cluster, options.profile)               # 2. load (profile applied here, once)
-    plan = assemble(cluster, content, options.profile)             # 3. assemble
-    prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
-    _convert(plan, chosen, report)                                 # 4a. Markdown, links checked
-    jobs = _jobs(plan, chosen)                                     # 4b. every output, with what it is made from
     publish.claim(options.out)
     manifest = Manifest.read(options.out)
+    read = inputs.digest(cluster, repr((options.profile.name, options.profile.drafts, chosen, options.search)))
+    if not options.force and _unchanged(manifest, read, options, chosen):
+        return _replay(manifest, started)                          # nothing read changed: nothing to do
+    manifest.inputs = ""  # until this build is complete
+    caches = caches or Caches(options.root, enabled=not options.force)
+    content = load_content(cluster, options.profile, caches.front if caches.enabled else None)  # 2. load, profile applied
+    plan = assemble(cluster, content, options.profile)             # 3. assemble
+    prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
+    _convert(plan, chosen, caches, options.workers, report)        # 4a. Markdown, links checked
+    jobs = _jobs(plan, chosen)                                     # 4b. every output, with what it is made from
     prints = fingerprints(plan, jobs, Digester())
     todo = [j for site_jobs in jobs.values() for j in site_jobs]
     if not options.force:
@@ -75,11 +81,36 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     stats = publish.commit(options.out, made.staged, chosen, set(prints), prune_sites=not options.sites,
                            keep=(INDEX_DIR + "/",))                # 5. write
     _record(manifest, prints, cluster, chosen)
+    caches.save()
     plan.index_numbers.save()                                      # only now: the build succeeded
     indexed = _index(plan, options, chosen, manifest) if options.search else ()   # 6. index
     pages = sum(len(plan.sites[s].pages) for s in chosen)
+    if plan.index_numbers.notes:  # the build wrote index numbers into content/
+        read = inputs.digest(cluster, repr((options.profile.name, options.profile.drafts, chosen, options.search)))
+    _complete(manifest, read, content.window, len(chosen), pages, plan.warnings)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, plan.warnings,
                        plan.index_numbers.notes, made.made, indexed)
+
+
+def _unchanged(manifest: Manifest, read: str, options: BuildOptions, chosen: list[str]) -> bool:
+    return (manifest.inputs == read and inputs.within(tuple(manifest.window), options.profile.now)  # type: ignore[arg-type]
+            and all((options.out / site).is_dir() for site in chosen))
+
+
+def _replay(manifest: Manifest, started: float) -> BuildResult:
+    """Report a build that had nothing to do as the last complete one did."""
+    s = manifest.summary
+    stats = WriteStats(written=0, unchanged=s["outputs"], removed=0)
+    return BuildResult(s["sites"], s["pages"], stats, time.perf_counter() - started,
+                       [Problem(**w) for w in s["warnings"]])
+
+
+def _complete(manifest: Manifest, read: str, window: inputs.Window, sites: int, pages: int, warnings: list[Problem]) -> None:
+    """Record that the output is complete for these inputs, so an unchanged rerun can stop at once."""
+    manifest.inputs, manifest.window = read, list(window)
+    manifest.summary = {"sites": sites, "pages": pages, "outputs": len(manifest.outputs),
+                        "warnings": [{**asdict(w), "path": str(w.path) if w.path is not None else None} for w in warnings]}
+    manifest.write()
 
 
 def _chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
@@ -90,14 +121,12 @@ def _chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
     return list(wanted) if wanted else list(cluster.sites)
 
 
-def _convert(plan: Plan, chosen: list[str], report: Progress) -> None:
+def _convert(plan: Plan, chosen: list[str], caches: Caches, cores: int, report: Progress) -> None:
     links = Links(plan.cluster, plan.pages, plan.withheld)
     pages = [p for s in chosen for p in plan.sites[s].pages]
     # pages of other sites are converted too: the portal shows their summaries
     pages += [p for s in plan.sites if s not in chosen for p in plan.sites[s].latest[:20]]
-    for i, page in enumerate(pages, 1):
-        convert(page, links)
-        report("convert", i, len(pages))
+    convert_all(pages, links, caches.markdown if caches.enabled else None, cores, lambda i, n: report("convert", i, n))
     if links.problems:
         raise AssembleError(links.problems)
     plan.warnings += links.warnings

@@ -24,6 +24,7 @@ from .frontmatter import parse_datetime
 from .load import load_content
 from .profile import Profile
 from .scaffold import new_page, new_site
+from .workers import default_workers
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
@@ -74,16 +75,21 @@ def _now(value: str | None, root: Path) -> datetime:
               help="internal also publishes pages marked 'visibility: internal'.")
 @click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
 @click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Fix the clock for publish_at/expire_at (reproducible builds).")
+@click.option("--force", is_flag=True, help="Render every output again, ignoring the build manifest and caches.")
+@click.option("--no-search", is_flag=True, help="Skip the search indexes (the next build with search brings them up to date).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render on N processes (default: every core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: str, drafts: bool,
-              now: str | None, quiet: bool) -> None:
+              now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
     target = (out or root / "build").resolve()
 
     def run() -> BuildResult:
-        options = BuildOptions(root=root, out=target, profile=Profile(_now(now, root), profile, drafts), sites=sites)
+        options = BuildOptions(root=root, out=target, profile=Profile(_now(now, root), profile, drafts), sites=sites,
+                               force=force, search=not no_search, workers=jobs or default_workers())
         with _progress(quiet) as progress:
             return build(options, progress)
 
@@ -122,8 +128,10 @@ class _progress:
 def _summary(result: BuildResult, target: Path) -> None:
     s = result.stats
     warn = f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ", no warnings"
-    stdout.print(f"Built {result.sites} sites, {result.pages} pages: {s.written} files written, {s.unchanged} unchanged, "
-              f"{s.removed} removed{warn} in {result.seconds:.2f} s.")
+    made = f" ({result.made} rendered, the rest unchanged since the last build)" if 0 < result.made < s.written + s.unchanged else ""
+    indexed = f"; search index of {len(result.indexed)} site{'s' if len(result.indexed) != 1 else ''} written" if result.indexed else ""
+    stdout.print(f"Built {result.sites} sites, {result.pages} pages: {s.written} files written, {s.unchanged} unchanged{made}, "
+                 f"{s.removed} removed{indexed}{warn} in {result.seconds:.2f} s.")
     stdout.print(f"Output: {_shown(target)}/<site>/ (one folder per site). To look at it: sitegen serve, then open http://127.0.0.1:8000/")
 
 

@@ -14,6 +14,12 @@ APPLICATION_ONLY = "依申请公开"
 
 def entries(plan: Plan) -> dict[str, list[Page]]:
     """Return each site's disclosure entries (drafts excluded), newest first."""
+    if plan.entries is None:
+        plan.entries = _entries(plan)
+    return plan.entries
+
+
+def _entries(plan: Plan) -> dict[str, list[Page]]:
     out: dict[str, list[Page]] = {}
     for site_id, sp in plan.sites.items():
         column = plan.cluster.disclosure_column(sp.site)

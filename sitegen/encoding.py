@@ -10,8 +10,11 @@ BOM = b"\xef\xbb\xbf"
 
 def read_text(path: Path, shown: Path | str | None = None) -> str:
     """Return the file's text (UTF-8, BOM dropped, newlines normalised) or raise Problems."""
-    data = path.read_bytes()
-    shown = shown if shown is not None else path
+    return decode(path.read_bytes(), shown if shown is not None else path)
+
+
+def decode(data: bytes, shown: Path | str) -> str:
+    """Return the text of a file's bytes (UTF-8, BOM dropped, newlines normalised) or raise Problems."""
     try:
         text = data.removeprefix(BOM).decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -40,6 +40,7 @@ class Digester:
         self._pages: dict[int, str] = {}
         self._sites: dict[str, str] = {}
         self._templates: dict[tuple[int, str], str] = {}
+        self._containers: dict[int, tuple[Any, str]] = {}
 
     def of(self, value: Any) -> str:
         """Return the digest of any value a template or an output function is given."""
@@ -78,6 +79,28 @@ class Digester:
             found = self._templates[key] = hexdigest(*sources)
         return found
 
+    def _container(self, parts: list[str], value: list | tuple | dict) -> None:
+        parts.append(f"{type(value).__name__}{len(value)}")
+        if len(value) <= 8:  # small ones inline: a digest of its own would cost more
+            self._items(parts, value)
+            return
+        # listings share their page lists (a catalogue's facets are shown on each of its pages): digest each once
+        found = self._containers.get(id(value))
+        if found is None or found[0] is not value:
+            inner: list[str] = []
+            self._items(inner, value)
+            found = self._containers[id(value)] = (value, hexdigest(*inner))  # holding it keeps its id unused
+        parts.append(found[1])
+
+    def _items(self, parts: list[str], value: list | tuple | dict) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self._feed(parts, key)
+                self._feed(parts, item)
+        else:
+            for item in value:
+                self._feed(parts, item)
+
     def _feed(self, parts: list[str], value: Any) -> None:
         if value is None or isinstance(value, (str, bool, int, float)):
             parts.append(f"{type(value).__name__}:{value}")
@@ -89,15 +112,8 @@ class Digester:
             parts.append(self.site(value))
         elif isinstance(value, Cluster):
             parts.append("cluster")  # its settings are in every site key
-        elif isinstance(value, (list, tuple)):
-            parts.append(f"[{len(value)}")
-            for item in value:
-                self._feed(parts, item)
-        elif isinstance(value, dict):
-            parts.append(f"{{{len(value)}")
-            for key, item in value.items():
-                self._feed(parts, key)
-                self._feed(parts, item)
+        elif isinstance(value, (list, tuple, dict)):
+            self._container(parts, value)
         elif isinstance(value, (datetime, date)):
             parts.append(value.isoformat())
         elif isinstance(value, (Enum, Path)):

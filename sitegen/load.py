@@ -1,13 +1,17 @@
 """Stage 2, load: walk content/, parse every page, apply the publishing profile once."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Iterator
 
-from .encoding import read_text
+from .cache import Shelf
+from .encoding import decode, read_text
 from .errors import ContentError, InternalError, Problem, Problems, did_you_mean
-from .frontmatter import AttachmentSpec, parse_meta, split
+from .inputs import Window, window
+from .frontmatter import AttachmentSpec, PageMeta, parse_meta, split
 from .models import Attachment, Cluster, Page, Site
 from .profile import Profile
 from .urls import is_safe_slug
@@ -22,21 +26,22 @@ class Content:
     pages: list[Page]
     withheld: set[Path] = field(default_factory=set)
     warnings: list[Problem] = field(default_factory=list)
+    window: Window = (None, None)  # the moments for which the profile admits these same pages
 
 
-def load_content(cluster: Cluster, profile: Profile) -> Content:
+def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None) -> Content:
     """Return the cluster's pages, or raise ContentError naming every bad file."""
     problems: list[Problem] = []
     sources = list(_sources(cluster, problems))
     if not sources and not problems:
         raise ContentError(Problem("the content tree is empty: no .md files under content/", "content/",
                                    hint="add pages as content/<site>/<column>/<name>.md"))
-    parsed = [page for page in (_load_one(cluster, *source, problems) for source in sources) if page]
+    parsed = [page for page in (_load_one(cluster, *source, problems, cache) for source in sources) if page]
     # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
     problems += _duplicate_slugs(parsed)
     if problems:
         raise ContentError(problems)
-    content = Content(pages=[])
+    content = Content(pages=[], window=window((p.meta for p in parsed), profile.now))
     for page in parsed:
         if profile.admits(page.meta):
             content.pages.append(page)
@@ -45,10 +50,11 @@ def load_content(cluster: Cluster, profile: Profile) -> Content:
     return content
 
 
-def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, problems: list[Problem]) -> Page | None:
+def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, problems: list[Problem],
+              cache: Shelf | None) -> Page | None:
     shown = src.relative_to(cluster.root)
     try:
-        return _read_page(cluster, site, column, src, shown)
+        return _read_page(cluster, site, column, src, shown, cache)
     except Problems as exc:
         problems += exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
@@ -56,9 +62,27 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, probl
     return None
 
 
-def _read_page(cluster: Cluster, site: Site, column: str | None, src: Path, shown: Path) -> Page:
-    front, body, body_line = split(read_text(src, shown), shown)
-    meta, lines = parse_meta(front, shown, cluster.tz)
+def _parse(cluster: Cluster, site: Site, src: Path, shown: Path, cache: Shelf | None) -> tuple[PageMeta, dict[str, int], str, int]:
+    """Return (front matter, key lines, body, body line), from the cache when the file's bytes were seen before."""
+    if cache is None:
+        return _parse_text(read_text(src, shown), shown, cluster.tz)
+    data = src.read_bytes()
+    key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
+    found = cache.get(site.id, shown.as_posix())
+    if found is None or found[0] != key:
+        found = (key, _parse_text(decode(data, shown), shown, cluster.tz))
+        cache.put(site.id, shown.as_posix(), found)
+    return found[1]
+
+
+def _parse_text(text: str, shown: Path, tz: tzinfo) -> tuple[PageMeta, dict[str, int], str, int]:
+    front, body, body_line = split(text, shown)
+    meta, lines = parse_meta(front, shown, tz)
+    return meta, lines, body, body_line
+
+
+def _read_page(cluster: Cluster, site: Site, column: str | None, src: Path, shown: Path, cache: Shelf | None) -> Page:
+    meta, lines, body, body_line = _parse(cluster, site, src, shown, cache)
     slug = meta.slug if meta.slug is not None else src.stem
     problems = []
     if not is_safe_slug(slug):

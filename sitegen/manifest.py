@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 NAME = ".sitegen"  # also the marker that says sitegen made the folder (publish.MARKER)
-SCHEMA = 1
+SCHEMA = 2
 
 
 @dataclass
@@ -20,6 +20,9 @@ class Manifest:
     path: Path
     outputs: dict[str, str] = field(default_factory=dict)  # build-relative file -> fingerprint
     indexes: dict[str, str] = field(default_factory=dict)  # site id -> fingerprint of the pages it indexes
+    inputs: str = ""  # digest of everything the last complete build read (inputs.digest); "" while one runs
+    window: list = field(default_factory=lambda: [None, None])  # moments for which that build admits the same pages
+    summary: dict = field(default_factory=dict)  # what that build reported: sites, pages, warnings
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest:
@@ -28,7 +31,8 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("schema") == SCHEMA:
-                return cls(path, dict(data["outputs"]), dict(data["indexes"]))
+                return cls(path, dict(data["outputs"]), dict(data["indexes"]), data["inputs"], list(data["window"]),
+                           dict(data["summary"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
         return cls(path)
@@ -36,7 +40,8 @@ class Manifest:
     def write(self) -> None:
         """Replace the manifest on disk in one step."""
         tmp = self.path.with_name(NAME + ".tmp")
-        data = {"schema": SCHEMA, "outputs": dict(sorted(self.outputs.items())), "indexes": dict(sorted(self.indexes.items()))}
+        data = {"schema": SCHEMA, "inputs": self.inputs, "window": self.window, "summary": self.summary,
+                "outputs": dict(sorted(self.outputs.items())), "indexes": dict(sorted(self.indexes.items()))}
         tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, self.path)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import html
 import posixpath
@@ -9,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import nh3
@@ -18,9 +20,11 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from . import urls, workers
+from .cache import Shelf
 from .errors import Problem
+from .fingerprint import hexdigest
 from .models import Cluster, Page
-from . import urls
 
 SUMMARY_CHARS = 120
 _ALLOWED_ATTRS = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title", "lang"},
@@ -53,21 +57,68 @@ class Links:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def convert(page: Page, links: Links) -> None:
-    """Render the page's Markdown into page.html, resolving links and collecting assets."""
+@dataclass(frozen=True)
+class Converted:
+    """What converting one page gave: its HTML, the files it links, every link as resolved, what was wrong."""
+
+    html: str
+    assets: dict[str, Path]
+    resolved: list[tuple[str, int, str | None]]  # (reference, line, href or None)
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int, report: Callable[[int, int], None]) -> None:
+    """Convert every page (from the cache when its text and its links' targets are unchanged), on `cores` processes."""
+    todo = [page for page in pages if not _from_cache(page, links, cache)]
+    for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores)), 1):
+        _apply(page, done, links)
+        if cache is not None:
+            cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved))
+        report(i, len(todo))
+
+
+def _key(page: Page, links: Links) -> str:
+    return hexdigest(page.body, page.source.as_posix(), str(page.body_line), str(links.cluster.sites[page.site].allow_html))
+
+
+def _from_cache(page: Page, links: Links, cache: Shelf | None) -> bool:
+    """Use the cached HTML if the text is the same and every link resolves as it did; True if it was used."""
+    found = cache.get(page.site, page.source.as_posix()) if cache is not None else None
+    if found is None or found[0] != _key(page, links):
+        return False
+    scratch = Links(links.cluster, links.pages, links.withheld)
+    assets = dict(page.assets)
+    if any(_resolve(ref, page, scratch, line, assets) != href for ref, line, href in found[2]) or scratch.problems:
+        return False
+    _apply(page, Converted(found[1], assets, found[2], [], scratch.warnings), links)
+    return True
+
+
+def _apply(page: Page, done: Converted, links: Links) -> None:
+    page.html = done.html
+    page.assets.update(done.assets)
+    links.problems += done.problems
+    links.warnings += done.warnings
+    if not page.meta.summary:
+        page.meta = page.meta.model_copy(update={"summary": summarize(done.html)})
+
+
+def _convert(page: Page, links: Links) -> Converted:
     site = links.cluster.sites[page.site]
     md = parser(site.allow_html)
     tokens = md.parse(page.body)
+    scratch = Links(links.cluster, links.pages, links.withheld)
+    assets = dict(page.assets)
+    resolved: list[tuple[str, int, str | None]] = []
     for block in tokens:
         if block.type == "inline" and block.children:
             line = page.body_line + (block.map[0] if block.map else 0)
-            _rewrite(block.children, page, links, line)
+            _rewrite(block.children, page, scratch, line, assets, resolved)
     out = md.renderer.render(tokens, md.options, {})
     if site.allow_html:
         out = nh3.clean(out, attributes=_ALLOWED_ATTRS, tags=nh3.ALLOWED_TAGS | {"input", "section"})
-    page.html = out
-    if not page.meta.summary:
-        page.meta = page.meta.model_copy(update={"summary": summarize(out)})
+    return Converted(out, assets, resolved, scratch.problems, scratch.warnings)
 
 
 def summarize(fragment: str) -> str:
@@ -79,17 +130,19 @@ def summarize(fragment: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rstrip() + "…"
 
 
-def _rewrite(children: list[Token], page: Page, links: Links, line: int) -> None:
+def _rewrite(children: list[Token], page: Page, links: Links, line: int, assets: dict[str, Path],
+             resolved: list[tuple[str, int, str | None]]) -> None:
     for i, tok in enumerate(children):
-        if tok.type == "link_open":
-            target = _resolve(str(tok.attrGet("href") or ""), page, links, line)
-            if target is None:
-                _unlink(children, i)
-            else:
-                tok.attrSet("href", target)
-        elif tok.type == "image":
-            src = _resolve(str(tok.attrGet("src") or ""), page, links, line)
-            tok.attrSet("src", src or "")
+        attr = "href" if tok.type == "link_open" else "src" if tok.type == "image" else None
+        if attr is None:
+            continue
+        ref = str(tok.attrGet(attr) or "")
+        target = _resolve(ref, page, links, line, assets)
+        resolved.append((ref, line, target))
+        if target is None and attr == "href":
+            _unlink(children, i)
+        else:
+            tok.attrSet(attr, target or "")
 
 
 def _unlink(children: list[Token], i: int) -> None:
@@ -106,7 +159,7 @@ def _unlink(children: list[Token], i: int) -> None:
     children[i].hidden = True
 
 
-def _resolve(ref: str, page: Page, links: Links, line: int) -> str | None:
+def _resolve(ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str | None:
     """Return the href to write for `ref`, None to drop the link; record problems."""
     parts = urlsplit(ref)
     if parts.scheme or parts.netloc or ref.startswith(("/", "#")) or not parts.path:
@@ -115,7 +168,7 @@ def _resolve(ref: str, page: Page, links: Links, line: int) -> str | None:
     rel = posixpath.normpath(posixpath.join(PurePosixPath(page.source).parent.as_posix(), unquote(parts.path)))
     if rel.endswith(".md"):
         return _page_link(Path(rel), ref, page, links, line, fragment)
-    return _asset_link(Path(rel), ref, page, links, line)
+    return _asset_link(Path(rel), ref, page, links, line, assets)
 
 
 def _page_link(rel: Path, ref: str, page: Page, links: Links, line: int, fragment: str) -> str | None:
@@ -137,7 +190,7 @@ def _nearest_hint(rel: Path, links: Links) -> str:
     return f"did you mean {close[0]}? Links are relative to this file" if close else "links are relative to this file; check the path and name"
 
 
-def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int) -> str:
+def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str:
     source = (links.cluster.root / rel).resolve()
     content = links.cluster.content_dir.resolve()
     if not source.is_file() or not source.is_relative_to(content):
@@ -145,7 +198,7 @@ def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int) -> str
                                       hint="put the file beside the page and link it by its name"))
         return ref
     name = source.name
-    if page.assets.get(name, source) != source:  # two files of one name: keep both
+    if assets.get(name, source) != source:  # two files of one name: keep both
         name = f"{hashlib.sha1(str(rel).encode()).hexdigest()[:8]}-{name}"
-    page.assets[name] = source
+    assets[name] = source
     return urls.path(links.cluster.sites[page.site], page.path + name)
