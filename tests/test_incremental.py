@@ -1,0 +1,170 @@
+"""Incremental builds: only what changed is rendered, and the result is the tree a clean build makes."""
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import build, make_cluster, page, tree
+
+Edit = Callable[[Path, int], None]
+
+
+def _replace(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1) if old in text else text + new, encoding="utf-8")
+
+
+def edit_body(root: Path, n: int) -> None:
+    _replace(root, "content/town/news/market.md", "集市改造完成。", f"集市改造完成。第{n}次补充。")
+
+
+def edit_text_beyond_summary(root: Path, n: int) -> None:
+    """Change text that no listing shows: only the article itself may change."""
+    path = root / "content/portal/news/first.md"
+    text = path.read_text(encoding="utf-8")
+    if "summary:" not in text:
+        text = text.replace("title: ", "summary: 固定摘要\ntitle: ", 1)
+    path.write_text(text.replace("要闻正文", f"要闻正文（{n}）", 1), encoding="utf-8")
+
+
+def edit_title(root: Path, n: int) -> None:
+    _replace(root, "content/portal/news/second.md", "title: ", f"title: 改{n} ")
+
+
+def add_page(root: Path, n: int) -> None:
+    (root / f"content/portal/news/added-{n}.md").write_text(
+        page(f"新增正文{n}，见[要闻](first.md)。", title=f"新增要闻{n}", date=f"2026-02-{1 + n % 27:02d}", tags=["新增"]),
+        encoding="utf-8")
+
+
+def delete_page(root: Path, n: int) -> None:
+    added = sorted((root / "content/portal/news").glob("added-*.md"))
+    (added[0] if added else root / "content/portal/news/third.md").unlink(missing_ok=True)
+
+
+def rename_page(root: Path, n: int) -> None:
+    source = root / "content/finance/news/budget.md"
+    if source.exists():
+        text = (root / "content/portal/news/first.md").read_text(encoding="utf-8").replace("budget.md", f"budget-{n}.md")
+        source.rename(source.with_name(f"budget-{n}.md"))
+        (root / "content/portal/news/first.md").write_text(text, encoding="utf-8")
+
+
+def toggle_draft(root: Path, n: int) -> None:
+    path = root / "content/portal/news/pinned.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("draft: true\n", "") if "draft: true\n" in text else text.replace("---\n", "---\ndraft: true\n", 1),
+                    encoding="utf-8")
+
+
+def edit_template(root: Path, n: int) -> None:
+    _replace(root, "themes/gov/templates/tag.html", "{% block main %}", f"{{% block main %}}<!-- v{n} -->")
+
+
+def edit_macro(root: Path, n: int) -> None:
+    _replace(root, "themes/gov/templates/_macros.html", '<ul class="items">', f'<ul class="items" data-v="{n}">')
+
+
+def edit_css(root: Path, n: int) -> None:
+    _replace(root, "themes/gov/static/css/site.css", "\n", f"\n/* v{n} */\n")
+
+
+def edit_config(root: Path, n: int) -> None:
+    path = root / "sites.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"title: 通知公告[^,}]*", f"title: 通知公告{n}", text), encoding="utf-8")
+
+
+def edit_site_name(root: Path, n: int) -> None:
+    _replace(root, "sites.yaml", "name: 测试镇人民政府", f"name: 测试镇人民政府{n}")
+
+
+def edit_disclosure(root: Path, n: int) -> None:
+    _replace(root, "content/portal/disclosure/rule.md", "  genre: 办法", "  genre: 通知")
+
+
+EDITS = [edit_body, edit_text_beyond_summary, edit_title, add_page, delete_page, rename_page, toggle_draft, edit_template, edit_macro, edit_css,
+         edit_config, edit_site_name, edit_disclosure]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=6))
+def test_incremental_build_equals_a_clean_build_after_any_edits(edits):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_cluster(Path(tmp))
+        assert build(root, "--no-search").exit_code == 0
+        for n, edit in enumerate(edits, 1):
+            edit(root, n)
+            result = build(root, "--no-search")
+            assert result.exit_code == 0, result.output
+            clean = Path(tmp) / f"clean-{n}"
+            assert build(root, "--no-search", "--force", "--out", str(clean)).exit_code == 0
+            incremental, expected = tree(root / "build"), tree(clean)
+            assert sorted(incremental) == sorted(expected), f"after {[e.__name__ for e in edits[:n]]}"
+            wrong = [rel for rel in expected if incremental[rel] != expected[rel]]
+            assert not wrong, f"after {[e.__name__ for e in edits[:n]]}: {wrong}"
+
+
+def test_rebuild_with_nothing_changed_renders_nothing(built):
+    result = build(built.parent)
+    assert result.exit_code == 0
+    assert "0 files written" in result.output and "rendered" not in result.output
+
+
+def test_editing_one_template_renders_only_the_pages_that_use_it(built):
+    tag_pages = [rel for rel in tree(built) if re.fullmatch(r"[^/]+/tags/[^/]+/(page/\d+/)?index\.html", rel)]
+    _replace(built.parent, "themes/gov/templates/tag.html", "{% block main %}", "{% block main %}<!-- 新 -->")
+    result = build(built.parent)
+    assert f"{len(tag_pages)} files written" in result.output, result.output
+    assert f"({len(tag_pages)} rendered" in result.output
+    assert all("<!-- 新 -->" in (built / rel).read_text(encoding="utf-8") for rel in tag_pages)
+
+
+def test_editing_one_article_renders_it_and_the_pages_that_show_it_only(built):
+    total = len(tree(built))
+    edit_body(built.parent, 1)
+    result = build(built.parent)
+    made = int(re.search(r"\((\d+) rendered", result.output).group(1))
+    assert 1 <= made < total // 3, result.output
+    assert "第1次补充" in (built / "town/news/market/index.html").read_text(encoding="utf-8")
+
+
+def test_force_renders_every_output_again(built):
+    result = build(built.parent, "--force")
+    assert result.exit_code == 0
+    assert "0 files written" in result.output and "rendered" not in result.output  # all made, none differed
+
+
+def test_a_build_on_two_processes_writes_the_same_tree_as_on_one(tmp_path):
+    from conftest import copy_example
+
+    root = copy_example(tmp_path / "example")
+    assert build(root, "--no-search", "--jobs", "1", "--out", str(tmp_path / "one")).exit_code == 0
+    assert build(root, "--no-search", "--jobs", "2", "--out", str(tmp_path / "two")).exit_code == 0
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert len(one) > 200 and one == two
+
+
+def test_a_template_error_in_a_rebuild_leaves_the_previous_output_and_no_stray_files(built):
+    before = tree(built)
+    edit_body(built.parent, 1)
+    _replace(built.parent, "themes/gov/templates/article.html", "{% block main %}", "{% block main %}{% if %}")
+    result = build(built.parent)
+    assert result.exit_code == 1 and "article.html" in result.output
+    assert tree(built) == before
+    assert not list(built.rglob("*.sitegen-tmp"))
+    _replace(built.parent, "themes/gov/templates/article.html", "{% if %}", "")
+    assert build(built.parent).exit_code == 0
+    assert "第1次补充" in (built / "town/news/market/index.html").read_text(encoding="utf-8")
+
+
+def test_a_deleted_output_file_is_made_again(built):
+    (built / "town/news/market/index.html").unlink()
+    edit_body(built.parent, 1)  # any change: a build with no change at all trusts its manifest
+    assert build(built.parent).exit_code == 0
+    assert (built / "town/news/market/index.html").is_file()
