@@ -60,7 +60,7 @@ def build(options: BuildOptions, progress: Progress | None = None, caches: Cache
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     cluster = load_config(options.root)                            # 1. config
-    chosen = _chosen_sites(cluster, options.sites)
+    chosen = chosen_sites(cluster, options.sites)
     publish.claim(options.out)
     manifest = Manifest.read(options.out)
     read = inputs.digest(cluster, repr((options.profile.name, options.profile.drafts, chosen, options.search)))
@@ -113,7 +113,8 @@ def _complete(manifest: Manifest, read: str, window: inputs.Window, sites: int, 
     manifest.write()
 
 
-def _chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
+def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
+    """Return the ids of the sites to build (all when none are named); raise ConfigError for unknown ones."""
     unknown = [s for s in wanted if s not in cluster.sites]
     if unknown:
         raise ConfigError([Problem(f"--site {s}: no such site{did_you_mean(s, cluster.sites)}",

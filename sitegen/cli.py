@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__, deploy, nginx, preview, report
+from . import __version__, deploy, nginx, preview, report, watch
 from .assemble import assemble
-from .build import BuildOptions, BuildResult, build
+from .build import BuildOptions, BuildResult, chosen_sites, build
 from .config import load_config
 from .disclosure import prepare as prepare_disclosure
 from .encoding import fix_encoding
@@ -143,27 +143,44 @@ def _shown(path: Path) -> str:
 
 
 @cli.command("serve")
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Build folder to serve (default: build/).")
+@click.option("--site", "sites", multiple=True, metavar="ID", help="Build and watch only this site (repeatable).")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port of the portal host; own-host sites take the next ones.")
 @click.option("--bind", default="127.0.0.1", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder the preview is built into (default: .sitegen-cache/preview; never build/).")
+@click.option("--profile", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--no-drafts", is_flag=True, help="Leave out pages marked 'draft: true' (shown by default, marked 草稿).")
+@click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Fix the clock for publish_at/expire_at (default: the real clock).")
+@click.option("--search", is_flag=True, help="Also write the search indexes on every rebuild (slow on big clusters).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, out: Path | None, port: int, bind: str) -> None:
-    """Preview the built cluster on localhost, every site at its own path (run `sitegen build` first)."""
+def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, out: Path | None, profile: str,
+              no_drafts: bool, now: str | None, search: bool) -> None:
+    """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
     root = ctx.obj["root"]
-    target = (out or root / "build").resolve()
+    target = (out or watch.preview_dir(root)).resolve()
     cluster = _run(ctx, lambda: load_config(root))
-    if not (target / cluster.portal.id / "index.html").is_file():
-        err.print(f"[bold red]error[/] nothing built in {_shown(target)}: run `sitegen build` first")
-        ctx.exit(1)
-    servers = preview.start(cluster, target, bind, port)
+    if sites:
+        _run(ctx, lambda: chosen_sites(cluster, sites))
+    live = preview.LiveReload()
+    options = BuildOptions(root=root, out=target, profile=Profile(_now(now, root), profile, not no_drafts),
+                           sites=sites, search=search)
+    clock = None if now else (lambda: datetime.now(cluster.tz))
+    session = watch.Session(options, live, lambda text: err.print(text, markup=True), clock)
+    session.rebuild()
+    servers = preview.start(cluster, target, bind, port, live)
     for host, server in servers:
         address = f"http://{bind}:{server.server_address[1]}"
         for site in sorted(host.sites, key=lambda s: s.prefix):
-            stdout.print(f"  {address}{site.prefix}  {site.name}  ({site.base_url})")
-    stdout.print("Serving; press Ctrl+C to stop.")
+            if not sites or site.id in sites:
+                stdout.print(f"  {address}{site.prefix}  {site.name}  ({site.base_url})")
+    watcher = watch.Watcher(session)
+    watcher.start()
+    stdout.print(f"Serving {_shown(target)}; watching {_shown(root)} for changes (drafts {'hidden' if no_drafts else 'shown'}). "
+                 "Press Ctrl+C to stop.")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
+        watcher.stop()
         stdout.print("Stopped.")
 
 

@@ -1,0 +1,129 @@
+"""sitegen serve: builds into a preview folder, rebuilds on save, reloads open pages, shows build errors in them."""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import make_cluster, page
+
+MARKET = "content/town/news/market.md"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A mini cluster under `sitegen serve`; yields (root, portal URL, process)."""
+    root = make_cluster(tmp_path, {"content/portal/news/draft.md": page("草稿正文。", title="未发布的草稿", draft=True)})
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
+                             "--now", "2026-03-10 12:00"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield root, base, proc
+    proc.terminate()
+    proc.wait(5)
+
+
+class Events:
+    """Reads the preview's server-sent events in a thread."""
+
+    def __init__(self, base: str):
+        self.states: list[dict] = []
+        self.stream = urllib.request.urlopen(base + "__sitegen/events", timeout=30)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for raw in self.stream:
+            line = raw.decode("utf-8").strip()
+            if line.startswith("data: "):
+                self.states.append(json.loads(line[6:]))
+
+    def next(self, after: int, timeout: float = 20) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.states) > after:
+                return self.states[after]
+            time.sleep(0.02)
+        raise AssertionError(f"no build reported within {timeout} s")
+
+
+def _get(url: str) -> str:
+    try:
+        return urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode("utf-8")
+
+
+def test_serve_builds_drafts_into_the_preview_folder_not_build(served):
+    root, base, _ = served
+    home = _get(base)
+    assert "未发布的草稿" in home and "草稿" in home
+    assert '<script src="/__sitegen/live.js"></script>' in home
+    assert not (root / "build").exists()
+    assert (root / ".sitegen-cache/preview/portal/index.html").is_file()
+    assert "未发布的草稿" not in (root / ".sitegen-cache/preview/portal/index.html").read_text(encoding="utf-8").split("<footer")[1]
+
+
+def test_a_saved_change_is_rebuilt_and_announced_to_open_pages(served):
+    root, base, proc = served
+    events = Events(base)
+    first = events.next(0)
+    path = root / MARKET
+    path.write_text(path.read_text(encoding="utf-8").replace("集市改造完成。", "集市改造全部完成，新摊位投用。"), encoding="utf-8")
+    state = events.next(1)
+    assert state["generation"] > first["generation"] and state["error"] == ""
+    assert "新摊位投用" in _get(base + "town/news/market/")
+
+
+def test_a_build_error_shows_in_the_page_and_the_server_recovers_when_fixed(served):
+    root, base, proc = served
+    events = Events(base)
+    events.next(0)
+    path = root / MARKET
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("date: 2026-03-04", "date: 2026-02-30"), encoding="utf-8")
+    state = events.next(1)
+    assert "content/town/news/market.md:3" in state["error"] and "not a real date" in state["error"]
+    assert "集市改造完成" in _get(base + "town/news/market/")  # the last good build is still served
+    path.write_text(good.replace("集市改造完成。", "集市改造修好了。"), encoding="utf-8")
+    state = events.next(2)
+    assert state["error"] == ""
+    assert "集市改造修好了" in _get(base + "town/news/market/")
+
+
+def test_a_page_open_in_chromium_reloads_itself_and_shows_a_build_error(served, browser):
+    root, base, _ = served
+    tab = browser.new_page()
+    tab.goto(base + "town/news/market/")
+    tab.wait_for_function("() => document.body !== null")
+    time.sleep(0.5)  # let the page's event stream connect
+    path = root / MARKET
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("镇集市升级改造完成", "镇集市升级改造全面完成"), encoding="utf-8")
+    tab.wait_for_function("() => document.querySelector('h1').textContent.includes('全面完成')", timeout=20000)
+    path.write_text(good.replace("title: 镇集市升级改造完成", "title: [未闭合"), encoding="utf-8")
+    alert = tab.locator("[role=alert]")
+    alert.wait_for(timeout=20000)
+    assert "market.md" in alert.text_content()
+    path.write_text(good, encoding="utf-8")
+    tab.wait_for_function("() => !document.querySelector('[role=alert]')", timeout=20000)
+    assert "镇集市升级改造完成" in tab.locator("h1").text_content()
