@@ -111,7 +111,13 @@ class Watcher:
         self.observer = Observer()
 
     def start(self) -> None:
-        self.observer.schedule(_Events(self.root, self._changed), str(self.root), recursive=True)
+        events = _Events(self.root, self._changed)
+        # only the sources: a recursive watch of the root would see every file a build writes, and a cold
+        # build of a large cluster overflows the kernel's event queue
+        self.observer.schedule(events, str(self.root), recursive=False)  # sites.yaml
+        for folder in ("content", "themes"):
+            if (self.root / folder).is_dir():
+                self.observer.schedule(events, str(self.root / folder), recursive=True)
         self.observer.start()
         threading.Thread(target=self._loop, daemon=True, name="sitegen-rebuild").start()
 
