@@ -267,22 +267,10 @@ def disclosure_report_cmd(ctx: click.Context, year: int, out: Path | None, now: 
         return report.yearly(plan, year)
 
     figures = _run(ctx, run)
-    for table in _report_tables(figures):
+    for table in report.tables(figures):
         stdout.print(table)
     for path in report.write(figures, (out or root / "reports").resolve()):
         stdout.print(f"Wrote {_shown(path)}")
-
-
-def _report_tables(figures: list[report.Figures]) -> list[Table]:
-    year = figures[0].year
-    main = Table("站点", "本年公开", "规章制发", "规章废止", "规章现行", "规范性文件制发", "规范性文件废止", "规范性文件现行",
-                 title=f"{year} 年主动公开政府信息情况")
-    months = Table("站点", *[f"{m}月" for m in range(1, 13)], title=f"{year} 年每月公开条数")
-    for f in figures:
-        counts = [str(f.normative[k][c]) for k in report.NORMATIVE for c in ("issued", "repealed", "in_force")]
-        main.add_row(f.name, str(f.published), *counts)
-        months.add_row(f.name, *map(str, f.by_month))
-    return [main, months]
 
 
 @cli.command("deploy")

@@ -79,12 +79,13 @@ class Digester:
             found = self._templates[key] = hexdigest(*sources)
         return found
 
-    def _container(self, parts: list[str], value: list | tuple | dict) -> None:
-        parts.append(f"{type(value).__name__}{len(value)}")
-        if len(value) <= 8:  # small ones inline: a digest of its own would cost more
+    def _container(self, parts: list[str], value: Any) -> None:
+        parts.append(type(value).__name__)
+        if isinstance(value, tuple) and len(value) <= 2:  # pairs inline: a digest of their own would cost more
             self._items(parts, value)
             return
-        # listings share their page lists (a catalogue's facets are shown on each of its pages): digest each once
+        # page lists, columns and asset maps are shared by many outputs (a catalogue's facets are shown on each
+        # of its pages, a site's asset map on all its pages): digest each object once
         found = self._containers.get(id(value))
         if found is None or found[0] is not value:
             inner: list[str] = []
@@ -92,11 +93,14 @@ class Digester:
             found = self._containers[id(value)] = (value, hexdigest(*inner))  # holding it keeps its id unused
         parts.append(found[1])
 
-    def _items(self, parts: list[str], value: list | tuple | dict) -> None:
+    def _items(self, parts: list[str], value: Any) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
                 self._feed(parts, key)
                 self._feed(parts, item)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                self._feed(parts, getattr(value, f.name))
         else:
             for item in value:
                 self._feed(parts, item)
@@ -121,9 +125,7 @@ class Digester:
         elif isinstance(value, BaseModel):
             parts.append(value.model_dump_json())
         elif dataclasses.is_dataclass(value):
-            parts.append(type(value).__name__)
-            for f in dataclasses.fields(value):
-                self._feed(parts, getattr(value, f.name))
+            self._container(parts, value)
         else:
             # an output must not depend on something its fingerprint cannot see
             raise TypeError(f"cannot fingerprint a {type(value).__name__}: teach sitegen/fingerprint.py what it shows")

@@ -25,16 +25,18 @@ def digest(cluster: Cluster, settings: str) -> str:
     h = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
     files = [cluster.root / "sites.yaml"]
     files += [cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo]
-    for path in files + sorted(_walk(cluster.content_dir)) + sorted(_walk(cluster.themes_dir)):
-        rel = os.path.relpath(path, cluster.root)
+    for path in map(str, files + sorted(_walk(cluster.content_dir)) + sorted(_walk(cluster.themes_dir))):
+        h.update(path.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            if str(path).endswith(TEXT):
-                h.update(f"{rel}\0".encode() + Path(path).read_bytes() + b"\0")
+            if path.endswith(TEXT):
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
             else:
                 st = os.stat(path)
-                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+                h.update(f"{st.st_size}\0{st.st_mtime_ns}".encode())
         except OSError:
-            h.update(f"{rel}\0missing\0".encode())
+            h.update(b"missing")
+        h.update(b"\0")
     return h.hexdigest()
 
 

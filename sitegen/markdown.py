@@ -9,7 +9,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
@@ -55,6 +55,17 @@ class Links:
     withheld: set[Path]
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    by_name: dict[str, Page] = field(default_factory=dict)  # the same pages by POSIX path: no Path per link
+    hidden: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if not self.by_name:
+            self.by_name = {p.as_posix(): page for p, page in self.pages.items()}
+            self.hidden = {p.as_posix() for p in self.withheld}
+
+    def scratch(self) -> Links:
+        """Return links to the same pages that collect problems of their own."""
+        return Links(self.cluster, self.pages, self.withheld, by_name=self.by_name, hidden=self.hidden)
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ def _from_cache(page: Page, links: Links, cache: Shelf | None) -> bool:
     found = cache.get(page.site, page.source.as_posix()) if cache is not None else None
     if found is None or found[0] != _key(page, links):
         return False
-    scratch = Links(links.cluster, links.pages, links.withheld)
+    scratch = links.scratch()
     assets = dict(page.assets)
     if any(_resolve(ref, page, scratch, line, assets) != href for ref, line, href in found[2]) or scratch.problems:
         return False
@@ -108,7 +119,7 @@ def _convert(page: Page, links: Links) -> Converted:
     site = links.cluster.sites[page.site]
     md = parser(site.allow_html)
     tokens = md.parse(page.body)
-    scratch = Links(links.cluster, links.pages, links.withheld)
+    scratch = links.scratch()
     assets = dict(page.assets)
     resolved: list[tuple[str, int, str | None]] = []
     for block in tokens:
@@ -165,18 +176,18 @@ def _resolve(ref: str, page: Page, links: Links, line: int, assets: dict[str, Pa
     if parts.scheme or parts.netloc or ref.startswith(("/", "#")) or not parts.path:
         return ref
     fragment = f"#{parts.fragment}" if parts.fragment else ""
-    rel = posixpath.normpath(posixpath.join(PurePosixPath(page.source).parent.as_posix(), unquote(parts.path)))
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(page.source.as_posix()), unquote(parts.path)))
     if rel.endswith(".md"):
-        return _page_link(Path(rel), ref, page, links, line, fragment)
+        return _page_link(rel, ref, page, links, line, fragment)
     return _asset_link(Path(rel), ref, page, links, line, assets)
 
 
-def _page_link(rel: Path, ref: str, page: Page, links: Links, line: int, fragment: str) -> str | None:
-    target = links.pages.get(rel)
+def _page_link(rel: str, ref: str, page: Page, links: Links, line: int, fragment: str) -> str | None:
+    target = links.by_name.get(rel)
     if target is not None:
         here = links.cluster.sites[page.site]
         return urls.href(here, links.cluster.sites[target.site], target.path) + fragment
-    if rel in links.withheld:
+    if rel in links.hidden:
         links.warnings.append(Problem(f"link to '{ref}', which this build leaves out (draft, scheduled, expired or internal); shown as plain text",
                                       page.source, line))
         return None
@@ -185,8 +196,8 @@ def _page_link(rel: Path, ref: str, page: Page, links: Links, line: int, fragmen
     return ref
 
 
-def _nearest_hint(rel: Path, links: Links) -> str:
-    close = difflib.get_close_matches(rel.as_posix(), [p.as_posix() for p in links.pages], n=1, cutoff=0.7)
+def _nearest_hint(rel: str, links: Links) -> str:
+    close = difflib.get_close_matches(rel, list(links.by_name), n=1, cutoff=0.7)
     return f"did you mean {close[0]}? Links are relative to this file" if close else "links are relative to this file; check the path and name"
 
 

