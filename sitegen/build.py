@@ -87,7 +87,8 @@ def _build(options: BuildOptions, progress: Progress | None, caches: Caches | No
         return _replay(manifest, started)                          # nothing read changed: nothing to do
     manifest.inputs = ""  # until this build is complete
     caches = caches or Caches(options.root, enabled=not options.force)
-    content = load_content(cluster, options.profile, caches.front if caches.enabled else None)  # 2. load, profile applied
+    content = load_content(cluster, options.profile, caches.front if caches.enabled else None,  # 2. load, profile applied
+                           options.workers)
     plan = assemble(cluster, content, options.profile)             # 3. assemble
     prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
     _convert(plan, chosen, caches, options.workers, report)        # 4a. Markdown, links checked
@@ -97,7 +98,7 @@ def _build(options: BuildOptions, progress: Progress | None, caches: Caches | No
     if not options.force:
         todo = stale(todo, prints, manifest, options.out)
     made = produce(todo, options.out, options.workers, report)     # 4c. render what changed, staged
-    stats = publish.commit(options.out, made.staged, chosen, set(prints), prune_sites=not options.sites,
+    stats = publish.commit(options.out, made.written, made.existed, chosen, set(prints), prune_sites=not options.sites,
                            keep=(INDEX_DIR + "/",))                # 5. write
     _record(manifest, prints, cluster, chosen)
     caches.save()

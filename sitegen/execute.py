@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,9 +18,10 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 @dataclass(frozen=True)
 class Produced:
-    """What the make stage did: files staged (changed) and files made at all."""
+    """What the make stage did: files written (new or changed), which of them existed before, how many were made."""
 
-    staged: list[str]
+    written: list[str]
+    existed: set[str]
     made: int
 
 
@@ -48,18 +50,20 @@ def stale(jobs: list[Job], prints: dict[str, str], manifest: Manifest, out_dir: 
 
 
 def produce(todo: list[Job], out_dir: Path, cores: int, report: Progress) -> Produced:
-    """Make every job and stage the outputs that differ from the files in place; on failure, stage nothing."""
-    staged: list[str] = []
+    """Make every job and write the outputs that differ from the files in place; on failure, undo every write."""
+    existed = {job.rel for job in todo if os.path.lexists(out_dir / job.rel)}
+    written: list[str] = []
+    publish.forget_folders()
     try:
-        for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, out_dir), todo, cores), 1):
+        for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, out_dir, existed), todo, cores), 1):
             if changed:
-                staged.append(rel)
+                written.append(rel)
             report("render", i, len(todo))
     except BaseException:
-        publish.abort(out_dir, (job.rel for job in todo))
+        publish.abort(out_dir, [job.rel for job in todo], existed)
         raise
-    return Produced(staged, len(todo))
+    return Produced(written, existed, len(todo))
 
 
-def _make(out_dir: Path, job: Job) -> tuple[str, bool]:
-    return job.rel, publish.stage(out_dir, job.rel, job.make())
+def _make(out_dir: Path, existed: set[str], job: Job) -> tuple[str, bool]:
+    return job.rel, publish.stage(out_dir, job.rel, job.make(), job.rel in existed)

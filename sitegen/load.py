@@ -1,14 +1,16 @@
 """Stage 2, load: walk content/, parse every page, apply the publishing profile once."""
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Union
 
+from . import workers
 from .cache import Shelf
-from .encoding import decode, read_text
+from .encoding import decode
 from .errors import ContentError, InternalError, Problem, Problems, did_you_mean
 from .inputs import Window, window
 from .frontmatter import AttachmentSpec, PageMeta, parse_meta, split
@@ -29,14 +31,15 @@ class Content:
     window: Window = (None, None)  # the moments for which the profile admits these same pages
 
 
-def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None) -> Content:
+def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None, cores: int = 1) -> Content:
     """Return the cluster's pages, or raise ContentError naming every bad file."""
     problems: list[Problem] = []
     sources = list(_sources(cluster, problems))
     if not sources and not problems:
         raise ContentError(Problem("the content tree is empty: no .md files under content/", "content/",
                                    hint="add pages as content/<site>/<column>/<name>.md"))
-    parsed = [page for page in (_load_one(cluster, *source, problems, cache) for source in sources) if page]
+    texts = _parse_all(cluster, sources, cache, cores)
+    parsed = [page for page in (_load_one(cluster, *source, texts[source[2]], problems) for source in sources) if page]
     # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
     problems += _duplicate_slugs(parsed)
     if problems:
@@ -50,11 +53,50 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None)
     return content
 
 
-def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, problems: list[Problem],
-              cache: Shelf | None) -> Page | None:
+Parsed = Union[tuple[PageMeta, dict[str, int], str, int], list[Problem]]  # (front matter, key lines, body, body line)
+
+
+def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], cache: Shelf | None,
+               cores: int) -> dict[Path, Parsed]:
+    """Parse every source: from the cache when its bytes were seen before, the others on `cores` processes."""
+    out: dict[Path, Parsed] = {}
+    todo = []
+    for site, _, src in sources:
+        shown = src.relative_to(cluster.root)
+        data = src.read_bytes()
+        key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
+        found = cache.get(site.id, shown.as_posix()) if cache is not None else None
+        if found is not None and found[0] == key:
+            out[src] = found[1]
+        else:
+            todo.append((site.id, src, shown, data, key))
+    for (site_id, src, shown, _, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores)):
+        out[src] = parsed
+        if cache is not None and not isinstance(parsed, list):
+            cache.put(site_id, shown.as_posix(), (key, parsed))
+    return out
+
+
+def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
+    _, _, shown, data, _ = item
+    try:
+        front, body, body_line = split(decode(data, shown), shown)
+        meta, lines = parse_meta(front, shown, tz)
+    except Problems as exc:
+        return exc.problems
+    except Exception as exc:  # a bug: still say which file it happened in
+        raise InternalError(Problem(f"unexpected {type(exc).__name__}: {exc}", shown)) from exc
+    return meta, lines, body, body_line
+
+
+def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, parsed: Parsed,
+              problems: list[Problem]) -> Page | None:
+    if isinstance(parsed, list):
+        problems += parsed
+        return None
     shown = src.relative_to(cluster.root)
     try:
-        return _read_page(cluster, site, column, src, shown, cache)
+        return _read_page(site, column, src, shown, parsed)
     except Problems as exc:
         problems += exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
@@ -62,27 +104,8 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, probl
     return None
 
 
-def _parse(cluster: Cluster, site: Site, src: Path, shown: Path, cache: Shelf | None) -> tuple[PageMeta, dict[str, int], str, int]:
-    """Return (front matter, key lines, body, body line), from the cache when the file's bytes were seen before."""
-    if cache is None:
-        return _parse_text(read_text(src, shown), shown, cluster.tz)
-    data = src.read_bytes()
-    key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
-    found = cache.get(site.id, shown.as_posix())
-    if found is None or found[0] != key:
-        found = (key, _parse_text(decode(data, shown), shown, cluster.tz))
-        cache.put(site.id, shown.as_posix(), found)
-    return found[1]
-
-
-def _parse_text(text: str, shown: Path, tz: tzinfo) -> tuple[PageMeta, dict[str, int], str, int]:
-    front, body, body_line = split(text, shown)
-    meta, lines = parse_meta(front, shown, tz)
-    return meta, lines, body, body_line
-
-
-def _read_page(cluster: Cluster, site: Site, column: str | None, src: Path, shown: Path, cache: Shelf | None) -> Page:
-    meta, lines, body, body_line = _parse(cluster, site, src, shown, cache)
+def _read_page(site: Site, column: str | None, src: Path, shown: Path, parsed: Parsed) -> Page:
+    meta, lines, body, body_line = parsed  # type: ignore[misc]
     slug = meta.slug if meta.slug is not None else src.stem
     problems = []
     if not is_safe_slug(slug):

@@ -77,6 +77,7 @@ class Converted:
     resolved: list[tuple[str, int, str | None]]  # (reference, line, href or None)
     problems: list[Problem]
     warnings: list[Problem]
+    summary: str  # the first words of the text, for pages without a summary of their own
 
 
 def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int, report: Callable[[int, int], None]) -> None:
@@ -85,7 +86,7 @@ def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int
     for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores)), 1):
         _apply(page, done, links)
         if cache is not None:
-            cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved))
+            cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved, done.summary))
         report(i, len(todo))
 
 
@@ -102,7 +103,7 @@ def _from_cache(page: Page, links: Links, cache: Shelf | None) -> bool:
     assets = dict(page.assets)
     if any(_resolve(ref, page, scratch, line, assets) != href for ref, line, href in found[2]) or scratch.problems:
         return False
-    _apply(page, Converted(found[1], assets, found[2], [], scratch.warnings), links)
+    _apply(page, Converted(found[1], assets, found[2], [], scratch.warnings, found[3]), links)
     return True
 
 
@@ -112,7 +113,7 @@ def _apply(page: Page, done: Converted, links: Links) -> None:
     links.problems += done.problems
     links.warnings += done.warnings
     if not page.meta.summary:
-        page.meta = page.meta.model_copy(update={"summary": summarize(done.html)})
+        page.meta = page.meta.model_copy(update={"summary": done.summary})
 
 
 def _convert(page: Page, links: Links) -> Converted:
@@ -129,7 +130,7 @@ def _convert(page: Page, links: Links) -> Converted:
     out = md.renderer.render(tokens, md.options, {})
     if site.allow_html:
         out = nh3.clean(out, attributes=_ALLOWED_ATTRS, tags=nh3.ALLOWED_TAGS | {"input", "section"})
-    return Converted(out, assets, resolved, scratch.problems, scratch.warnings)
+    return Converted(out, assets, resolved, scratch.problems, scratch.warnings, "" if page.meta.summary else summarize(out))
 
 
 def summarize(fragment: str) -> str:

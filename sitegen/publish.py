@@ -48,49 +48,69 @@ def check_path(rel: str) -> None:
                                  hint="a slug, tag or file name contains '..' or an absolute path"))
 
 
-def stage(out_dir: Path, rel: str, data: Output) -> bool:
-    """Write `data` beside its target if it differs from what is there; return True if it was staged."""
+def stage(out_dir: Path, rel: str, data: Output, existed: bool) -> bool:
+    """Write `data` if it differs from the file there; return True if written.
+
+    A file that did not exist is written in place (abort() removes it again); a changed one is written beside
+    its target and put in place by commit(), so the old one stays until the whole build succeeded.
+    """
     target = out_dir / rel
-    if _same(target, data):
+    if existed and _same(target, data):
         return False
-    tmp = target.with_name(target.name + TMP_SUFFIX)
+    path = target.with_name(target.name + TMP_SUFFIX) if existed else target
     try:
-        try:
-            _write(tmp, data)
-        except FileNotFoundError:  # a new folder; trying first saves a system call per file in existing ones
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            _write(tmp, data)
+        _folder(target.parent)
+        if isinstance(data, Path):
+            shutil.copyfile(data, path)
+        else:
+            path.write_bytes(data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         raise BuildError(Problem(f"cannot write {rel}: {exc.strerror or exc}", out_dir / rel,
                                  hint="check free disk space and permissions; the previous output is unchanged")) from None
     return True
 
 
-def _write(tmp: Path, data: Output) -> None:
-    if isinstance(data, Path):
-        shutil.copyfile(data, tmp)
-    else:
-        tmp.write_bytes(data)
+_folders: set[Path] = set()  # folders this process made or found during the current build
 
 
-def abort(out_dir: Path, rels: Iterable[str]) -> None:
-    """Remove the staged files of a build that failed."""
+def forget_folders() -> None:
+    """Start a build: folders may have been removed since the last one."""
+    _folders.clear()
+
+
+def _folder(path: Path) -> None:
+    if path not in _folders:
+        path.mkdir(parents=True, exist_ok=True)
+        _folders.add(path)
+
+
+def abort(out_dir: Path, rels: Iterable[str], existed: set[str]) -> None:
+    """Undo the writes of a build that failed: staged files, and files that did not exist before it."""
     for rel in rels:
-        (out_dir / (rel + TMP_SUFFIX)).unlink(missing_ok=True)
-
-
-def commit(out_dir: Path, staged: list[str], site_ids: list[str], wanted: set[str], *, prune_sites: bool = False,
-           keep: tuple[str, ...] = ()) -> WriteStats:
-    """Put the staged files in place and remove stale files of `site_ids`; `wanted` is every output of the build."""
-    for rel in staged:
         target = out_dir / rel
-        os.replace(target.with_name(target.name + TMP_SUFFIX), target)
+        if rel in existed:
+            target.with_name(target.name + TMP_SUFFIX).unlink(missing_ok=True)
+        elif target.is_file():
+            target.unlink()
+            try:
+                os.removedirs(target.parent)  # the folders it made, up to the first that holds anything
+            except OSError:
+                pass
+
+
+def commit(out_dir: Path, written: list[str], existed: set[str], site_ids: list[str], wanted: set[str], *,
+           prune_sites: bool = False, keep: tuple[str, ...] = ()) -> WriteStats:
+    """Put the staged files in place and remove stale files of `site_ids`; `wanted` is every output of the build."""
+    for rel in written:
+        if rel in existed:
+            target = out_dir / rel
+            os.replace(target.with_name(target.name + TMP_SUFFIX), target)
     removed = _remove_stale(out_dir, site_ids, wanted, keep)
     if prune_sites:
         _remove_other_sites(out_dir, site_ids, removed)
-    touched = frozenset(rel.split("/", 1)[0] for rel in staged + removed)
-    return WriteStats(written=len(staged), unchanged=len(wanted) - len(staged), removed=len(removed), changed_sites=touched)
+    touched = frozenset(rel.split("/", 1)[0] for rel in written + removed)
+    return WriteStats(written=len(written), unchanged=len(wanted) - len(written), removed=len(removed), changed_sites=touched)
 
 
 def _same(target: Path, data: Output) -> bool:

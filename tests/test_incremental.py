@@ -168,3 +168,13 @@ def test_a_deleted_output_file_is_made_again(built):
     edit_body(built.parent, 1)  # any change: a build with no change at all trusts its manifest
     assert build(built.parent).exit_code == 0
     assert (built / "town/news/market/index.html").is_file()
+
+
+def test_a_failed_build_removes_the_new_files_it_had_written(built):
+    before = tree(built)
+    add_page(built.parent, 9)  # a new article (written first) with a new tag (whose page fails)
+    _replace(built.parent, "themes/gov/templates/tag.html", "{% block main %}", "{% block main %}{{ missing_helper() }}")
+    result = build(built.parent)
+    assert result.exit_code != 0 and "tag.html" in result.output
+    assert tree(built) == before
+    assert not (built / "portal/news/added-9").exists()
