@@ -94,6 +94,21 @@ def test_a_site_whose_output_did_not_change_is_not_reindexed(tmp_path):
     assert after["town"] != before["town"] and after["portal"] != before["portal"]  # the portal searches the cluster
 
 
+def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
+    root = make_cluster(tmp_path)
+    assert build(root).exit_code == 0
+    index = root / "build/town/pagefind/pagefind-entry.json"
+    before = index.stat().st_mtime_ns
+    market = root / "content/town/news/market.md"
+    market.write_text(market.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    assert build(root, "--no-search").exit_code == 0
+    assert index.stat().st_mtime_ns == before  # the index is now behind the pages
+    result = build(root)  # nothing to render, but the index must catch up
+    assert result.exit_code == 0 and "0 files written" in result.output
+    assert "search index of 2 sites written" in result.output  # the town and the portal, which searches it
+    assert index.stat().st_mtime_ns != before
+
+
 # --- recall, in the browser ------------------------------------------------------------------
 
 def test_chinese_recall_on_the_example_cluster(browser, example):
