@@ -53,8 +53,12 @@ class Digester:
         key = id(page)
         found = self._pages.get(key)
         if found is None:
-            found = hexdigest(page.site, str(page.column), page.slug, page.source.as_posix(), page.meta.model_dump_json(),
-                              page.body, page.html, page.date.isoformat() if page.date else "", str(page.cover),
+            # the source's digest stands for its front matter and text; add what later stages derived from them
+            meta = page.meta
+            read = page.key or f"{meta.model_dump_json()}\0{page.body}"
+            derived = f"{meta.summary}\0{meta.disclosure.model_dump_json() if meta.disclosure else ''}"
+            found = hexdigest(read, derived, page.site, str(page.column), page.slug, page.source.as_posix(), page.body,
+                              page.html, page.date.isoformat() if page.date else "", str(page.cover),
                               repr(page.attachments), repr(sorted(page.assets.items())))
             self._pages[key] = found
         return found
@@ -106,6 +110,17 @@ class Digester:
                 self._feed(parts, item)
 
     def _feed(self, parts: list[str], value: Any) -> None:
+        kind = type(value)  # the common types by identity first: this runs a million times per build
+        if kind is str:
+            parts.append(value)
+        elif kind is Page:
+            parts.append(self.page(value))
+        elif kind is tuple or kind is list or kind is dict:
+            self._container(parts, value)
+        else:
+            self._other(parts, value)
+
+    def _other(self, parts: list[str], value: Any) -> None:
         if value is None or isinstance(value, (str, bool, int, float)):
             parts.append(f"{type(value).__name__}:{value}")
         elif isinstance(value, bytes):

@@ -54,12 +54,13 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
 
 
 Parsed = Union[tuple[PageMeta, dict[str, int], str, int], list[Problem]]  # (front matter, key lines, body, body line)
+Read = tuple[str, Parsed]  # the digest of the file's bytes, and what they parsed to
 
 
 def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], cache: Shelf | None,
-               cores: int) -> dict[Path, Parsed]:
+               cores: int) -> dict[Path, Read]:
     """Parse every source: from the cache when its bytes were seen before, the others on `cores` processes."""
-    out: dict[Path, Parsed] = {}
+    out: dict[Path, Read] = {}
     todo = []
     for site, _, src in sources:
         shown = src.relative_to(cluster.root)
@@ -67,11 +68,11 @@ def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], c
         key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
         found = cache.get(site.id, shown.as_posix()) if cache is not None else None
         if found is not None and found[0] == key:
-            out[src] = found[1]
+            out[src] = (key, found[1])
         else:
             todo.append((site.id, src, shown, data, key))
     for (site_id, src, shown, _, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores)):
-        out[src] = parsed
+        out[src] = (key, parsed)
         if cache is not None and not isinstance(parsed, list):
             cache.put(site_id, shown.as_posix(), (key, parsed))
     return out
@@ -89,14 +90,15 @@ def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
     return meta, lines, body, body_line
 
 
-def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, parsed: Parsed,
+def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, read: Read,
               problems: list[Problem]) -> Page | None:
+    key, parsed = read
     if isinstance(parsed, list):
         problems += parsed
         return None
     shown = src.relative_to(cluster.root)
     try:
-        return _read_page(site, column, src, shown, parsed)
+        return _read_page(site, column, src, shown, key, parsed)
     except Problems as exc:
         problems += exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
@@ -104,7 +106,7 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, parse
     return None
 
 
-def _read_page(site: Site, column: str | None, src: Path, shown: Path, parsed: Parsed) -> Page:
+def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str, parsed: Parsed) -> Page:
     meta, lines, body, body_line = parsed  # type: ignore[misc]
     slug = meta.slug if meta.slug is not None else src.stem
     problems = []
@@ -122,7 +124,7 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, parsed: P
     if problems:
         raise Problems(problems)
     page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body,
-                body_line=body_line, date=meta.date, attachments=attachments, lines=lines)
+                body_line=body_line, date=meta.date, attachments=attachments, lines=lines, key=key)
     if cover is not None:
         page.cover = cover.name
         page.assets[cover.name] = cover

@@ -116,6 +116,7 @@ class Page:
     attachments: list[Attachment] = field(default_factory=list)
     assets: dict[str, Path] = field(default_factory=dict)  # output name -> source file
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, e.g. 'disclosure.topic'
+    key: str = ""  # digest of the source file's bytes: its front matter and text as read
 
     @property
     def path(self) -> str:

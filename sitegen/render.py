@@ -70,7 +70,8 @@ class SiteRenderer:
 
     def job(self, template: str, rel: str, *, column_name: str, **context: Any) -> Job:
         """Return the job rendering `template` at `rel`; its inputs are exactly what the template is given."""
-        inputs = (rel, column_name, tuple(sorted(context.items())), self.assets)
+        # flat: names and values in turn (a tuple per pair would be digested as one more container)
+        inputs = (rel, column_name, self.assets, *[x for pair in sorted(context.items()) for x in pair])
         return Job(rel, inputs, lambda: self.page(template, rel, column_name=column_name, **context), "html",
                    template=(self.env, template))
 

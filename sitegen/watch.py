@@ -9,7 +9,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
+                             FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 from .build import BuildOptions, BuildResult, build
@@ -20,6 +21,8 @@ from .preview import LiveReload
 
 QUIET = 0.08  # seconds without events before a rebuild: an editor's save is several events
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".sitegen-tmp", ".pyc")
+WRITES = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
+          DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 
 
 class ChangeKind(Enum):
@@ -89,8 +92,6 @@ class _Events(FileSystemEventHandler):
         self.root, self.changed = root, changed
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
-            return
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
                 path = Path(raw if isinstance(raw, str) else raw.decode())
@@ -112,12 +113,13 @@ class Watcher:
 
     def start(self) -> None:
         events = _Events(self.root, self._changed)
-        # only the sources: a recursive watch of the root would see every file a build writes, and a cold
-        # build of a large cluster overflows the kernel's event queue
-        self.observer.schedule(events, str(self.root), recursive=False)  # sites.yaml
+        # only the sources, and only writes: a recursive watch of the root would see every file a build writes
+        # (a cold build of a large cluster overflows the kernel's event queue), and opens and reads of every
+        # source during each rebuild cost a third of its time on 15,000 pages
+        self.observer.schedule(events, str(self.root), recursive=False, event_filter=WRITES)  # sites.yaml
         for folder in ("content", "themes"):
             if (self.root / folder).is_dir():
-                self.observer.schedule(events, str(self.root / folder), recursive=True)
+                self.observer.schedule(events, str(self.root / folder), recursive=True, event_filter=WRITES)
         self.observer.start()
         threading.Thread(target=self._loop, daemon=True, name="sitegen-rebuild").start()
 
