@@ -65,8 +65,8 @@ def build(options: BuildOptions, progress: Progress | None = None, caches: Cache
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """Collect garbage less often while building: the cluster's pages are long-lived, and scanning them
-    again and again cost a third of a rebuild (measured on 15,000 pages)."""
+    """Collect garbage less often while building."""
+    # the cluster's pages are long-lived: scanning them again and again cost a third of a rebuild on 15,000 pages
     before = gc.get_threshold()
     gc.set_threshold(50_000, 50, 1_000)
     try:
@@ -82,7 +82,8 @@ def _build(options: BuildOptions, progress: Progress | None, caches: Caches | No
     chosen = chosen_sites(cluster, options.sites)
     publish.claim(options.out)
     manifest = Manifest.read(options.out)
-    read = inputs.digest(cluster, repr((options.profile.name, options.profile.drafts, chosen, options.search)))
+    settings = repr((options.profile.name, options.profile.drafts, chosen, options.search))
+    read = inputs.digest(cluster, settings)
     if not options.force and _unchanged(manifest, read, options, chosen):
         return _replay(manifest, started)                          # nothing read changed: nothing to do
     manifest.inputs = ""  # until this build is complete
@@ -106,7 +107,7 @@ def _build(options: BuildOptions, progress: Progress | None, caches: Caches | No
     indexed = _index(plan, options, chosen, manifest) if options.search else ()   # 6. index
     pages = sum(len(plan.sites[s].pages) for s in chosen)
     if plan.index_numbers.notes:  # the build wrote index numbers into content/
-        read = inputs.digest(cluster, repr((options.profile.name, options.profile.drafts, chosen, options.search)))
+        read = inputs.digest(cluster, settings)
     _complete(manifest, read, content.window, len(chosen), pages, plan.warnings)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, plan.warnings,
                        plan.index_numbers.notes, made.made, indexed)

@@ -77,8 +77,7 @@ def _now(value: str | None, root: Path) -> datetime:
 @click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Fix the clock for publish_at/expire_at (reproducible builds).")
 @click.option("--force", is_flag=True, help="Render every output again, ignoring the build manifest and caches.")
 @click.option("--no-search", is_flag=True, help="Skip the search indexes (the next build with search brings them up to date).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Render on N processes (default: every core).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Render on N processes (default: every core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: str, drafts: bool,
@@ -159,8 +158,7 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
     root = ctx.obj["root"]
     target = (out or watch.preview_dir(root)).resolve()
     cluster = _run(ctx, lambda: load_config(root))
-    if sites:
-        _run(ctx, lambda: chosen_sites(cluster, sites))
+    _run(ctx, lambda: chosen_sites(cluster, sites))  # an unknown --site fails before anything starts
     live = preview.LiveReload()
     options = BuildOptions(root=root, out=target, profile=Profile(_now(now, root), profile, not no_drafts),
                            sites=sites, search=search)
@@ -173,10 +171,8 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
         for site in sorted(host.sites, key=lambda s: s.prefix):
             if not sites or site.id in sites:
                 stdout.print(f"  {address}{site.prefix}  {site.name}  ({site.base_url})")
-    watcher = watch.Watcher(session)
-    watcher.start()
-    stdout.print(f"Serving {_shown(target)}; watching {_shown(root)} for changes (drafts {'hidden' if no_drafts else 'shown'}). "
-                 "Press Ctrl+C to stop.")
+    (watcher := watch.Watcher(session)).start()
+    stdout.print(f"Serving {_shown(target)}; watching {_shown(root)} (drafts {'hidden' if no_drafts else 'shown'}). Ctrl+C stops.")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

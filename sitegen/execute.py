@@ -28,18 +28,15 @@ class Produced:
 def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester) -> dict[str, str]:
     """Return the fingerprint of every output: its kind, its template, its site's settings and its inputs."""
     out: dict[str, str] = {}
-    shared: dict[int, str] = {}  # a job placed on every site is digested once
     for site_id, site_jobs in jobs.items():
         key = site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
         for job in site_jobs:
             if job.copied is not None:
                 out[job.rel] = file_key(job.copied)
                 continue
-            inputs = shared.get(id(job.inputs))
-            if inputs is None:
-                inputs = shared[id(job.inputs)] = digester.of(job.inputs)
             template = digester.template(*job.template) if job.template else ""
-            out[job.rel] = hexdigest(key, job.kind, template, inputs)
+            # a job placed on every site (the t2s table) shares its inputs: the digester digests them once
+            out[job.rel] = hexdigest(key, job.kind, template, digester.of(job.inputs))
     return out
 
 
