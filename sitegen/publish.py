@@ -38,7 +38,9 @@ def claim(out_dir: Path) -> None:
         raise BuildError(Problem(f"the output folder {out_dir} is not empty and was not made by sitegen",
                                  hint="choose another --out, or empty the folder first"))
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / MARKER).touch()
+    # only made, never touched here: its time is that of the last complete build (deploy compares it with the sources)
+    if not (out_dir / MARKER).exists():
+        (out_dir / MARKER).touch()
 
 
 def check_path(rel: str) -> None:

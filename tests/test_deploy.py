@@ -4,13 +4,14 @@ from __future__ import annotations
 import gzip
 import os
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, build, make_cluster, run
+from conftest import FIXTURES, build, make_cluster, page, run
 from servers import NGINX, RSYNC, SSHD, free_port, start_nginx, start_sshd
 
 MINI_YAML = (FIXTURES / "mini/sites.yaml").read_text(encoding="utf-8")
@@ -315,3 +316,15 @@ def test_https_config_redirects_and_sends_hsts(tmp_path):
     assert "return 301 https://$host$request_uri;" in config
     check = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(prefix)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_a_failed_build_does_not_make_an_old_build_look_current(built):
+    from sitegen import deploy
+    from sitegen.config import load_config
+
+    root = built.parent
+    time.sleep(0.02)
+    (root / "content/town/news/market.md").write_text(page("新内容。", title="改了", date="2026-02-30"), encoding="utf-8")
+    assert build(root).exit_code == 1  # an impossible date: nothing is built
+    warnings = deploy.check_build(load_config(root), built, {"portal", "town"})
+    assert warnings and "older than the sources" in warnings[0].message
