@@ -121,7 +121,8 @@ class SiteRenderer:
 
     def _context(self, rel: str, column_name: str, **extra: Any) -> dict[str, Any]:
         return {
-            "cluster": self.cluster, "site": self.site, "plan": self.sp, "rel": rel,
+            # only settings every fingerprint covers, and the values of the job: nothing else can reach a page
+            "cluster": self.cluster, "site": self.site, "rel": rel,
             "nav": [c for c in self.site.columns.values() if c.in_nav], "portal": self.cluster.portal,
             "column_name": column_name, "page": None, "column": None, "profile": self.plan.profile,
             "url": self.url, "link": self.link, "site_url": self.site_url, "asset": self.asset,

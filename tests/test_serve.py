@@ -29,16 +29,19 @@ def served(tmp_path):
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
                              "--now", "2026-03-10 12:00"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/"
+    yield root, _wait_for(f"http://127.0.0.1:{port}/"), proc
+    proc.terminate()
+    proc.wait(5)
+
+
+def _wait_for(base: str) -> str:
     for _ in range(100):
         try:
             urllib.request.urlopen(base, timeout=1)
             break
         except OSError:
             time.sleep(0.1)
-    yield root, base, proc
-    proc.terminate()
-    proc.wait(5)
+    return base
 
 
 class Events:
@@ -126,3 +129,27 @@ def test_a_page_open_in_chromium_reloads_itself_and_shows_a_build_error(served, 
     path.write_text(good, encoding="utf-8")
     tab.wait_for_function("() => !document.querySelector('[role=alert]')", timeout=20000)
     assert "镇集市升级改造完成" in tab.locator("h1").text_content()
+
+
+def test_a_template_override_added_while_serving_is_used(tmp_path):
+    """The site's override folder already exists: only the new file in it changes the template chain."""
+    root = make_cluster(tmp_path, {"content/town/_theme/templates/_note.html": "<p>note</p>"})
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
+                             "--now", "2026-03-10 12:00"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        events = Events(_wait_for(base))
+        events.next(0)
+        shared = (root / "themes/gov/templates/article.html").read_text(encoding="utf-8")
+        (root / "content/town/_theme/templates/article.html").write_text(
+            shared.replace("{% block main %}", "{% block main %}<p>镇里的文章样式</p>"), encoding="utf-8")
+        events.next(1)
+        deadline = time.monotonic() + 20
+        while "镇里的文章样式" not in _get(base + "town/news/market/") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "镇里的文章样式" in _get(base + "town/news/market/")
+        assert "镇里的文章样式" not in _get(base + "news/first/")
+    finally:
+        proc.terminate()
+        proc.wait(5)
