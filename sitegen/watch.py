@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Callable
 
+from rich.markup import escape
 from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
                              FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
@@ -76,15 +78,19 @@ class Session:
             try:
                 result = build(options, caches=self.caches)
             except SitegenError as exc:
-                text = exc.render()
-                self.live.failed(text)
-                self.say(f"[bold red]build failed[/]{why}:\n{text}\n[dim]still serving the last good build; fix the file and save[/]")
-                return None
+                return self._failed(exc.render(), why)
+            except Exception:  # a bug must not stop the preview: say it, keep serving, keep watching
+                return self._failed("internal error in sitegen (please report it):\n" + traceback.format_exc(), why)
             self.live.built()
             s = result.stats
-            self.say(f"{'rebuilt' if why else 'built'}{why}: {result.made} rendered, {s.written} written, {s.removed} removed "
-                     f"in {(time.perf_counter() - started) * 1000:.0f} ms")
+            self.say(f"{'rebuilt' if why else 'built'}{escape(why)}: {result.made} rendered, {s.written} written, "
+                     f"{s.removed} removed in {(time.perf_counter() - started) * 1000:.0f} ms")
             return result
+
+    def _failed(self, text: str, why: str) -> None:
+        self.live.failed(text)
+        self.say(f"[bold red]build failed[/]{escape(why)}:\n{escape(text)}\n"
+                 "[dim]still serving the last good build; fix the file and save[/]")
 
 
 class _Events(FileSystemEventHandler):

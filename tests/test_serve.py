@@ -110,6 +110,15 @@ def test_a_build_error_shows_in_the_page_and_the_server_recovers_when_fixed(serv
     state = events.next(2)
     assert state["error"] == ""
     assert "集市改造修好了" in _get(base + "town/news/market/")
+    (root / "content/town/[bold]").mkdir()  # a folder name that looks like terminal markup
+    (root / "content/town/[bold]/x.md").write_text(page(), encoding="utf-8")
+    state = events.next(3)
+    assert "unknown column '[bold]'" in state["error"]
+    proc.terminate()
+    terminal = proc.communicate(timeout=10)[0]
+    assert "content/town/news/market.md:3" in terminal and "not a real date" in terminal
+    assert state["error"].splitlines()[0] in terminal  # printed as it is, brackets and all
+    assert "still serving the last good build" in terminal
 
 
 def test_a_page_open_in_chromium_reloads_itself_and_shows_a_build_error(served, browser):
@@ -122,7 +131,7 @@ def test_a_page_open_in_chromium_reloads_itself_and_shows_a_build_error(served, 
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("镇集市升级改造完成", "镇集市升级改造全面完成"), encoding="utf-8")
     tab.wait_for_function("() => document.querySelector('h1').textContent.includes('全面完成')", timeout=20000)
-    path.write_text(good.replace("title: 镇集市升级改造完成", "title: [未闭合"), encoding="utf-8")
+    path.write_text(good.replace("title: 镇集市升级改造完成", "title: [未闭合"), encoding="utf-8")  # brackets: not markup
     alert = tab.locator("[role=alert]")
     alert.wait_for(timeout=20000)
     assert "market.md" in alert.text_content()
