@@ -168,6 +168,9 @@ def _record(manifest: Manifest, prints: dict[str, str], cluster: Cluster, chosen
     kept = {rel: fp for rel, fp in manifest.outputs.items()
             if rel.split("/", 1)[0] in cluster.sites and rel.split("/", 1)[0] not in chosen}
     manifest.outputs = {**kept, **prints}
+    # now, not at the end: if indexing fails, the manifest must already describe the files just written
+    # (with no inputs digest, so the next build cannot skip itself)
+    manifest.write()
 
 
 def _index(plan: Plan, options: BuildOptions, chosen: list[str], manifest: Manifest) -> tuple[str, ...]:

@@ -178,3 +178,23 @@ def test_a_failed_build_removes_the_new_files_it_had_written(built):
     assert result.exit_code != 0 and "tag.html" in result.output
     assert tree(built) == before
     assert not (built / "portal/news/added-9").exists()
+
+
+def test_a_build_whose_indexing_fails_is_not_skipped_by_the_next(built, monkeypatch):
+    from sitegen import build as build_module
+    from sitegen.errors import BuildError, Problem
+
+    path = built.parent / "content/town/news/market.md"
+    original = path.read_text(encoding="utf-8")
+    edit_body(built.parent, 1)
+
+    def failing(*args, **kwargs):
+        raise BuildError(Problem("search index of site 'town' failed: killed"))
+
+    monkeypatch.setattr(build_module, "write_indexes", failing)
+    assert build(built.parent).exit_code == 1  # the pages were written, the index was not
+    assert "第1次补充" in (built / "town/news/market/index.html").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    path.write_text(original, encoding="utf-8")  # back to what the last complete build read
+    assert build(built.parent).exit_code == 0
+    assert "第1次补充" not in (built / "town/news/market/index.html").read_text(encoding="utf-8")
