@@ -88,8 +88,7 @@ def _build(options: BuildOptions, progress: Progress | None, caches: Caches | No
         return _replay(manifest, started)                          # nothing read changed: nothing to do
     manifest.inputs = ""  # until this build is complete
     caches = caches or Caches(options.root, enabled=not options.force)
-    content = load_content(cluster, options.profile, caches.front if caches.enabled else None,  # 2. load, profile applied
-                           options.workers)
+    content = load_content(cluster, options.profile, caches.front, options.workers)  # 2. load, profile applied
     plan = assemble(cluster, content, options.profile)             # 3. assemble
     prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
     _convert(plan, chosen, caches, options.workers, report)        # 4a. Markdown, links checked
@@ -144,11 +143,11 @@ def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
 
 
 def _convert(plan: Plan, chosen: list[str], caches: Caches, cores: int, report: Progress) -> None:
-    links = Links(plan.cluster, plan.pages, plan.withheld)
+    links = Links.of(plan.cluster, plan.pages, plan.withheld)
     pages = [p for s in chosen for p in plan.sites[s].pages]
     # pages of other sites are converted too: the portal shows their summaries
     pages += [p for s in plan.sites if s not in chosen for p in plan.sites[s].latest[:20]]
-    convert_all(pages, links, caches.markdown if caches.enabled else None, cores, lambda i, n: report("convert", i, n))
+    convert_all(pages, links, caches.markdown, cores, lambda i, n: report("convert", i, n))
     if links.problems:
         raise AssembleError(links.problems)
     plan.warnings += links.warnings

@@ -69,11 +69,10 @@ class Caches:
     """The caches of one cluster: kept in memory by `sitegen serve`, read from disk by each `sitegen build`."""
 
     def __init__(self, root: Path, enabled: bool = True):
-        self.enabled = enabled
-        self.front = Shelf(root, "frontmatter")
-        self.markdown = Shelf(root, "markdown")
+        self.front = Shelf(root, "frontmatter") if enabled else None
+        self.markdown = Shelf(root, "markdown") if enabled else None
 
     def save(self) -> None:
-        if self.enabled:
-            self.front.save()
-            self.markdown.save()
+        for shelf in (self.front, self.markdown):
+            if shelf is not None:
+                shelf.save()

@@ -125,8 +125,6 @@ class Digester:
             parts.append(f"{type(value).__name__}:{value}")
         elif isinstance(value, bytes):
             parts.append(hashlib.sha1(value).hexdigest())
-        elif isinstance(value, Page):
-            parts.append(self.page(value))
         elif isinstance(value, Site):
             parts.append(self.site(value))
         elif isinstance(value, Cluster):

@@ -15,7 +15,7 @@ class Job:
     rel: str  # path of the file, site-relative until placed under the build folder
     inputs: tuple[Any, ...]
     make: Callable[[], Output]
-    kind: str = ""  # what makes it: 'html:<template>', 'feed', 'copy', ...
+    kind: str = ""  # what makes it: 'html', 'feed:rss', 'sitemap', 'copy', ...
     copied: Path | None = None  # the source of a file copied as it is
     template: tuple[Any, str] | None = None  # (Jinja environment, template name) of an HTML page
 

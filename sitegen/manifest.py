@@ -44,7 +44,3 @@ class Manifest:
                 "outputs": dict(sorted(self.outputs.items())), "indexes": dict(sorted(self.indexes.items()))}
         tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, self.path)
-
-    def forget(self) -> None:
-        """Drop the manifest: the next build makes every output again (used when a build fails half-way)."""
-        self.path.unlink(missing_ok=True)

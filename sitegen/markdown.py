@@ -48,24 +48,22 @@ def parser(allow_html: bool) -> MarkdownIt:
 
 @dataclass
 class Links:
-    """What the converter needs to resolve links: every admitted page by source, and the withheld ones."""
+    """What the converter needs to resolve links: every admitted page by source, and the withheld sources."""
 
     cluster: Cluster
-    pages: dict[Path, Page]
-    withheld: set[Path]
+    by_name: dict[str, Page]  # by POSIX source path: resolving a link makes no Path
+    hidden: set[str]  # sources withheld from this build
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    by_name: dict[str, Page] = field(default_factory=dict)  # the same pages by POSIX path: no Path per link
-    hidden: set[str] = field(default_factory=set)
 
-    def __post_init__(self) -> None:
-        if not self.by_name:
-            self.by_name = {p.as_posix(): page for p, page in self.pages.items()}
-            self.hidden = {p.as_posix() for p in self.withheld}
+    @classmethod
+    def of(cls, cluster: Cluster, pages: dict[Path, Page], withheld: set[Path]) -> Links:
+        """Return the links of a build: its admitted pages by source path, and its withheld sources."""
+        return cls(cluster, {p.as_posix(): page for p, page in pages.items()}, {p.as_posix() for p in withheld})
 
     def scratch(self) -> Links:
         """Return links to the same pages that collect problems of their own."""
-        return Links(self.cluster, self.pages, self.withheld, by_name=self.by_name, hidden=self.hidden)
+        return Links(self.cluster, self.by_name, self.hidden)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Stage 5, write: the one publisher. Checks every path, stages changed files, puts them in place only at the end.
+"""Stage 5, write: the one publisher. Checks every path, writes what changed, removes what is gone.
 
-Files are first written beside their targets (`name.sitegen-tmp`) and renamed into place only when the whole
-build succeeded, so a failure (a template error, a full disk) leaves the previous output as it was.
+A changed file is written beside its target (`name.sitegen-tmp`) and renamed into place only when the whole
+build succeeded; a new file is written in place and removed again if the build fails. So a failure (a template
+error, a full disk) leaves the previous output as it was.
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
-    changed_sites: frozenset[str] = frozenset()  # sites with a file written or removed
 
 
 def claim(out_dir: Path) -> None:
@@ -111,8 +111,7 @@ def commit(out_dir: Path, written: list[str], existed: set[str], site_ids: list[
     removed = _remove_stale(out_dir, site_ids, wanted, keep)
     if prune_sites:
         _remove_other_sites(out_dir, site_ids, removed)
-    touched = frozenset(rel.split("/", 1)[0] for rel in written + removed)
-    return WriteStats(written=len(written), unchanged=len(wanted) - len(written), removed=len(removed), changed_sites=touched)
+    return WriteStats(written=len(written), unchanged=len(wanted) - len(written), removed=len(removed))
 
 
 def _same(target: Path, data: Output) -> bool:
