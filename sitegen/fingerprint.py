@@ -57,8 +57,7 @@ class Digester:
             meta = page.meta
             read = page.key or f"{meta.model_dump_json()}\0{page.body}"
             derived = f"{meta.summary}\0{meta.disclosure.model_dump_json() if meta.disclosure else ''}"
-            found = hexdigest(read, derived, page.site, str(page.column), page.slug, page.source.as_posix(), page.body,
-                              page.html, page.date.isoformat() if page.date else "", str(page.cover),
+            found = hexdigest(read, derived, page.site, str(page.column), page.slug, page.source.as_posix(), page.html, page.date.isoformat() if page.date else "", str(page.cover),
                               repr(page.attachments), repr(sorted(page.assets.items())))
             self._pages[key] = found
         return found

@@ -84,7 +84,7 @@ def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job],
     for folder in theme.static_dirs:
         for src in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = src.relative_to(folder).as_posix()
-            out = _fingerprint(name, _read(src)) if src.suffix in FINGERPRINTED else name
+            out = _fingerprinted(name, src) if src.suffix in FINGERPRINTED else name
             assets[name] = f"static/{out}"
             files[f"static/{out}"] = Job.copy(f"static/{out}", src)
     vars_css = _colour_css(site)
@@ -102,15 +102,15 @@ def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job],
     return list(files.values()), assets
 
 
-@lru_cache(maxsize=256)
-def _read_cached(path: Path, size: int, mtime_ns: int) -> bytes:
-    return path.read_bytes()
-
-
-def _read(path: Path) -> bytes:
-    """Read a theme file once per version of it: every site of a cluster shares the theme."""
+def _fingerprinted(name: str, path: Path) -> str:
+    """Return the content-hashed name of a theme file, reading each version of it once: every site shares it."""
     st = path.stat()
-    return _read_cached(path, st.st_size, st.st_mtime_ns)
+    return _fingerprinted_version(name, path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _fingerprinted_version(name: str, path: Path, size: int, mtime_ns: int) -> str:
+    return _fingerprint(name, path.read_bytes())
 
 
 def _fingerprint(name: str, data: bytes) -> str:
