@@ -171,7 +171,7 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
         for site in sorted(host.sites, key=lambda s: s.prefix):
             if not sites or site.id in sites:
                 stdout.print(f"  {address}{site.prefix}  {site.name}  ({site.base_url})")
-    (watcher := watch.Watcher(session)).start()
+    (watcher := watch.Watcher(session, watch.read_elsewhere(cluster))).start()
     stdout.print(f"Serving {_shown(target)}; watching {_shown(root)} (drafts {'hidden' if no_drafts else 'shown'}). Ctrl+C stops.")
     try:
         threading.Event().wait()

@@ -19,6 +19,7 @@ from .build import BuildOptions, BuildResult, build
 from .cache import CACHE_DIR, Caches
 from .errors import SitegenError
 from .index_numbers import STORE_NAME
+from .models import Cluster
 from .preview import LiveReload
 
 QUIET = 0.08  # seconds without events before a rebuild: an editor's save is several events
@@ -36,8 +37,10 @@ class ChangeKind(Enum):
     CONFIG = "configuration"
 
 
-def classify(root: Path, path: Path) -> ChangeKind | None:
-    """Return what kind of source `path` is, or None if no build reads it."""
+def classify(root: Path, path: Path, extra: frozenset[Path] = frozenset()) -> ChangeKind | None:
+    """Return what kind of source `path` is, or None if no build reads it; `extra` are files read from elsewhere."""
+    if path.resolve() in extra:
+        return ChangeKind.STATIC
     try:
         rel = path.resolve().relative_to(root.resolve())
     except ValueError:
@@ -94,14 +97,14 @@ class Session:
 
 
 class _Events(FileSystemEventHandler):
-    def __init__(self, root: Path, changed: Callable[[Path, ChangeKind], None]):
-        self.root, self.changed = root, changed
+    def __init__(self, root: Path, extra: frozenset[Path], changed: Callable[[Path, ChangeKind], None]):
+        self.root, self.extra, self.changed = root, extra, changed
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
                 path = Path(raw if isinstance(raw, str) else raw.decode())
-                kind = classify(self.root, path)
+                kind = classify(self.root, path, self.extra)
                 if kind is not None:
                     self.changed(path, kind)
 
@@ -109,16 +112,17 @@ class _Events(FileSystemEventHandler):
 class Watcher:
     """Collects changes until the sources are quiet, then rebuilds once."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, extra: tuple[Path, ...] = ()):
         self.session = session
         self.root = session.options.root
+        self.extra = frozenset(p.resolve() for p in extra)  # files read from outside content/ and themes/ (logos)
         self.pending: dict[Path, ChangeKind] = {}
         self.last = 0.0
         self.wake = threading.Event()
         self.observer = Observer()
 
     def start(self) -> None:
-        events = _Events(self.root, self._changed)
+        events = _Events(self.root, self.extra, self._changed)
         # only the sources, and only writes: a recursive watch of the root would see every file a build writes
         # (a cold build of a large cluster overflows the kernel's event queue), and opens and reads of every
         # source during each rebuild cost a third of its time on 15,000 pages
@@ -126,6 +130,9 @@ class Watcher:
         for folder in ("content", "themes"):
             if (self.root / folder).is_dir():
                 self.observer.schedule(events, str(self.root / folder), recursive=True, event_filter=WRITES)
+        sources = (self.root.resolve(), (self.root / "content").resolve(), (self.root / "themes").resolve())
+        for folder in {p.parent for p in self.extra if not any(p.is_relative_to(s) for s in sources[1:])} - {sources[0]}:
+            self.observer.schedule(events, str(folder), recursive=False, event_filter=WRITES)
         self.observer.start()
         threading.Thread(target=self._loop, daemon=True, name="sitegen-rebuild").start()
 
@@ -157,6 +164,11 @@ def _describe(root: Path, changed: dict[Path, ChangeKind]) -> str:
         shown = str(path)
     more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
     return f" ({kind.value} {shown}{more})"
+
+
+def read_elsewhere(cluster: Cluster) -> tuple[Path, ...]:
+    """Return the files a build reads from outside content/ and themes/: the sites' logos."""
+    return tuple(cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo)
 
 
 def preview_dir(root: Path) -> Path:

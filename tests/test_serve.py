@@ -162,3 +162,23 @@ def test_a_template_override_added_while_serving_is_used(tmp_path):
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+def test_a_logo_outside_content_and_themes_is_watched(tmp_path):
+    yaml_text = (make_cluster(tmp_path / "base") / "sites.yaml").read_text(encoding="utf-8")
+    yaml_text = yaml_text.replace("    url: /town/\n", "    url: /town/\n    theme_options: {logo: assets/town-logo.png}\n")
+    root = make_cluster(tmp_path, {"sites.yaml": yaml_text, "assets/town-logo.png": b"\x89PNG old"})
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
+                             "--now", "2026-03-10 12:00"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        events = Events(_wait_for(base))
+        events.next(0)
+        time.sleep(0.3)  # the watches are set up after the first build
+        (root / "assets/town-logo.png").write_bytes(b"\x89PNG new")
+        events.next(1)
+        assert urllib.request.urlopen(base + "town/static/logo.png", timeout=5).read() == b"\x89PNG new"
+    finally:
+        proc.terminate()
+        proc.wait(5)
