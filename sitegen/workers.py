@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -22,21 +23,28 @@ def default_workers() -> int:
 
 
 def run(task: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
-    """Yield task(item) for every item, in order; on `workers` processes when that is worth it and possible."""
+    """Yield task(item) for every item, in order; on `workers` processes when that is worth it and possible.
+
+    An exception in a worker is raised here; the work not yet started is cancelled.
+    """
     if workers <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(task, items)
         return
     global _task, _items
     _task, _items = task, items
+    size = max(1, min(256, len(items) // (workers * 8)))
+    # fork, not spawn: the children start with the plan already in memory. Not multiprocessing.Pool: its
+    # terminate() after a worker's exception can hang on its own task queue (seen in a failed build)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        # fork, not spawn: the children start with the plan already in memory
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, min(256, len(items) // (workers * 8)))
-            yield from pool.imap(_call, range(len(items)), chunksize=chunk)
+        futures = [pool.submit(_call, start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        for future in futures:
+            yield from future.result()
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _task, _items = None, None
 
 
-def _call(index: int) -> object:
+def _call(start: int, stop: int) -> list:
     assert _task is not None and _items is not None
-    return _task(_items[index])
+    return [_task(_items[i]) for i in range(start, stop)]
