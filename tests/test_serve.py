@@ -8,6 +8,9 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -22,16 +25,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(root: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `sitegen serve` on a cluster; yield (portal URL, process, whose output is captured)."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
+                             "--now", "2026-03-10 12:00"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield _wait_for(f"http://127.0.0.1:{port}/"), proc
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
 @pytest.fixture
 def served(tmp_path):
     """A mini cluster under `sitegen serve`; yields (root, portal URL, process)."""
     root = make_cluster(tmp_path, {"content/portal/news/draft.md": page("草稿正文。", title="未发布的草稿", draft=True)})
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
-                             "--now", "2026-03-10 12:00"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    yield root, _wait_for(f"http://127.0.0.1:{port}/"), proc
-    proc.terminate()
-    proc.wait(5)
+    with serving(root) as (base, proc):
+        yield root, base, proc
 
 
 def _wait_for(base: str) -> str:
@@ -143,12 +155,8 @@ def test_a_page_open_in_chromium_reloads_itself_and_shows_a_build_error(served, 
 def test_a_template_override_added_while_serving_is_used(tmp_path):
     """The site's override folder already exists: only the new file in it changes the template chain."""
     root = make_cluster(tmp_path, {"content/town/_theme/templates/_note.html": "<p>note</p>"})
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
-                             "--now", "2026-03-10 12:00"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        events = Events(_wait_for(base))
+    with serving(root) as (base, _):
+        events = Events(base)
         events.next(0)
         shared = (root / "themes/gov/templates/article.html").read_text(encoding="utf-8")
         (root / "content/town/_theme/templates/article.html").write_text(
@@ -159,26 +167,16 @@ def test_a_template_override_added_while_serving_is_used(tmp_path):
             time.sleep(0.1)
         assert "镇里的文章样式" in _get(base + "town/news/market/")
         assert "镇里的文章样式" not in _get(base + "news/first/")
-    finally:
-        proc.terminate()
-        proc.wait(5)
 
 
 def test_a_logo_outside_content_and_themes_is_watched(tmp_path):
     yaml_text = (make_cluster(tmp_path / "base") / "sites.yaml").read_text(encoding="utf-8")
     yaml_text = yaml_text.replace("    url: /town/\n", "    url: /town/\n    theme_options: {logo: assets/town-logo.png}\n")
     root = make_cluster(tmp_path, {"sites.yaml": yaml_text, "assets/town-logo.png": b"\x89PNG old"})
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
-                             "--now", "2026-03-10 12:00"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        events = Events(_wait_for(base))
+    with serving(root) as (base, _):
+        events = Events(base)
         events.next(0)
         time.sleep(0.3)  # the watches are set up after the first build
         (root / "assets/town-logo.png").write_bytes(b"\x89PNG new")
         events.next(1)
         assert urllib.request.urlopen(base + "town/static/logo.png", timeout=5).read() == b"\x89PNG new"
-    finally:
-        proc.terminate()
-        proc.wait(5)
