@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from sitegen import urls  # noqa: E402
-from sitegen.assemble import assemble  # noqa: E402
-from sitegen.config import load_config  # noqa: E402
-from sitegen.load import load_content  # noqa: E402
-from sitegen.profile import Profile  # noqa: E402
-from sitegen.search import IndexJob, write_indexes  # noqa: E402
+from sitegen.assemble.plan import assemble  # noqa: E402
+from sitegen.config.loader import load_config  # noqa: E402
+from sitegen.content.load import load_content  # noqa: E402
+from sitegen.content.profile import Profile  # noqa: E402
+from sitegen.search.indexes import IndexJob, write_indexes  # noqa: E402
 
 CLUSTER_DIR, OWN_DIR = "pagefind-bench-cluster", "pagefind-bench-own"
 

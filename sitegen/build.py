@@ -8,24 +8,26 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import inputs, publish
-from .cache import Caches
-from .assemble import Plan, assemble
-from .config import load_config
-from .disclosure import prepare as prepare_disclosure
-from .errors import AssembleError, ConfigError, Problem, did_you_mean
-from .execute import fingerprints, produce, stale
-from .fingerprint import Digester
-from .job import Job
-from .load import load_content
-from .manifest import Manifest
-from .markdown import Links, convert_all
-from .models import Cluster
-from .outputs import site_jobs
-from .profile import Profile
-from .publish import WriteStats, check_path
-from .search import INDEX_DIR, jobs as index_jobs, t2s_job, write_indexes
-from .workers import default_workers
+from sitegen.assemble.plan import Plan, assemble
+from sitegen.config.loader import load_config
+from sitegen.config.model import Cluster
+from sitegen.content.cache import Caches
+from sitegen.content.load import load_content
+from sitegen.content.markdown import Links, convert_all
+from sitegen.content.profile import Profile, Window, within
+from sitegen.disclosure.checks import prepare as prepare_disclosure
+from sitegen.errors import AssembleError, ConfigError, Problem, did_you_mean
+from sitegen.incremental import inputs
+from sitegen.incremental.fingerprint import Digester
+from sitegen.incremental.manifest import Manifest
+from sitegen.job import Job
+from sitegen.outputs.registry import site_jobs
+from sitegen.search.indexes import INDEX_DIR, t2s_job, write_indexes
+from sitegen.search.indexes import jobs as index_jobs
+from sitegen.workers import default_workers
+from sitegen.write import publisher as publish
+from sitegen.write.produce import fingerprints, produce, stale
+from sitegen.write.publisher import WriteStats, check_path
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -113,7 +115,7 @@ def _build(options: BuildOptions, progress: Progress | None, caches: Caches | No
 
 
 def _unchanged(manifest: Manifest, read: str, options: BuildOptions, chosen: list[str]) -> bool:
-    return (manifest.inputs == read and inputs.within(tuple(manifest.window), options.profile.now)  # type: ignore[arg-type]
+    return (manifest.inputs == read and within(tuple(manifest.window), options.profile.now)  # type: ignore[arg-type]
             and all((options.out / site).is_dir() for site in chosen))
 
 
@@ -125,7 +127,7 @@ def _replay(manifest: Manifest, started: float) -> BuildResult:
                        [Problem(**w) for w in s["warnings"]])
 
 
-def _complete(manifest: Manifest, read: str, window: inputs.Window, sites: int, pages: int, warnings: list[Problem]) -> None:
+def _complete(manifest: Manifest, read: str, window: Window, sites: int, pages: int, warnings: list[Problem]) -> None:
     """Record that the output is complete for these inputs, so an unchanged rerun can stop at once."""
     manifest.inputs, manifest.window = read, list(window)
     manifest.summary = {"sites": sites, "pages": pages, "outputs": len(manifest.outputs),

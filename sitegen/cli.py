@@ -10,21 +10,32 @@ from typing import Any, Callable
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from . import __version__, deploy, nginx, preview, report, watch
-from .assemble import assemble
-from .build import BuildOptions, BuildResult, chosen_sites, build
-from .config import load_config
-from .disclosure import prepare as prepare_disclosure
-from .encoding import fix_encoding
-from .errors import DeployError, InternalError, Problem, Problems, SitegenError
-from .frontmatter import parse_datetime
-from .load import load_content
-from .profile import Profile
-from .scaffold import new_page, new_site
-from .workers import default_workers
+from sitegen import __version__
+from sitegen.assemble.plan import assemble
+from sitegen.build import BuildOptions, BuildResult, build, chosen_sites
+from sitegen.config.loader import load_config
+from sitegen.content.frontmatter import parse_datetime
+from sitegen.content.load import load_content
+from sitegen.content.profile import Profile
+from sitegen.deploy import nginx
+from sitegen.deploy import releases as deploy
+from sitegen.disclosure.checks import prepare as prepare_disclosure
+from sitegen.disclosure import report
+from sitegen.errors import DeployError, InternalError, Problem, Problems, SitegenError
+from sitegen.scaffold import new_page, new_site
+from sitegen.serve import server as preview
+from sitegen.serve import watch
+from sitegen.sources.encoding import fix_encoding
+from sitegen.workers import default_workers
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)

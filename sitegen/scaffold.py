@@ -7,11 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from .config import CONFIG_NAME, load_config
-from .errors import ConfigError, Problem, did_you_mean
-from .models import Cluster
-from .schema import ColumnType
-from .urls import is_safe_slug
+from sitegen.config.loader import CONFIG_NAME, load_config
+from sitegen.config.model import Cluster
+from sitegen.config.schema import ColumnType
+from sitegen.errors import ConfigError, Problem, did_you_mean
+from sitegen.urls import is_safe_slug
 
 
 def new_site(root: Path, site_id: str, kind: str, name: str, url: str | None = None) -> list[Path]:

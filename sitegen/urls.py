@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from .models import Site
+from sitegen.config.model import Site
 
 SLUG_RX = re.compile(r"[\w][\w.-]*")
 

@@ -112,8 +112,8 @@ def browser():
 
 def serve(root: Path, out: Path | None = None) -> dict[str, str]:
     """Serve a built cluster with `sitegen serve`'s preview servers; return site id -> its base URL."""
-    from sitegen import preview
-    from sitegen.config import load_config
+    from sitegen.config.loader import load_config
+    from sitegen.serve import server as preview
 
     cluster = load_config(root)
     addresses = {}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import build, make_cluster, page, run, tree
 
 GOOD = "content/portal/news/new.md"

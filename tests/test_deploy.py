@@ -10,7 +10,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, build, make_cluster, page, run
 from servers import NGINX, RSYNC, SSHD, free_port, start_nginx, start_sshd
 
@@ -319,8 +318,8 @@ def test_https_config_redirects_and_sends_hsts(tmp_path):
 
 
 def test_a_failed_build_does_not_make_an_old_build_look_current(built):
-    from sitegen import deploy
-    from sitegen.config import load_config
+    from sitegen.config.loader import load_config
+    from sitegen.deploy import releases as deploy
 
     root = built.parent
     time.sleep(0.02)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import copy_example, run, tree
 
 NOW = "2026-11-21 12:00"

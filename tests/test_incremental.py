@@ -6,9 +6,9 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import build, make_cluster, page, tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 Edit = Callable[[Path, int], None]
 

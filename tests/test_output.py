@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import lxml.html
-
 from conftest import build, make_cluster, page
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from conftest import REPO, build, copy_example, make_cluster, page, run, serve
 
 sys.path.insert(0, str(REPO / "bench"))

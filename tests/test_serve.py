@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import build, make_cluster, page
 
 MARKET = "content/town/news/market.md"

@@ -1,0 +1,116 @@
+"""Stage 3, assemble: columns, tags, neighbours and cross-site aggregations, before anything renders."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sitegen.config.model import Cluster, Site
+from sitegen.content.load import Content
+from sitegen.content.page import Page
+from sitegen.content.profile import Profile
+from sitegen.disclosure.index_numbers import Assignment
+from sitegen.errors import Problem
+from sitegen.urls import tag_slug
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+AGGREGATE_ITEMS = 10  # items per group on the portal home
+
+
+@dataclass
+class Tag:
+    """A tag of one site and its pages, newest first."""
+
+    slug: str
+    name: str
+    pages: list[Page] = field(default_factory=list)
+
+
+@dataclass
+class SitePlan:
+    """Everything one site renders, already ordered."""
+
+    site: Site
+    columns: dict[str, list[Page]]  # listing order: pinned, then newest
+    standalone: list[Page]
+    tags: dict[str, Tag]
+    latest: list[Page]  # every column page, newest first
+    neighbours: dict[Path, tuple[Page | None, Page | None]]  # (newer, older) within the column
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page of the site, column pages first."""
+        return [p for col in self.columns.values() for p in col] + self.standalone
+
+
+@dataclass
+class Plan:
+    """The assembled cluster: the render stage's only input besides the templates."""
+
+    cluster: Cluster
+    profile: Profile
+    sites: dict[str, SitePlan]
+    pages: dict[Path, Page]  # by source path
+    withheld: set[Path]
+    warnings: list[Problem]
+    index_numbers: Assignment = field(default_factory=Assignment)
+    interpreted: dict[Path, Page] = field(default_factory=dict)  # interpretation -> its policy
+    interpretations: dict[Path, list[Page]] = field(default_factory=dict)  # policy -> its interpretations
+    entries: dict[str, list[Page]] | None = None  # 政府信息公开 entries per site, newest first (disclosure.entries)
+
+    def aggregate(self, kind: str, limit: int = AGGREGATE_ITEMS) -> list[Page]:
+        """Return the newest pages of all sites of `kind`, for the portal home."""
+        pool = [p for sp in self.sites.values() if sp.site.kind == kind for p in sp.latest[:limit]]
+        return sorted(pool, key=newest_first)[:limit]
+
+
+def newest_first(page: Page) -> tuple:
+    """Sort key: newest first, then a stable order."""
+    return (-(page.date or EPOCH).timestamp(), page.site, page.path)
+
+
+def listing_order(page: Page) -> tuple:
+    """Sort key of a column listing: pinned (lighter weight first), then newest."""
+    return (not page.meta.pinned, page.meta.weight if page.meta.pinned else 0, *newest_first(page))
+
+
+def assemble(cluster: Cluster, content: Content, profile: Profile) -> Plan:
+    """Return the plan of the whole cluster."""
+    by_site: dict[str, list[Page]] = {sid: [] for sid in cluster.sites}
+    for page in content.pages:
+        by_site[page.site].append(page)
+    sites = {sid: _site_plan(cluster.sites[sid], pages) for sid, pages in by_site.items()}
+    return Plan(cluster, profile, sites, {p.source: p for p in content.pages}, content.withheld, list(content.warnings))
+
+
+def _site_plan(site: Site, pages: list[Page]) -> SitePlan:
+    columns = {cid: sorted((p for p in pages if p.column == cid), key=listing_order) for cid in site.columns}
+    latest = sorted((p for p in pages if p.column), key=newest_first)
+    return SitePlan(
+        site=site,
+        columns=columns,
+        standalone=sorted((p for p in pages if p.column is None), key=lambda p: p.slug),
+        tags=_tags(latest),
+        latest=latest,
+        neighbours=_neighbours(columns),
+    )
+
+
+def _tags(latest: list[Page]) -> dict[str, Tag]:
+    tags: dict[str, Tag] = {}
+    for page in latest:
+        for name in dict.fromkeys(page.meta.tags):
+            slug = tag_slug(name)
+            tags.setdefault(slug, Tag(slug, name)).pages.append(page)
+    return dict(sorted(tags.items()))
+
+
+def _neighbours(columns: dict[str, list[Page]]) -> dict[Path, tuple[Page | None, Page | None]]:
+    out: dict[Path, tuple[Page | None, Page | None]] = {}
+    for pages in columns.values():
+        ordered = sorted(pages, key=newest_first)
+        for i, page in enumerate(ordered):
+            newer = ordered[i - 1] if i > 0 else None
+            older = ordered[i + 1] if i + 1 < len(ordered) else None
+            out[page.source] = (newer, older)
+    return out

@@ -1,0 +1,183 @@
+"""Stage 1, config: read sites.yaml (and each _site.yaml) into a validated Cluster."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ValidationError
+
+from sitegen.config.model import Cluster, Column, Site
+from sitegen.config.schema import ColumnSpec, ConfigFile, Defaults, SiteLocal, SiteSpec
+from sitegen.config.taxonomy import load_taxonomy
+from sitegen.errors import ConfigError, Problem, Problems, did_you_mean
+from sitegen.sources.encoding import read_text
+from sitegen.sources.validation import problems_from
+from sitegen.sources.yamlio import locate, parse
+
+CONFIG_NAME = "sites.yaml"
+# First path segments of the portal that a path-mounted site may not take.
+RESERVED_SEGMENTS = {"tags", "sites", "static", "page", "search", "pagefind", "404.html"}
+
+
+def load_config(root: Path) -> Cluster:
+    """Return the cluster described by `root/sites.yaml`, or raise ConfigError with every problem."""
+    path = root / CONFIG_NAME
+    shown = Path(CONFIG_NAME)
+    if not path.is_file():
+        raise ConfigError(Problem(f"no {CONFIG_NAME} in {root}", hint="run sitegen in the folder holding sites.yaml, or pass --root"))
+    spec, node = _validate(path, shown, ConfigFile)
+    problems = list(_cross_checks(spec, node, shown))
+    locals_ = {s.id: _site_local(root, s.id) for s in spec.sites}
+    problems += [p for local in locals_.values() if isinstance(local, list) for p in local]
+    if problems:
+        raise ConfigError(problems)
+    tz = ZoneInfo(spec.cluster.timezone)
+    sites = {s.id: _resolve_site(s, spec, locals_[s.id]) for s in spec.sites}
+    return Cluster(
+        name=spec.cluster.name,
+        base_url=spec.cluster.base_url,
+        language=spec.cluster.language,
+        tz=tz,
+        org_code=spec.cluster.org_code,
+        sites=sites,
+        root=root,
+        taxonomy=load_taxonomy(root, spec.disclosure),
+        index_format=spec.disclosure.index_format,
+        feed_items=spec.defaults.feed_items,
+        page_size=spec.defaults.page_size,
+        deploy=spec.deploy,
+    )
+
+
+def _validate(path: Path, shown: Path, model: type[BaseModel]) -> tuple[Any, Any]:
+    """Return the validated model and the YAML node tree (for locating later problems)."""
+    try:
+        data, node = parse(read_text(path, shown), shown)
+    except Problems as exc:
+        raise ConfigError(exc.problems) from None
+    data = {} if data is None else data  # an empty file: every required key is then reported missing
+    if not isinstance(data, dict):
+        raise ConfigError(Problem("expected a mapping of settings at the top level", shown, line=1))
+    try:
+        return model.model_validate(data), node
+    except ValidationError as exc:
+        raise ConfigError(problems_from(exc, model, node, shown)) from None
+
+
+def _cross_checks(spec: ConfigFile, node: Any, shown: Path) -> Iterable[Problem]:
+    """Yield problems no single field can see: duplicates, collisions, the one portal."""
+
+    def at(*loc: str | int) -> int | None:
+        return locate(node, loc)
+
+    portals = [i for i, s in enumerate(spec.sites) if s.kind == "portal"]
+    if len(portals) != 1:
+        yield Problem(f"the cluster needs exactly one site of kind 'portal', found {len(portals)}", shown, at("sites"))
+    try:
+        ZoneInfo(spec.cluster.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield Problem(f"cluster.timezone: unknown time zone '{spec.cluster.timezone}'", shown, at("cluster", "timezone"),
+                      hint="use a name such as Asia/Shanghai")
+    yield from _duplicates(spec, shown, at)
+    yield from _column_checks(spec, shown, at)
+    yield from _target_checks(spec, shown, at)
+
+
+def _duplicates(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
+    seen_ids: dict[str, int] = {}
+    seen_urls: dict[str, int] = {}
+    for i, site in enumerate(spec.sites):
+        if site.id in seen_ids:
+            yield Problem(f"sites[{i}].id: '{site.id}' is used twice (also sites[{seen_ids[site.id]}])", shown, at("sites", i, "id"))
+        seen_ids.setdefault(site.id, i)
+        if site.url in seen_urls:
+            yield Problem(f"sites[{i}].url: '{site.url}' is used twice (also sites[{seen_urls[site.url]}])", shown, at("sites", i, "url"))
+        seen_urls.setdefault(site.url, i)
+        if site.kind == "portal" and site.url != "/":
+            yield Problem(f"sites[{i}].url: the portal lives at '/', not '{site.url}'", shown, at("sites", i, "url"),
+                          hint="set the portal's host with cluster.base_url")
+
+
+def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
+    portal = next((s for s in spec.sites if s.kind == "portal"), None)
+    portal_segments = {c.id for c in _columns_of(portal, spec.defaults)} if portal else set()
+    for i, site in enumerate(spec.sites):
+        columns = _columns_of(site, spec.defaults)
+        if not columns:
+            yield Problem(f"sites[{i}] ({site.id}) has no columns", shown, at("sites", i),
+                          hint="list columns under the site or under defaults.columns")
+        ids = [c.id for c in columns]
+        for dup in sorted({c for c in ids if ids.count(c) > 1}):
+            yield Problem(f"sites[{i}].columns: column id '{dup}' is used twice", shown, at("sites", i, "columns"))
+        if sum(c.type.value == "disclosure" for c in columns) > 1:
+            yield Problem(f"sites[{i}].columns: a site has one disclosure (政府信息公开) column, not several", shown, at("sites", i, "columns"))
+        if site.url.startswith("/") and site.kind != "portal":
+            first = site.url.strip("/").split("/")[0]
+            if first in portal_segments | RESERVED_SEGMENTS:
+                yield Problem(f"sites[{i}].url: '{site.url}' collides with the portal's own '/{first}/'", shown,
+                              at("sites", i, "url"), hint="choose another path for this site")
+
+
+def _target_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
+    site_ids = [s.id for s in spec.sites]
+    names: set[str] = set()
+    for i, target in enumerate(spec.deploy.targets):
+        if target.name in names:
+            yield Problem(f"deploy.targets[{i}].name: '{target.name}' is used twice", shown, at("deploy", "targets", i, "name"))
+        names.add(target.name)
+        for site in target.sites or []:
+            if site not in site_ids:
+                yield Problem(f"deploy.targets[{i}].sites: no site '{site}'{did_you_mean(site, site_ids)}", shown,
+                              at("deploy", "targets", i, "sites"))
+
+
+def _columns_of(site: SiteSpec, defaults: Defaults) -> list[ColumnSpec]:
+    return list(site.columns if site.columns is not None else defaults.columns)
+
+
+def _site_local(root: Path, site_id: str) -> SiteLocal | list[Problem] | None:
+    """Return the validated content/<site>/_site.yaml, its problems, or None if absent."""
+    path = root / "content" / site_id / "_site.yaml"
+    if not path.is_file():
+        return None
+    try:
+        return _validate(path, path.relative_to(root), SiteLocal)[0]
+    except ConfigError as exc:
+        return exc.problems
+
+
+def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None) -> Site:
+    """Return the runtime Site: defaults applied, _site.yaml merged, URL split into origin and prefix."""
+    if local is not None:
+        spec = spec.model_copy(update=local.model_dump(exclude_none=True, exclude={"footer", "theme_options"}))
+    footer = _merge(cfg.cluster.footer, spec.footer, local.footer if local else None)
+    options = _merge(spec.theme_options, local.theme_options if local else None)
+    origin, prefix = _split_url(spec.url, cfg.cluster.base_url)
+    columns = {
+        c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav)
+        for c in _columns_of(spec, cfg.defaults)
+    }
+    return Site(
+        id=spec.id, name=spec.name, kind=spec.kind, origin=origin, prefix=prefix, columns=columns,
+        footer=footer, theme=spec.theme or cfg.defaults.theme, theme_options=options,
+        org_code=spec.org_code or cfg.cluster.org_code, description=spec.description,
+        allow_html=spec.allow_html, owners=tuple(spec.owners),
+    )
+
+
+def _merge(base: Any, *overrides: Any) -> Any:
+    """Return `base` with every key set in the overrides replaced."""
+    for over in overrides:
+        if over is not None:
+            base = base.model_copy(update=over.model_dump(exclude_unset=True))
+    return base
+
+
+def _split_url(url: str, base_url: str) -> tuple[str, str]:
+    if url.startswith("/"):
+        return base_url, url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.rstrip('/')}", "/"
+
+

@@ -1,0 +1,85 @@
+"""The configured cluster as plain data: Cluster, Site, Column. Behaviour lives in the stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from sitegen.config.schema import ColumnType, DeploySpec, Footer, ThemeOptions
+from sitegen.config.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column (栏目) of one site."""
+
+    id: str
+    title: str
+    type: ColumnType
+    page_size: int
+    description: str = ""
+    in_nav: bool = True
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site of the cluster, with settings resolved against the defaults."""
+
+    id: str
+    name: str
+    kind: str
+    origin: str  # scheme and host, no trailing slash
+    prefix: str  # path of the site's root on its host, always ending in '/'
+    columns: dict[str, Column]
+    footer: Footer
+    theme: str
+    theme_options: ThemeOptions
+    org_code: str | None = None
+    description: str = ""
+    allow_html: bool = False
+    owners: tuple[str, ...] = ()
+
+    @property
+    def base_url(self) -> str:
+        """Absolute URL of the site's home page."""
+        return self.origin + self.prefix
+
+    @property
+    def domain(self) -> str:
+        """Host name, as the SiteDomain meta tag wants it."""
+        return self.origin.split("://", 1)[1]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The whole cluster configuration: settings and sites in sites.yaml order."""
+
+    name: str
+    base_url: str
+    language: str
+    tz: tzinfo
+    org_code: str | None
+    sites: dict[str, Site]
+    root: Path  # folder holding sites.yaml
+    taxonomy: Taxonomy | None = None
+    index_format: str = "{org}/{year}-{serial:05d}"
+    feed_items: int = 20
+    page_size: int = 20
+    deploy: DeploySpec = DeploySpec()
+
+    @property
+    def portal(self) -> Site:
+        """The one portal site."""
+        return next(s for s in self.sites.values() if s.kind == "portal")
+
+    def disclosure_column(self, site: Site) -> Column | None:
+        """Return the site's 政府信息公开 column, if it has one."""
+        return next((c for c in site.columns.values() if c.type == ColumnType.disclosure), None)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.root / "themes"

@@ -1,0 +1,78 @@
+"""Caches kept between builds in .sitegen-cache/: parsed front matter and rendered Markdown, one file per site.
+
+Entries are keyed by content, never by modification time, so a stale entry cannot be used. Only the files of
+sites whose entries changed are rewritten, so a one-page edit rewrites one small file.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from sitegen.digests import code_version
+
+CACHE_DIR = ".sitegen-cache"
+
+
+class Shelf:
+    """One cache, per site a dict from key to value, loaded when first asked for."""
+
+    def __init__(self, root: Path, name: str):
+        self.folder = root / CACHE_DIR / name
+        self._sites: dict[str, dict[str, Any]] = {}
+        self._used: dict[str, set[str]] = {}
+        self._dirty: set[str] = set()
+
+    def get(self, site: str, key: str) -> Any:
+        """Return the entry, or None."""
+        self._used.setdefault(site, set()).add(key)
+        return self._site(site).get(key)
+
+    def put(self, site: str, key: str, value: Any) -> None:
+        self._used.setdefault(site, set()).add(key)
+        self._site(site)[key] = value
+        self._dirty.add(site)
+
+    def save(self) -> None:
+        """Write the sites whose entries changed, dropping entries this build did not use (deleted files)."""
+        for site, entries in self._sites.items():
+            used = self._used.get(site, set())
+            if site not in self._dirty and used.issuperset(entries):
+                continue
+            kept = {k: v for k, v in entries.items() if k in used}
+            self._sites[site] = kept
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f"{site}.pickle.tmp"
+            with tmp.open("wb") as fh:
+                pickle.dump((code_version(), kept), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / f"{site}.pickle")
+        self._dirty.clear()
+        self._used.clear()
+
+    def _site(self, site: str) -> dict[str, Any]:
+        entries = self._sites.get(site)
+        if entries is None:
+            entries = self._sites[site] = self._read(site)
+        return entries
+
+    def _read(self, site: str) -> dict[str, Any]:
+        try:
+            with (self.folder / f"{site}.pickle").open("rb") as fh:
+                version, entries = pickle.load(fh)
+        except Exception:  # missing, truncated or from another version: start again
+            return {}
+        return entries if version == code_version() else {}
+
+
+class Caches:
+    """The caches of one cluster: kept in memory by `sitegen serve`, read from disk by each `sitegen build`."""
+
+    def __init__(self, root: Path, enabled: bool = True):
+        self.front = Shelf(root, "frontmatter") if enabled else None
+        self.markdown = Shelf(root, "markdown") if enabled else None
+
+    def save(self) -> None:
+        for shelf in (self.front, self.markdown):
+            if shelf is not None:
+                shelf.save()

@@ -1,0 +1,159 @@
+"""Front matter of a content file: split it off, validate it, parse its dates."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from sitegen.errors import Problem, Problems
+from sitegen.sources.validation import problems_from
+from sitegen.sources.yamlio import parse
+
+DATE_HINT = "fix: write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2024-03-01 09:30"
+_DATE_RX = re.compile(
+    r"(?P<y>\d{4})[-/年](?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?"
+    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def parse_datetime(value: Any, tz: tzinfo) -> datetime:
+    """Return an aware datetime from a front-matter value, in `tz` unless it names its own offset."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tz)
+    if not isinstance(value, str):
+        raise ValueError(f"'{value}' is not a date; {DATE_HINT}")
+    match = _DATE_RX.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a date; {DATE_HINT}")
+    g = match.groupdict()
+    try:
+        naive = datetime(int(g["y"]), int(g["m"]), int(g["d"]), int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0))
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a real date ({exc}); {DATE_HINT}") from None
+    if g["tz"]:
+        return datetime.fromisoformat(naive.isoformat() + ("+00:00" if g["tz"] == "Z" else g["tz"]))
+    return naive.replace(tzinfo=tz)
+
+
+class _Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name in cls.date_fields and value is not None:
+            return parse_datetime(value, info.context["tz"])
+        return value
+
+    date_fields: ClassVar[frozenset[str]] = frozenset()
+
+
+class AttachmentSpec(BaseModel):
+    """An attachment with a display title."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    file: str
+    title: str | None = None
+
+
+class DisclosureMeta(_Meta):
+    """政府信息公开 metadata of a disclosure entry."""
+
+    index_no: str | None = Field(None, description="索引号")
+    publisher: str | None = Field(None, description="发布机构 (default: the site's name)")
+    doc_no: str | None = Field(None, description="文号, e.g. 示财发〔2024〕12号")
+    written: datetime | None = Field(None, description="成文日期")
+    topic: str | None = Field(None, description="主题分类, e.g. 综合政务\\政务公开")
+    genre: str | None = Field(None, description="体裁分类, e.g. 通知")
+    audience: str | None = Field(None, description="服务对象分类")
+    validity: Literal["有效", "失效", "废止"] = "有效"
+    validity_changed: datetime | None = Field(None, description="date the 有效性 changed")
+    mode: Literal["主动公开", "依申请公开"] = Field("主动公开", description="公开方式")
+    normative: Literal["规章", "行政规范性文件"] | None = Field(None, description="counted in the annual report")
+    keywords: list[str] = Field(default_factory=list)
+
+    date_fields: ClassVar[frozenset[str]] = frozenset({"written", "validity_changed"})
+
+
+class PageMeta(_Meta):
+    """Front matter of an article, notice or disclosure entry."""
+
+    title: str = Field(min_length=1)
+    date: datetime | None = Field(None, description="publish date; required in columns")
+    summary: str = ""
+    tags: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    author: str | None = None
+    source: str | None = Field(None, description="来源, shown and given as ContentSource")
+    cover: str | None = Field(None, description="image beside the page")
+    attachments: list[str | AttachmentSpec] = Field(default_factory=list)
+    pinned: bool = Field(False, description="置顶: listed first")
+    weight: int = 0
+    draft: bool = False
+    publish_at: datetime | None = None
+    expire_at: datetime | None = None
+    visibility: Literal["public", "internal"] = "public"
+    slug: str | None = None
+    interprets: str | None = Field(None, description="政策解读: link to the .md of the policy this page interprets")
+    disclosure: DisclosureMeta | None = None
+
+    date_fields: ClassVar[frozenset[str]] = frozenset({"date", "publish_at", "expire_at"})
+
+    @field_validator("tags", "keywords")
+    @classmethod
+    def _no_blank(cls, values: list[str]) -> list[str]:
+        return [v.strip() for v in values if v and v.strip()]
+
+
+def split(text: str, shown: Path | str) -> tuple[str, str, int]:
+    """Return (front matter, body, body's first line number) of a content file."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise Problems([Problem(
+            "the file does not start with front matter", shown, line=1,
+            hint="begin the file with a line '---', then 'title: ...' and 'date: YYYY-MM-DD', then '---'",
+        )])
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    raise Problems([Problem("the front matter is never closed", shown, line=1,
+                            hint="add a line '---' after the last front-matter key")])
+
+
+def parse_meta(front: str, shown: Path | str, tz: tzinfo) -> tuple[PageMeta, dict[str, int]]:
+    """Return validated front matter and the line of each key, or raise Problems with every problem located."""
+    data, node = parse(front, shown, line_offset=1)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise Problems([Problem("front matter must be 'key: value' lines", shown, line=2)])
+    try:
+        return PageMeta.model_validate(data, context={"tz": tz}), key_lines(node, offset=2)
+    except ValidationError as exc:
+        raise Problems(problems_from(exc, PageMeta, node, shown, line_offset=1)) from None
+
+
+def key_lines(node: Any, offset: int, prefix: str = "") -> dict[str, int]:
+    """Return {'title': 2, 'disclosure.topic': 9, ...}: the file line of every key, one level of nesting."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        name = prefix + str(key.value)
+        lines[name] = key.start_mark.line + offset
+        if not prefix:
+            lines.update(key_lines(value, offset, name + "."))
+    return lines

@@ -1,0 +1,207 @@
+"""Stage 2, load: walk content/, parse every page, apply the publishing profile once."""
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from typing import Iterator, Union
+
+from sitegen import workers
+from sitegen.config.model import Cluster, Site
+from sitegen.content.cache import Shelf
+from sitegen.content.frontmatter import AttachmentSpec, PageMeta, parse_meta, split
+from sitegen.content.page import Attachment, Page
+from sitegen.content.profile import Profile, Window, window
+from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
+from sitegen.sources.encoding import decode
+from sitegen.urls import is_safe_slug
+
+SITE_FILES = {"_site.yaml", "_theme"}  # entries of content/<site>/ that are not pages or columns
+
+
+@dataclass
+class Content:
+    """Every page the profile admits, and the sources it left out (links to them are not broken)."""
+
+    pages: list[Page]
+    withheld: set[Path] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
+    window: Window = (None, None)  # the moments for which the profile admits these same pages
+
+
+def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None, cores: int = 1) -> Content:
+    """Return the cluster's pages, or raise ContentError naming every bad file."""
+    problems: list[Problem] = []
+    sources = list(_sources(cluster, problems))
+    if not sources and not problems:
+        raise ContentError(Problem("the content tree is empty: no .md files under content/", "content/",
+                                   hint="add pages as content/<site>/<column>/<name>.md"))
+    texts = _parse_all(cluster, sources, cache, cores)
+    parsed = [page for page in (_load_one(cluster, *source, texts[source[2]], problems) for source in sources) if page]
+    # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
+    problems += _duplicate_slugs(parsed)
+    if problems:
+        raise ContentError(problems)
+    content = Content(pages=[], window=window((p.meta for p in parsed), profile.now))
+    for page in parsed:
+        if profile.admits(page.meta):
+            content.pages.append(page)
+        else:
+            content.withheld.add(page.source)
+    return content
+
+
+Parsed = Union[tuple[PageMeta, dict[str, int], str, int], list[Problem]]  # (front matter, key lines, body, body line)
+Read = tuple[str, Parsed]  # the digest of the file's bytes, and what they parsed to
+
+
+def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], cache: Shelf | None,
+               cores: int) -> dict[Path, Read]:
+    """Parse every source: from the cache when its bytes were seen before, the others on `cores` processes."""
+    out: dict[Path, Read] = {}
+    todo = []
+    for site, _, src in sources:
+        shown = src.relative_to(cluster.root)
+        data = src.read_bytes()
+        key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
+        found = cache.get(site.id, shown.as_posix()) if cache is not None else None
+        if found is not None and found[0] == key:
+            out[src] = (key, found[1])
+        else:
+            todo.append((site.id, src, shown, data, key))
+    for (site_id, src, shown, _, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores)):
+        out[src] = (key, parsed)
+        if cache is not None and not isinstance(parsed, list):
+            cache.put(site_id, shown.as_posix(), (key, parsed))
+    return out
+
+
+def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
+    _, _, shown, data, _ = item
+    try:
+        front, body, body_line = split(decode(data, shown), shown)
+        meta, lines = parse_meta(front, shown, tz)
+    except Problems as exc:
+        return exc.problems
+    except Exception as exc:  # a bug: still say which file it happened in
+        raise InternalError(Problem(f"unexpected {type(exc).__name__}: {exc}", shown)) from exc
+    return meta, lines, body, body_line
+
+
+def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, read: Read,
+              problems: list[Problem]) -> Page | None:
+    key, parsed = read
+    if isinstance(parsed, list):
+        problems += parsed
+        return None
+    shown = src.relative_to(cluster.root)
+    try:
+        return _read_page(site, column, src, shown, key, parsed)
+    except Problems as exc:
+        problems += exc.problems
+    except Exception as exc:  # a bug: still say which file it happened in
+        raise InternalError(Problem(f"unexpected {type(exc).__name__}: {exc}", shown)) from exc
+    return None
+
+
+def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str, parsed: Parsed) -> Page:
+    meta, lines, body, body_line = parsed  # type: ignore[misc]
+    slug = meta.slug if meta.slug is not None else src.stem
+    problems = []
+    if not is_safe_slug(slug):
+        problems.append(Problem(f"slug '{slug}' cannot be used in a URL", shown, line=2,
+                                hint="use letters, digits, '-', '_' and '.', with no '/' or '..'"))
+    if column is not None and meta.date is None:
+        problems.append(Problem("'date' is required: every item in a column shows its publish date", shown, line=2,
+                                hint="add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')"))
+    attachments = [a for a in (_attachment(spec, src, shown, problems) for spec in meta.attachments) if a]
+    cover = _beside(src, meta.cover) if meta.cover else None
+    if meta.cover and cover is None:
+        problems.append(Problem(f"cover image '{meta.cover}' not found beside the page", shown, line=2,
+                                hint=f"put the file in {shown.parent}/ or fix the name"))
+    if problems:
+        raise Problems(problems)
+    page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body,
+                body_line=body_line, date=meta.date, attachments=attachments, lines=lines, key=key)
+    if cover is not None:
+        page.cover = cover.name
+        page.assets[cover.name] = cover
+    return page
+
+
+def _attachment(spec: str | AttachmentSpec, src: Path, shown: Path, problems: list[Problem]) -> Attachment | None:
+    name = spec if isinstance(spec, str) else spec.file
+    title = (None if isinstance(spec, str) else spec.title) or Path(name).stem
+    found = _beside(src, name)
+    if found is None:
+        problems.append(Problem(f"attachment '{name}' not found beside the page", shown, line=2,
+                                hint=f"put the file in {shown.parent}/ or fix the name"))
+        return None
+    return Attachment(name=found.name, title=title, source=found, size=found.stat().st_size)
+
+
+def _beside(src: Path, name: str) -> Path | None:
+    """Return the file `name` relative to the page's folder, if it exists and stays inside it."""
+    folder = src.parent.resolve()
+    target = (folder / name).resolve()
+    if not target.is_file() or not target.is_relative_to(folder):
+        return None
+    return target
+
+
+def _sources(cluster: Cluster, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+    """Yield (site, column or None, file) for every Markdown source, reporting misplaced ones."""
+    root = cluster.content_dir
+    if not root.is_dir():
+        return
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith((".", "_")) or entry.name.lower() == "readme.md":
+            continue
+        shown = entry.relative_to(cluster.root)
+        if entry.is_dir() and entry.name in cluster.sites:
+            yield from _site_sources(cluster, cluster.sites[entry.name], entry, problems)
+        elif entry.is_dir():
+            problems.append(Problem(f"unknown site '{entry.name}'{did_you_mean(entry.name, cluster.sites)}", shown,
+                                    hint="sites are declared in sites.yaml; add it there (sitegen new site) or rename the folder"))
+        elif entry.suffix == ".md":
+            problems.append(Problem("pages belong in a site's folder", shown, hint="move it to content/<site>/<column>/"))
+
+
+def _site_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+    for entry in sorted(folder.iterdir()):
+        shown = entry.relative_to(cluster.root)
+        if entry.name.startswith(".") or entry.name in SITE_FILES:
+            continue
+        if entry.is_file() and entry.suffix == ".md" and not entry.name.startswith("_"):
+            yield site, None, entry
+        elif entry.is_dir() and entry.name in site.columns:
+            yield from _column_sources(cluster, site, entry, problems)
+        elif entry.is_dir():
+            problems.append(Problem(
+                f"unknown column '{entry.name}' in site '{site.id}'{did_you_mean(entry.name, site.columns)}", shown,
+                hint=f"columns of {site.id}: {', '.join(site.columns)}; add the column in sites.yaml or rename the folder"))
+
+
+def _column_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+    for path in sorted(folder.rglob("*.md")):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.parent != folder:
+            problems.append(Problem("pages in sub-folders of a column are not published", path.relative_to(cluster.root),
+                                    hint=f"move it up into {folder.relative_to(cluster.root)}/"))
+            continue
+        yield site, folder.name, path
+
+
+def _duplicate_slugs(pages: list[Page]) -> list[Problem]:
+    seen: dict[tuple[str, str], Page] = {}
+    problems = []
+    for page in pages:
+        key = (page.site, page.path)
+        if key in seen:
+            problems.append(Problem(f"two pages want the URL '{page.path}': this one and {seen[key].source}",
+                                    page.source, line=2, hint="rename one of the files or give it another 'slug:'"))
+        seen.setdefault(key, page)
+    return problems

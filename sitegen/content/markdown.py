@@ -1,0 +1,218 @@
+"""Markdown to HTML with markdown-it-py: links to .md files become URLs, files beside a page are copied."""
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from sitegen import urls, workers
+from sitegen.config.model import Cluster
+from sitegen.content.cache import Shelf
+from sitegen.content.page import Page
+from sitegen.digests import hexdigest
+from sitegen.errors import Problem
+
+SUMMARY_CHARS = 120
+_ALLOWED_ATTRS = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title", "lang"},
+                  "input": {"type", "checked", "disabled"}, "th": {"style"}, "td": {"style"}}
+
+
+def heading_slug(text: str) -> str:
+    """Return an anchor id for a heading, keeping Chinese characters."""
+    return re.sub(r"[^\w\- ]", "", text).strip().lower().replace(" ", "-") or "section"
+
+
+@lru_cache(maxsize=2)
+def parser(allow_html: bool) -> MarkdownIt:
+    """Return the shared parser: CommonMark plus tables, strikethrough, footnotes, anchors, task lists."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
+    return md
+
+
+@dataclass
+class Links:
+    """What the converter needs to resolve links: every admitted page by source, and the withheld sources."""
+
+    cluster: Cluster
+    by_name: dict[str, Page]  # by POSIX source path: resolving a link makes no Path
+    hidden: set[str]  # sources withheld from this build
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, cluster: Cluster, pages: dict[Path, Page], withheld: set[Path]) -> Links:
+        """Return the links of a build: its admitted pages by source path, and its withheld sources."""
+        return cls(cluster, {p.as_posix(): page for p, page in pages.items()}, {p.as_posix() for p in withheld})
+
+    def scratch(self) -> Links:
+        """Return links to the same pages that collect problems of their own."""
+        return Links(self.cluster, self.by_name, self.hidden)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What converting one page gave: its HTML, the files it links, every link as resolved, what was wrong."""
+
+    html: str
+    assets: dict[str, Path]
+    resolved: list[tuple[str, int, str | None]]  # (reference, line, href or None)
+    problems: list[Problem]
+    warnings: list[Problem]
+    summary: str  # the first words of the text, for pages without a summary of their own
+
+
+def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int, report: Callable[[int, int], None]) -> None:
+    """Convert every page (from the cache when its text and its links' targets are unchanged), on `cores` processes."""
+    todo = [page for page in pages if not _from_cache(page, links, cache)]
+    for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores)), 1):
+        _apply(page, done, links)
+        if cache is not None:
+            cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved, done.summary))
+        report(i, len(todo))
+
+
+def _key(page: Page, links: Links) -> str:
+    # the source's digest covers the body and where it starts; an entry's body emptied at assembly (依申请公开)
+    # follows from its front matter, which the digest covers too
+    return hexdigest(page.key or page.body, str(page.body_line), page.source.as_posix(),
+                     str(links.cluster.sites[page.site].allow_html))
+
+
+def _from_cache(page: Page, links: Links, cache: Shelf | None) -> bool:
+    """Use the cached HTML if the text is the same and every link resolves as it did; True if it was used."""
+    found = cache.get(page.site, page.source.as_posix()) if cache is not None else None
+    if found is None or found[0] != _key(page, links):
+        return False
+    scratch = links.scratch()
+    assets = dict(page.assets)
+    if any(_resolve(ref, page, scratch, line, assets) != href for ref, line, href in found[2]) or scratch.problems:
+        return False
+    _apply(page, Converted(found[1], assets, found[2], [], scratch.warnings, found[3]), links)
+    return True
+
+
+def _apply(page: Page, done: Converted, links: Links) -> None:
+    page.html = done.html
+    page.assets.update(done.assets)
+    links.problems += done.problems
+    links.warnings += done.warnings
+    if not page.meta.summary:
+        page.meta = page.meta.model_copy(update={"summary": done.summary})
+
+
+def _convert(page: Page, links: Links) -> Converted:
+    site = links.cluster.sites[page.site]
+    md = parser(site.allow_html)
+    tokens = md.parse(page.body)
+    scratch = links.scratch()
+    assets = dict(page.assets)
+    resolved: list[tuple[str, int, str | None]] = []
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            line = page.body_line + (block.map[0] if block.map else 0)
+            _rewrite(block.children, page, scratch, line, assets, resolved)
+    out = md.renderer.render(tokens, md.options, {})
+    if site.allow_html:
+        out = nh3.clean(out, attributes=_ALLOWED_ATTRS, tags=nh3.ALLOWED_TAGS | {"input", "section"})
+    return Converted(out, assets, resolved, scratch.problems, scratch.warnings, "" if page.meta.summary else summarize(out))
+
+
+def summarize(fragment: str) -> str:
+    """Return the first words of an HTML fragment as plain text, for listings and feeds."""
+    # block ends separate words; inline tags sit inside Chinese text, which has no spaces
+    spaced = re.sub(r"</(p|li|h\d|td|th|tr|div|blockquote|pre)>", " ", fragment)
+    text = html.unescape(re.sub(r"<[^>]+>", "", spaced))
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rstrip() + "…"
+
+
+def _rewrite(children: list[Token], page: Page, links: Links, line: int, assets: dict[str, Path],
+             resolved: list[tuple[str, int, str | None]]) -> None:
+    for i, tok in enumerate(children):
+        attr = "href" if tok.type == "link_open" else "src" if tok.type == "image" else None
+        if attr is None:
+            continue
+        ref = str(tok.attrGet(attr) or "")
+        target = _resolve(ref, page, links, line, assets)
+        resolved.append((ref, line, target))
+        if target is None and attr == "href":
+            _unlink(children, i)
+        else:
+            tok.attrSet(attr, target or "")
+
+
+def _unlink(children: list[Token], i: int) -> None:
+    """Turn a link into plain text (its target is withheld from this build)."""
+    depth = 0
+    for j in range(i, len(children)):
+        if children[j].type == "link_open":
+            depth += 1
+        elif children[j].type == "link_close":
+            depth -= 1
+            if depth == 0:
+                children[j].hidden = True
+                break
+    children[i].hidden = True
+
+
+def _resolve(ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str | None:
+    """Return the href to write for `ref`, None to drop the link; record problems."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc or ref.startswith(("/", "#")) or not parts.path:
+        return ref
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(page.source.as_posix()), unquote(parts.path)))
+    if rel.endswith(".md"):
+        return _page_link(rel, ref, page, links, line, fragment)
+    return _asset_link(Path(rel), ref, page, links, line, assets)
+
+
+def _page_link(rel: str, ref: str, page: Page, links: Links, line: int, fragment: str) -> str | None:
+    target = links.by_name.get(rel)
+    if target is not None:
+        here = links.cluster.sites[page.site]
+        return urls.href(here, links.cluster.sites[target.site], target.path) + fragment
+    if rel in links.hidden:
+        links.warnings.append(Problem(f"link to '{ref}', which this build leaves out (draft, scheduled, expired or internal); shown as plain text",
+                                      page.source, line))
+        return None
+    links.problems.append(Problem(f"link to a page that does not exist: '{ref}'", page.source, line,
+                                  hint=_nearest_hint(rel, links)))
+    return ref
+
+
+def _nearest_hint(rel: str, links: Links) -> str:
+    close = difflib.get_close_matches(rel, list(links.by_name), n=1, cutoff=0.7)
+    return f"did you mean {close[0]}? Links are relative to this file" if close else "links are relative to this file; check the path and name"
+
+
+def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str:
+    source = (links.cluster.root / rel).resolve()
+    content = links.cluster.content_dir.resolve()
+    if not source.is_file() or not source.is_relative_to(content):
+        links.problems.append(Problem(f"linked file not found: '{ref}'", page.source, line,
+                                      hint="put the file beside the page and link it by its name"))
+        return ref
+    name = source.name
+    if assets.get(name, source) != source:  # two files of one name: keep both
+        name = f"{hashlib.sha1(str(rel).encode()).hexdigest()[:8]}-{name}"
+    assets[name] = source
+    return urls.path(links.cluster.sites[page.site], page.path + name)

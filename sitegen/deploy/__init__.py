@@ -1,0 +1,1 @@
+"""Deploy: releases on web servers over SSH and rsync, rollback, and the nginx configuration."""

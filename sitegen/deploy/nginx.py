@@ -1,0 +1,93 @@
+"""`sitegen nginx-config`: an nginx configuration serving the cluster from the live release."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitegen.config.model import Cluster, Site
+
+# The theme has no inline scripts or styles; Pagefind needs WebAssembly.
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+CACHE_MAP = r"""map $uri $sitegen_cache_control {
+    "~*\.[0-9a-f]{10}\.(css|js)$"                             "public, max-age=31536000, immutable";
+    "~*/pagefind/.+\.(pf_fragment|pf_index|pf_filter|pf_meta)$" "public, max-age=31536000, immutable";
+    "~*(/|\.html|\.xml|\.json|\.csv|\.txt)$"                  "public, max-age=300";
+    default                                                   "public, max-age=3600";
+}
+"""
+GZIP = """gzip on;
+gzip_vary on;
+gzip_comp_level 5;
+gzip_min_length 256;
+gzip_types text/css application/javascript application/json application/xml application/rss+xml application/atom+xml
+           image/svg+xml text/plain text/csv application/octet-stream;
+"""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Where the live release is and how the servers listen."""
+
+    root: str  # the release root on the web server; sites are served from root/current/<site>
+    listen: str = "80"
+    certificate: str | None = None
+    certificate_key: str | None = None
+
+
+def options_for(cluster: Cluster, root: str | None, listen: str | None) -> Options:
+    """Return the options from sites.yaml, overridden by the command line."""
+    spec = cluster.deploy.nginx
+    base = root or spec.root or (cluster.deploy.targets[0].path if cluster.deploy.targets else "/srv/www/cluster")
+    return Options(base.rstrip("/"), listen or str(spec.listen), spec.certificate, spec.certificate_key)
+
+
+def http_block(cluster: Cluster, opts: Options) -> str:
+    """Return what goes inside nginx's http {}: the cache map, gzip and one server per host."""
+    hosts: dict[str, list[Site]] = {}
+    for site in cluster.sites.values():
+        hosts.setdefault(site.origin, []).append(site)
+    servers = [_server(origin, sites, opts) for origin, sites in hosts.items()]
+    head = f"# nginx configuration for {cluster.name}, written by `sitegen nginx-config`.\n"
+    return head + CACHE_MAP + GZIP + "".join(servers)
+
+
+def _server(origin: str, sites: list[Site], opts: Options) -> str:
+    host = origin.split("://", 1)[1].split(":", 1)[0]
+    main = next((s for s in sites if s.prefix == "/"), None)
+    tls = bool(opts.certificate)
+    lines = [f"server_name {host};"]
+    if tls:
+        lines += [f"listen {opts.listen if opts.listen != '80' else '443'} ssl;", f"ssl_certificate {opts.certificate};",
+                  f"ssl_certificate_key {opts.certificate_key};"]
+    else:
+        lines.append(f"listen {opts.listen};")
+    lines += ["charset utf-8;", "index index.html;", "absolute_redirect off;", "server_tokens off;",
+              "add_header Cache-Control $sitegen_cache_control always;",
+              f'add_header Content-Security-Policy "{CSP}" always;',
+              'add_header X-Content-Type-Options "nosniff" always;',
+              'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
+              'add_header X-Frame-Options "SAMEORIGIN" always;']
+    if tls:
+        lines.append('add_header Strict-Transport-Security "max-age=31536000" always;')
+    if main is not None:  # the portal's host, or an own-host site
+        lines += [f"root {opts.root}/current/{main.id};", "error_page 404 /404.html;"]
+    for site in sorted((s for s in sites if s.prefix != "/"), key=lambda s: -len(s.prefix)):
+        lines.append(f"location ^~ {site.prefix} {{ alias {opts.root}/current/{site.id}/; error_page 404 {site.prefix}404.html; }}")
+    body = "".join(f"    {line}\n" for line in lines)
+    redirect = ""
+    if tls:
+        redirect = f"server {{\n    listen 80;\n    server_name {host};\n    return 301 https://$host$request_uri;\n}}\n"
+    return f"{redirect}server {{\n{body}}}\n"
+
+
+def standalone(cluster: Cluster, opts: Options, prefix: str, user: str | None = None,
+               mime_types: str = "/etc/nginx/mime.types") -> str:
+    """Return a complete nginx.conf (for a dedicated nginx, or a test), with its files under `prefix`."""
+    user_line = f"user {user};\n" if user else ""
+    return (f"{user_line}worker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log warn;\n"
+            f"events {{ worker_connections 256; }}\n"
+            f"http {{\n    include {mime_types};\n    default_type application/octet-stream;\n"
+            f"    access_log {prefix}/access.log;\n    sendfile on;\n"
+            f"    client_body_temp_path {prefix}/tmp; proxy_temp_path {prefix}/tmp; fastcgi_temp_path {prefix}/tmp;\n"
+            f"    uwsgi_temp_path {prefix}/tmp; scgi_temp_path {prefix}/tmp;\n"
+            + "".join(f"    {line}\n" for line in http_block(cluster, opts).splitlines()) + "}\n")

@@ -1,0 +1,104 @@
+"""SSH and rsync to one deploy target, with failures turned into messages a webmaster can act on."""
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from sitegen.config.schema import TargetSpec
+from sitegen.errors import DeployError, Problem
+
+CONNECT_TIMEOUT = 10
+
+
+@dataclass(frozen=True)
+class Remote:
+    """One target: how to reach it and where its release root is."""
+
+    spec: TargetSpec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def root(self) -> str:
+        return self.spec.path.rstrip("/")
+
+    def key(self) -> str | None:
+        """Return the private key's path: from key_env, else key; ~ and ${VAR} expanded."""
+        raw = os.environ.get(self.spec.key_env) if self.spec.key_env else self.spec.key
+        if self.spec.key_env and not raw:
+            raise DeployError(Problem(f"target {self.name}: the environment variable {self.spec.key_env} is not set",
+                                      hint=f"export {self.spec.key_env}=/path/to/private/key"))
+        if raw is None:
+            return None
+        path = Path(os.path.expandvars(os.path.expanduser(raw)))
+        if not path.is_file():
+            raise DeployError(Problem(f"target {self.name}: key file not found: {path}", hint="check deploy.targets[].key"))
+        return str(path)
+
+    def ssh_command(self) -> list[str]:
+        """Return the ssh command line (without the remote command)."""
+        args = ["ssh", "-p", str(self.spec.port), "-o", "BatchMode=yes", "-o", f"ConnectTimeout={CONNECT_TIMEOUT}",
+                "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=2"]
+        if self.spec.known_hosts:
+            args += ["-o", f"UserKnownHostsFile={os.path.expanduser(self.spec.known_hosts)}", "-o", "StrictHostKeyChecking=accept-new"]
+        key = self.key()
+        if key:
+            args += ["-i", key, "-o", "IdentitiesOnly=yes"]
+        return args
+
+    @property
+    def address(self) -> str:
+        return f"{self.spec.user}@{self.spec.host}"
+
+    def run(self, script: str, check: bool = True) -> str:
+        """Run a shell script on the target; return its output, or raise DeployError."""
+        proc = subprocess.run([*self.ssh_command(), self.address, "sh -c " + shlex.quote(script)],
+                              capture_output=True, text=True, timeout=600)
+        if check and proc.returncode != 0:
+            raise DeployError(self.problem(proc.returncode, proc.stderr))
+        return proc.stdout
+
+    def rsync(self, args: list[str], on_line: Callable[[str], None] | None = None) -> list[str]:
+        """Run rsync to this target with `args` (sources and destination given by the caller); return its output lines."""
+        command = ["rsync", "-e", shlex.join(self.ssh_command())]
+        if self.spec.rsync_path:
+            command += ["--rsync-path", self.spec.rsync_path]
+        if self.spec.bwlimit:
+            command += [f"--bwlimit={self.spec.bwlimit}"]
+        proc = subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines = []
+        for line in _lines(proc):
+            lines.append(line)
+            if on_line:
+                on_line(line)
+        stderr = proc.stderr.read() if proc.stderr else ""
+        if proc.wait() != 0:
+            raise DeployError(self.problem(proc.returncode, stderr))
+        return lines
+
+    def destination(self, path: str) -> str:
+        """Return an rsync destination on this target."""
+        return f"{self.address}:{path}"
+
+    def problem(self, code: int, stderr: str) -> Problem:
+        """Describe a failed ssh or rsync run."""
+        text = stderr.strip().splitlines()
+        last = text[-1] if text else f"exit code {code}"
+        where = f"target {self.name} ({self.spec.host}:{self.spec.port})"
+        if "Permission denied" in stderr:
+            return Problem(f"{where} refused the key: {last}", hint="check deploy.targets[].user and key, and the server's authorized_keys")
+        if "Connection refused" in stderr or "timed out" in stderr or "Could not resolve" in stderr or "No route" in stderr:
+            return Problem(f"cannot reach {where}: {last}", hint="check the host, the port and that sshd runs there")
+        return Problem(f"{where} failed: {last}")
+
+
+def _lines(proc: subprocess.Popen) -> Iterator[str]:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        yield line.rstrip("\n")

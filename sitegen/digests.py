@@ -1,0 +1,23 @@
+"""Digests shared by every stage: of strings, and of sitegen's own code (an upgrade rebuilds everything)."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Return a digest of sitegen's own code and data: an upgrade rebuilds everything."""
+    h = hashlib.sha1()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def hexdigest(*parts: str) -> str:
+    """Return a short digest of strings."""
+    return hashlib.sha1("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]

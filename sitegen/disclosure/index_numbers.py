@@ -1,0 +1,202 @@
+"""索引号: check numbers given by hand, assign missing ones once, and keep them in a committed file."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from sitegen.config.model import Cluster, Site
+from sitegen.content.page import Page
+from sitegen.errors import AssembleError, Problem, Problems
+from sitegen.sources.yamlio import parse
+
+STORE_NAME = "_index_numbers.yaml"
+STORE_HEADER = ("# 索引号分配记录 (index numbers given to 政府信息公开 entries).\n"
+                "# Kept up to date by `sitegen build`; commit it. A number is never changed or reused.\n")
+
+
+class IndexFormat:
+    """An index-number scheme such as '{org}/{year}-{serial:05d}'."""
+
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+        self.prefix_fmt, _, rest = fmt.partition("{serial")
+        self.width = int(re.match(r":0(\d)d\}", rest).group(1))  # type: ignore[union-attr]
+        self.suffix = rest.split("}", 1)[1]
+        pattern = re.escape(fmt).replace(r"\{org\}", r"(?P<org>[0-9A-Z]{9}|[0-9A-Z]{18}|[0-9A-Z]{8}-[0-9A-Z])")
+        pattern = pattern.replace(r"\{year\}", r"\d{4}").replace(r"\{month\}", r"(0[1-9]|1[0-2])")
+        self.regex = re.compile(re.sub(r"\\\{serial:0\dd\\\}", rf"(?P<serial>\\d{{{self.width}}})", pattern))
+
+    def scope(self, org: str, when: datetime) -> str:
+        """Return the part before the serial: numbers in one scope count up together."""
+        return self.prefix_fmt.format(org=org, year=f"{when.year:04d}", month=f"{when.month:02d}")
+
+    def make(self, scope: str, serial: int) -> str:
+        return f"{scope}{serial:0{self.width}d}{self.suffix}"
+
+    def split(self, number: str) -> tuple[str, int] | None:
+        """Return (scope, serial) of a well-formed number, else None."""
+        match = self.regex.fullmatch(number)
+        if not match:
+            return None
+        start, end = match.span("serial")
+        return number[:start], int(number[start:end])
+
+
+@dataclass
+class Record:
+    """One line of the store: a number and the entry it was given to."""
+
+    index_no: str
+    file: str
+    title: str
+    date: str
+
+
+@dataclass
+class Store:
+    """The committed record of one site's numbers."""
+
+    path: Path
+    records: list[Record]
+    changed: bool = False
+
+    def by_file(self) -> dict[str, Record]:
+        return {r.file: r for r in self.records}
+
+
+@dataclass
+class Assignment:
+    """The numbers of every entry, and what this build added."""
+
+    numbers: dict[Path, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    stores: list[Store] = field(default_factory=list)
+
+    def save(self) -> None:
+        """Write the stores that changed (called only after a successful build)."""
+        for store in self.stores:
+            if store.changed:
+                rows = [vars(r) for r in sorted(store.records, key=lambda r: r.index_no)]
+                store.path.write_text(STORE_HEADER + yaml.safe_dump(rows, allow_unicode=True, sort_keys=False),
+                                      encoding="utf-8")
+
+
+def assign(cluster: Cluster, entries: dict[str, list[Page]]) -> Assignment:
+    """Return the index number of every entry (by site), or raise AssembleError listing every problem."""
+    fmt = IndexFormat(cluster.index_format)
+    result, problems = Assignment(), []
+    owners: dict[str, str] = {}  # number -> who holds it (file shown in messages)
+    for site_id, pages in entries.items():
+        site = cluster.sites[site_id]
+        column = cluster.disclosure_column(site)
+        if column is None:
+            continue
+        folder = cluster.content_dir / site_id / column.id
+        store = _load_store(folder / STORE_NAME, cluster.root, problems)
+        result.stores.append(store)
+        _assign_site(cluster, site, fmt, folder, store, pages, owners, result, problems)
+    if problems:
+        raise AssembleError(problems)
+    return result
+
+
+def _assign_site(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, store: Store, pages: list[Page],
+                 owners: dict[str, str], result: Assignment, problems: list[Problem]) -> None:
+    shown_store = store.path.relative_to(cluster.root)
+    for record in store.records:
+        _claim(record.index_no, f"{shown_store} ({record.file})", owners, fmt, problems, store_file=shown_store)
+    recorded = store.by_file()
+    waiting = []
+    for page in pages:
+        given = page.meta.disclosure.index_no if page.meta.disclosure else None
+        record = recorded.get(page.source.name)
+        if given:
+            if record and record.index_no != given:
+                problems.append(Problem(f"索引号 changed: {shown_store} gave this entry {record.index_no}, the front matter says {given}",
+                                        page.source, page.lines.get("disclosure.index_no"),
+                                        hint="a published number never changes: remove index_no from the front matter"))
+            elif not record:
+                _claim(given, str(page.source), owners, fmt, problems, page=page)
+            result.numbers[page.source] = given
+        elif record:
+            result.numbers[page.source] = record.index_no
+        else:
+            waiting.append(page)
+    _assign_new(cluster, site, fmt, folder, store, waiting, result, problems)
+
+
+def _claim(number: str, holder: str, owners: dict[str, str], fmt: IndexFormat, problems: list[Problem],
+           page: Page | None = None, store_file: Path | None = None) -> None:
+    where = page.source if page else store_file
+    line = page.lines.get("disclosure.index_no") if page else None
+    if fmt.split(number) is None:
+        problems.append(Problem(f"malformed 索引号 '{number}'", where, line,
+                                hint=f"the cluster's format is {fmt.fmt}, e.g. {fmt.make(fmt.scope('11000000MB0000000X', datetime(2026, 1, 1)), 12)}"))
+    elif number in owners:
+        problems.append(Problem(f"索引号 {number} is used twice: here and in {owners[number]}", where, line,
+                                hint="every entry needs its own number; remove index_no to have one generated"))
+    else:
+        owners[number] = holder
+
+
+def _assign_new(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, store: Store, waiting: list[Page],
+                result: Assignment, problems: list[Problem]) -> None:
+    orphans = [r for r in store.records if not (folder / r.file).exists()]
+    highest: dict[str, int] = {}
+    for number in list(result.numbers.values()) + [r.index_no for r in store.records]:
+        parts = fmt.split(number)
+        if parts:
+            highest[parts[0]] = max(highest.get(parts[0], 0), parts[1])
+    for page in sorted(waiting, key=lambda p: (p.date, p.source)):
+        renamed = next((r for r in orphans if r.title == page.title and r.date == _day(page)), None)
+        if renamed is not None:
+            orphans.remove(renamed)
+            result.notes.append(f"{page.source}: kept 索引号 {renamed.index_no} (renamed from {renamed.file})")
+            renamed.file, store.changed = page.source.name, True
+            result.numbers[page.source] = renamed.index_no
+            continue
+        org = _publisher_org(cluster, site, page, problems)
+        if org is None:
+            continue
+        scope = fmt.scope(org, page.date)  # type: ignore[arg-type]
+        highest[scope] = highest.get(scope, 0) + 1
+        number = fmt.make(scope, highest[scope])
+        store.records.append(Record(number, page.source.name, page.title, _day(page)))
+        store.changed = True
+        result.numbers[page.source] = number
+        result.notes.append(f"{page.source}: assigned 索引号 {number}")
+
+
+def _publisher_org(cluster: Cluster, site: Site, page: Page, problems: list[Problem]) -> str | None:
+    if site.org_code:
+        return site.org_code
+    problems.append(Problem(f"site '{site.id}' has no org_code, needed to generate 索引号", page.source,
+                            hint="add org_code (the 18-character 统一社会信用代码) to the site in sites.yaml"))
+    return None
+
+
+def _day(page: Page) -> str:
+    return page.date.strftime("%Y-%m-%d") if page.date else ""
+
+
+def _load_store(path: Path, root: Path, problems: list[Problem]) -> Store:
+    if not path.is_file():
+        return Store(path, [])
+    shown = path.relative_to(root)
+    try:
+        data, _ = parse(path.read_text(encoding="utf-8"), shown)
+    except Problems as exc:
+        problems.extend(exc.problems)
+        return Store(path, [])
+    records = []
+    for i, row in enumerate(data or []):
+        if not isinstance(row, dict) or set(row) != {"index_no", "file", "title", "date"}:
+            problems.append(Problem(f"entry {i + 1} must have index_no, file, title and date", shown,
+                                    hint="restore the file from version control"))
+            continue
+        records.append(Record(**{k: str(v) for k, v in row.items()}))
+    return Store(path, records)

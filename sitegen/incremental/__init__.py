@@ -1,0 +1,1 @@
+"""Incremental bookkeeping: fingerprints, the digest of everything read, the manifest and the build ledger."""

@@ -1,0 +1,157 @@
+"""Fingerprints: a digest of everything an output is made from, so an unchanged output is neither rendered nor written."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta as jinja_meta
+from pydantic import BaseModel
+
+from sitegen.config.model import Cluster, Site
+from sitegen.content.page import Page
+from sitegen.digests import code_version, hexdigest
+
+
+class Digester:
+    """Digests values shown by outputs; pages and sites are digested once per build and remembered."""
+
+    def __init__(self) -> None:
+        self._pages: dict[int, str] = {}
+        self._sites: dict[str, str] = {}
+        self._templates: dict[tuple[int, str], str] = {}
+        self._containers: dict[int, tuple[Any, str]] = {}
+
+    def of(self, value: Any) -> str:
+        """Return the digest of any value a template or an output function is given."""
+        parts: list[str] = []
+        self._feed(parts, value)
+        return hexdigest(*parts)
+
+    def page(self, page: Page) -> str:
+        """Return the digest of everything about a page that an output can show."""
+        key = id(page)
+        found = self._pages.get(key)
+        if found is None:
+            # the source's digest stands for its front matter and text; add what later stages derived from them
+            meta = page.meta
+            read = page.key or f"{meta.model_dump_json()}\0{page.body}"
+            derived = f"{meta.summary}\0{meta.disclosure.model_dump_json() if meta.disclosure else ''}"
+            found = hexdigest(read, derived, page.site, str(page.column), page.slug, page.source.as_posix(), page.html, page.date.isoformat() if page.date else "", str(page.cover),
+                              repr(page.attachments), repr(sorted(page.assets.items())))
+            self._pages[key] = found
+        return found
+
+    def site(self, site: Site) -> str:
+        found = self._sites.get(site.id)
+        if found is None:
+            found = self._sites[site.id] = hexdigest(repr(site))
+        return found
+
+    def template(self, env: jinja2.Environment, name: str) -> str:
+        """Return the digest of a template and of every template it extends, includes or imports."""
+        key = (id(env), name)
+        found = self._templates.get(key)
+        if found is None:
+            try:
+                sources = [f"{ref}\0{filename}\0{source}" for ref in sorted(_closure(env, name))
+                           for source, filename, _ in [env.loader.get_source(env, ref)]]  # type: ignore[union-attr]
+            except jinja2.TemplateError as exc:
+                # rendering reports it, naming the template and line; never reuse an old output meanwhile
+                sources = [f"broken\0{name}\0{exc}\0{id(exc)}"]
+            found = self._templates[key] = hexdigest(*sources)
+        return found
+
+    def _container(self, parts: list[str], value: Any) -> None:
+        parts.append(type(value).__name__)
+        if isinstance(value, tuple) and len(value) <= 2:  # pairs inline: a digest of their own would cost more
+            self._items(parts, value)
+            return
+        # page lists, columns and asset maps are shared by many outputs (a catalogue's facets are shown on each
+        # of its pages, a site's asset map on all its pages): digest each object once
+        found = self._containers.get(id(value))
+        if found is None or found[0] is not value:
+            inner: list[str] = []
+            self._items(inner, value)
+            found = self._containers[id(value)] = (value, hexdigest(*inner))  # holding it keeps its id unused
+        parts.append(found[1])
+
+    def _items(self, parts: list[str], value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self._feed(parts, key)
+                self._feed(parts, item)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                self._feed(parts, getattr(value, f.name))
+        else:
+            for item in value:
+                self._feed(parts, item)
+
+    def _feed(self, parts: list[str], value: Any) -> None:
+        kind = type(value)  # the common types by identity first: this runs a million times per build
+        if kind is str:
+            parts.append(value)
+        elif kind is Page:
+            parts.append(self.page(value))
+        elif kind is tuple or kind is list or kind is dict:
+            self._container(parts, value)
+        else:
+            self._other(parts, value)
+
+    def _other(self, parts: list[str], value: Any) -> None:
+        if value is None or isinstance(value, (str, bool, int, float)):
+            parts.append(f"{type(value).__name__}:{value}")
+        elif isinstance(value, bytes):
+            parts.append(hashlib.sha1(value).hexdigest())
+        elif isinstance(value, Site):
+            parts.append(self.site(value))
+        elif isinstance(value, Cluster):
+            parts.append("cluster")  # its settings are in every site key
+        elif isinstance(value, (list, tuple, dict)):
+            self._container(parts, value)
+        elif isinstance(value, (datetime, date)):
+            parts.append(value.isoformat())
+        elif isinstance(value, (Enum, Path)):
+            parts.append(str(value))
+        elif isinstance(value, BaseModel):
+            parts.append(value.model_dump_json())
+        elif dataclasses.is_dataclass(value):
+            self._container(parts, value)
+        else:
+            # an output must not depend on something its fingerprint cannot see
+            raise TypeError(f"cannot fingerprint a {type(value).__name__}: teach sitegen/fingerprint.py what it shows")
+
+
+def site_key(cluster: Cluster, site: Site, digester: Digester, *extra: Any) -> str:
+    """Return the digest of the settings every page of `site` shows: its own, the cluster's, every site's name and URL."""
+    everyone = [(s.id, s.name, s.kind, s.origin, s.prefix) for s in cluster.sites.values()]
+    settings = (cluster.name, cluster.base_url, cluster.language, str(cluster.tz), cluster.org_code, cluster.index_format,
+                cluster.feed_items, cluster.page_size, repr(cluster.taxonomy))
+    return hexdigest(code_version(), digester.of([settings, everyone, site, *extra]))
+
+
+def _closure(env: jinja2.Environment, name: str) -> set[str]:
+    """Return `name` and every template it references, transitively."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
+        for ref in jinja_meta.find_referenced_templates(env.parse(source)):
+            # a name computed at render time could be any template: depend on all of them
+            todo.extend([ref] if ref is not None else env.list_templates())
+    return seen
+
+
+def file_key(path: Path) -> str:
+    """Return the fingerprint of a file copied as it is: its path, size and modification time."""
+    st = path.stat()
+    return hexdigest("file", str(path), str(st.st_size), str(st.st_mtime_ns))

@@ -1,0 +1,42 @@
+"""Everything a build reads, digested: a build whose inputs all match the last one's has nothing to do.
+
+Text sources (Markdown, YAML) are digested by content; other files (images, attachments, theme files) by
+size and modification time. Which pages a build admits also depends on the clock: see `profile.window`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterable
+
+from sitegen.config.model import Cluster
+from sitegen.digests import code_version
+
+TEXT = (".md", ".yaml", ".yml")
+
+
+def digest(cluster: Cluster, settings: str) -> str:
+    """Return the digest of sitegen's code, the build settings and every file the build reads."""
+    h = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
+    files = [cluster.root / "sites.yaml"]
+    files += [cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo]
+    for path in map(str, files + sorted(_walk(cluster.content_dir)) + sorted(_walk(cluster.themes_dir))):
+        h.update(path.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            if path.endswith(TEXT):
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+            else:
+                st = os.stat(path)
+                h.update(f"{st.st_size}\0{st.st_mtime_ns}".encode())
+        except OSError:
+            h.update(b"missing")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _walk(folder: Path) -> Iterable[str]:
+    for base, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield from (os.path.join(base, name) for name in files)

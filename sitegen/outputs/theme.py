@@ -1,0 +1,126 @@
+"""Themes: the template chain (site override, then shared theme) and the static files a site gets."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from sitegen.config.model import Cluster, Site
+from sitegen.errors import ConfigError, Problem
+from sitegen.job import Job
+from sitegen.urls import tag_slug
+
+FINGERPRINTED = {".css", ".js"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The resolved theme of one site: where its templates and static files come from."""
+
+    template_dirs: tuple[Path, ...]
+    static_dirs: tuple[Path, ...]  # later ones override earlier ones
+
+
+def theme_of(cluster: Cluster, site: Site) -> Theme:
+    """Return the site's theme chain: content/<site>/_theme/ over themes/<theme>/."""
+    base = cluster.themes_dir / site.theme
+    if not (base / "templates").is_dir():
+        known = sorted(p.name for p in cluster.themes_dir.glob("*") if (p / "templates").is_dir())
+        raise ConfigError(Problem(f"site '{site.id}' uses theme '{site.theme}', which has no templates folder "
+                                  f"(themes/{site.theme}/templates/)", "sites.yaml",
+                                  hint=f"themes available: {', '.join(known) or 'none'}"))
+    local = cluster.content_dir / site.id / "_theme"
+    templates = tuple(d for d in (local / "templates", base / "templates") if d.is_dir())
+    statics = tuple(d for d in (base / "static", local / "static") if d.is_dir())
+    return Theme(templates, statics)
+
+
+_ENVS: dict[tuple[Path, ...], jinja2.Environment] = {}
+
+
+def environment(theme: Theme) -> jinja2.Environment:
+    """Return the (cached) Jinja environment for a template chain."""
+    env = _ENVS.get(theme.template_dirs)
+    if env is None:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(date=_date, datetime=_datetime, filesize=filesize, tag_slug=tag_slug,
+                           digits=lambda text: re.sub(r"\D", "", text or ""))
+        _ENVS[theme.template_dirs] = env
+    return env
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def _datetime(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def filesize(size: float) -> str:
+    """Return a human-readable size: 532 B, 12.4 KB, 3.1 MB."""
+    if size < 1024:
+        return f"{int(size)} B"
+    size /= 1024
+    return f"{size:.1f} KB" if size < 1024 else f"{size / 1024:.1f} MB"
+
+
+def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job], dict[str, str]]:
+    """Return (output jobs, asset map) for the site's static files; CSS and JS get content hashes in their names."""
+    files: dict[str, Job] = {}
+    assets: dict[str, str] = {}
+    for folder in theme.static_dirs:
+        for src in sorted(p for p in folder.rglob("*") if p.is_file()):
+            name = src.relative_to(folder).as_posix()
+            out = _fingerprinted(name, src) if src.suffix in FINGERPRINTED else name
+            assets[name] = f"static/{out}"
+            files[f"static/{out}"] = Job.copy(f"static/{out}", src)
+    vars_css = _colour_css(site)
+    if vars_css:
+        out = _fingerprint("css/colours.css", vars_css)
+        assets["css/colours.css"] = f"static/{out}"
+        files[f"static/{out}"] = Job.data(f"static/{out}", vars_css)
+    if site.theme_options.logo:
+        logo = cluster.root / site.theme_options.logo
+        if not logo.is_file():
+            raise ConfigError(Problem(f"logo of site '{site.id}' not found: {site.theme_options.logo}", "sites.yaml",
+                                      hint="give the image path relative to sites.yaml"))
+        assets["logo"] = f"static/logo{logo.suffix}"
+        files[assets["logo"]] = Job.copy(assets["logo"], logo)
+    return list(files.values()), assets
+
+
+def _fingerprinted(name: str, path: Path) -> str:
+    """Return the content-hashed name of a theme file, reading each version of it once: every site shares it."""
+    st = path.stat()
+    return _fingerprinted_version(name, path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _fingerprinted_version(name: str, path: Path, size: int, mtime_ns: int) -> str:
+    return _fingerprint(name, path.read_bytes())
+
+
+def _fingerprint(name: str, data: bytes) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{ext}"
+
+
+def _colour_css(site: Site) -> bytes:
+    opts = site.theme_options
+    rules = [f"--primary: {opts.primary_color};" if opts.primary_color else "",
+             f"--accent: {opts.accent_color};" if opts.accent_color else ""]
+    body = " ".join(r for r in rules if r)
+    return f":root {{ {body} }}\n".encode() if body else b""

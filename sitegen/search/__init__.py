@@ -1,0 +1,1 @@
+"""Stage 6, index: Pagefind search indexes over the written HTML."""

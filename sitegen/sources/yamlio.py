@@ -1,0 +1,74 @@
+"""Read YAML with the C loader, report errors with line and column, and locate key paths."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from sitegen.errors import Problem, Problems
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves dates as strings, so one parser gives one set of messages."""
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+def parse(text: str, path: Path | str, line_offset: int = 0) -> tuple[Any, yaml.Node | None]:
+    """Return the data and the node tree of `text`, or raise Problems."""
+    loader = Loader(text)
+    try:
+        # one parse: the data is constructed from the node tree that also locates keys
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise Problems(_problem_from_yaml_error(exc, path, line_offset)) from None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def _problem_from_yaml_error(exc: yaml.MarkedYAMLError, path: Path | str, offset: int) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or "invalid YAML"
+    if exc.context:
+        what = f"{exc.context}, {what}"
+    hint = "check indentation and that values with ':' or '#' are quoted"
+    if "found character '\\t'" in str(exc):
+        hint = "replace the tab characters with spaces"
+    return Problem(
+        f"broken YAML: {what}",
+        path,
+        line=(mark.line + 1 + offset) if mark else None,
+        column=(mark.column + 1) if mark else None,
+        hint=hint,
+    )
+
+
+def locate(node: yaml.Node | None, loc: Sequence[str | int], line_offset: int = 0) -> int | None:
+    """Return the 1-based line of the value at key path `loc`, or of its nearest parent."""
+    best = node.start_mark.line if node is not None else None
+    for key in loc:
+        child = _child(node, key)
+        if child is None:
+            break
+        node, best = child, child.start_mark.line
+    return None if best is None else best + 1 + line_offset
+
+
+def _child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                # pydantic reports unknown keys at the key itself: the key line is the right one
+                return v if not isinstance(v, yaml.ScalarNode) or v.value != "" else k
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]
+    return None

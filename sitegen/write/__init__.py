@@ -1,0 +1,1 @@
+"""Stage 5, write: make the stale outputs on all cores and put them in place through the one publisher."""
