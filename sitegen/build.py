@@ -4,29 +4,26 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sitegen.assemble.plan import Plan, assemble
 from sitegen.config.loader import load_config
 from sitegen.config.model import Cluster
 from sitegen.content.cache import Caches
-from sitegen.content.load import load_content
 from sitegen.content.markdown import Links, convert_all
-from sitegen.content.profile import Profile, Window, within
-from sitegen.disclosure.checks import prepare as prepare_disclosure
+from sitegen.content.profile import Profile
 from sitegen.errors import AssembleError, ConfigError, Problem, did_you_mean
-from sitegen.incremental import inputs
-from sitegen.incremental.fingerprint import Digester
-from sitegen.incremental.manifest import Manifest
+from sitegen.incremental.ledger import Ledger, Replayed
 from sitegen.job import Job
-from sitegen.outputs.registry import site_jobs
-from sitegen.search.indexes import INDEX_DIR, t2s_job, write_indexes
+from sitegen.outputs.registry import check_urls, site_jobs
+from sitegen.outputs.search_page import INDEX_DIR, t2s_job
+from sitegen.plan import ClusterPlan, plan_cluster
 from sitegen.search.indexes import jobs as index_jobs
+from sitegen.search.indexes import write_indexes
 from sitegen.workers import default_workers
-from sitegen.write import publisher as publish
-from sitegen.write.produce import fingerprints, produce, stale
+from sitegen.write import publisher
+from sitegen.write.produce import produce
 from sitegen.write.publisher import WriteStats, check_path
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -59,10 +56,11 @@ class BuildResult:
     indexed: tuple[str, ...] = ()  # sites whose search index was written
 
 
-def build(options: BuildOptions, progress: Progress | None = None, caches: Caches | None = None) -> BuildResult:
-    """Build the cluster: config, load, assemble, convert, render what changed, write, index."""
+def build(options: BuildOptions, progress: Progress | None = None, caches: Caches | None = None,
+          cluster: Cluster | None = None) -> BuildResult:
+    """Build the cluster (read from options.root unless given): config, load, assemble, render what changed, write, index."""
     with _fewer_collections():
-        return _build(options, progress, caches)
+        return _build(options, progress or (lambda stage, done, total: None), caches, cluster)
 
 
 @contextmanager
@@ -77,62 +75,42 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _build(options: BuildOptions, progress: Progress | None, caches: Caches | None) -> BuildResult:
+def _build(options: BuildOptions, report: Progress, caches: Caches | None, cluster: Cluster | None) -> BuildResult:
     started = time.perf_counter()
-    report = progress or (lambda stage, done, total: None)
-    cluster = load_config(options.root)                            # 1. config
+    cluster = cluster or load_config(options.root)                           # 1. config
     chosen = chosen_sites(cluster, options.sites)
-    publish.claim(options.out)
-    manifest = Manifest.read(options.out)
-    settings = repr((options.profile.name, options.profile.drafts, chosen, options.search))
-    read = inputs.digest(cluster, settings)
-    if not options.force and _unchanged(manifest, read, options, chosen):
-        return _replay(manifest, started)                          # nothing read changed: nothing to do
-    manifest.inputs = ""  # until this build is complete
+    publisher.claim(options.out)
+    ledger = Ledger.open(cluster, options.out, _settings(options, chosen))
+    replayed = None if options.force else ledger.replay(options.profile.now, options.out, chosen)
+    if replayed is not None:
+        return _replayed(replayed, started)                                  # nothing read changed: nothing to do
     caches = caches or Caches(options.root, enabled=not options.force)
-    content = load_content(cluster, options.profile, caches.front, options.workers)  # 2. load, profile applied
-    plan = assemble(cluster, content, options.profile)             # 3. assemble
-    prepare_disclosure(plan)                                       # 3b. 政府信息公开: checks, 索引号, 解读
-    _convert(plan, chosen, caches, options.workers, report)        # 4a. Markdown, links checked
-    jobs = _jobs(plan, chosen)                                     # 4b. every output, with what it is made from
-    prints = fingerprints(plan, jobs, Digester())
-    todo = [j for site_jobs in jobs.values() for j in site_jobs]
-    if not options.force:
-        todo = stale(todo, prints, manifest, options.out)
-    made = produce(todo, options.out, options.workers, report)     # 4c. render what changed, staged
-    stats = publish.commit(options.out, made.written, made.existed, chosen, set(prints), prune_sites=not options.sites,
-                           keep=(INDEX_DIR + "/",))                # 5. write
-    _record(manifest, prints, cluster, chosen)
+    planned = plan_cluster(cluster, options.profile, caches, options.workers)  # 2-3. load, assemble, 政府信息公开
+    check_urls(planned.plan)                                                 # every URL wanted by one thing only
+    warnings = _convert(planned, chosen, caches, options.workers, report)    # 4a. Markdown, links checked
+    jobs = _jobs(planned, chosen)                                            # 4b. every output, with its inputs
+    todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
+    made = produce(todo, options.out, options.workers, report)               # 4c. render what changed, staged
+    stats = publisher.commit(options.out, made.written, made.existed, chosen, set(prints),
+                             prune_sites=not options.sites, keep=(INDEX_DIR + "/",))  # 5. write
+    ledger.record(prints, chosen)
     caches.save()
-    plan.index_numbers.save()                                      # only now: the build succeeded
-    indexed = _index(plan, options, chosen, manifest) if options.search else ()   # 6. index
-    pages = sum(len(plan.sites[s].pages) for s in chosen)
-    if plan.index_numbers.notes:  # the build wrote index numbers into content/
-        read = inputs.digest(cluster, settings)
-    _complete(manifest, read, content.window, len(chosen), pages, plan.warnings)
-    return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, plan.warnings,
-                       plan.index_numbers.notes, made.made, indexed)
+    notes = planned.disclosure.commit()                                      # 索引号 recorded only now
+    indexed = _index(planned, options, chosen, ledger) if options.search else ()  # 6. index
+    pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
+    ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
+    return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed)
 
 
-def _unchanged(manifest: Manifest, read: str, options: BuildOptions, chosen: list[str]) -> bool:
-    return (manifest.inputs == read and within(tuple(manifest.window), options.profile.now)  # type: ignore[arg-type]
-            and all((options.out / site).is_dir() for site in chosen))
+def _settings(options: BuildOptions, chosen: list[str]) -> str:
+    """Return the options that change what a build writes."""
+    return repr((options.profile.name, options.profile.drafts, chosen, options.search))
 
 
-def _replay(manifest: Manifest, started: float) -> BuildResult:
+def _replayed(last: Replayed, started: float) -> BuildResult:
     """Report a build that had nothing to do as the last complete one did."""
-    s = manifest.summary
-    stats = WriteStats(written=0, unchanged=s["outputs"], removed=0)
-    return BuildResult(s["sites"], s["pages"], stats, time.perf_counter() - started,
-                       [Problem(**w) for w in s["warnings"]])
-
-
-def _complete(manifest: Manifest, read: str, window: Window, sites: int, pages: int, warnings: list[Problem]) -> None:
-    """Record that the output is complete for these inputs, so an unchanged rerun can stop at once."""
-    manifest.inputs, manifest.window = read, list(window)
-    manifest.summary = {"sites": sites, "pages": pages, "outputs": len(manifest.outputs),
-                        "warnings": [{**asdict(w), "path": str(w.path) if w.path is not None else None} for w in warnings]}
-    manifest.write()
+    stats = WriteStats(written=0, unchanged=last.outputs, removed=0)
+    return BuildResult(last.sites, last.pages, stats, time.perf_counter() - started, last.warnings)
 
 
 def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
@@ -144,39 +122,31 @@ def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
     return list(wanted) if wanted else list(cluster.sites)
 
 
-def _convert(plan: Plan, chosen: list[str], caches: Caches, cores: int, report: Progress) -> None:
+def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int, report: Progress) -> list[Problem]:
+    """Convert the Markdown of the chosen sites (and what the portal shows of the others); return the warnings."""
+    plan = planned.plan
     links = Links.of(plan.cluster, plan.pages, plan.withheld)
     pages = [p for s in chosen for p in plan.sites[s].pages]
     # pages of other sites are converted too: the portal shows their summaries
     pages += [p for s in plan.sites if s not in chosen for p in plan.sites[s].latest[:20]]
-    convert_all(pages, links, caches.markdown, cores, lambda i, n: report("convert", i, n))
-    if links.problems:
-        raise AssembleError(links.problems)
-    plan.warnings += links.warnings
+    converted = convert_all(pages, links, caches.markdown, cores, lambda i, n: report("convert", i, n))
+    if converted.problems:
+        raise AssembleError(converted.problems)
+    converted.attach(pages)
+    return plan.warnings + converted.warnings
 
 
-def _jobs(plan: Plan, chosen: list[str]) -> dict[str, list[Job]]:
-    shared = [t2s_job(plan)]
-    jobs = {site_id: site_jobs(plan, plan.sites[site_id], shared) for site_id in chosen}
+def _jobs(planned: ClusterPlan, chosen: list[str]) -> dict[str, list[Job]]:
+    shared = [t2s_job(planned.plan)]
+    jobs = {site_id: site_jobs(planned.plan, planned.disclosure, planned.plan.sites[site_id], shared) for site_id in chosen}
     for site_jobs_ in jobs.values():
         for job in site_jobs_:
             check_path(job.rel)
     return jobs
 
 
-def _record(manifest: Manifest, prints: dict[str, str], cluster: Cluster, chosen: list[str]) -> None:
-    """Keep the fingerprints of sites not built this time; drop those of sites no longer in the cluster."""
-    kept = {rel: fp for rel, fp in manifest.outputs.items()
-            if rel.split("/", 1)[0] in cluster.sites and rel.split("/", 1)[0] not in chosen}
-    manifest.outputs = {**kept, **prints}
-    # now, not at the end: if indexing fails, the manifest must already describe the files just written
-    # (with no inputs digest, so the next build cannot skip itself)
-    manifest.write()
-
-
-def _index(plan: Plan, options: BuildOptions, chosen: list[str], manifest: Manifest) -> tuple[str, ...]:
-    todo = index_jobs(plan, options.out, chosen, manifest)
+def _index(planned: ClusterPlan, options: BuildOptions, chosen: list[str], ledger: Ledger) -> tuple[str, ...]:
+    todo = index_jobs(planned.plan, options.out, chosen, ledger.manifest)
     for job in write_indexes(todo, options.out):
-        manifest.indexes[job.site.id] = job.fingerprint
-        manifest.write()
+        ledger.indexed(job.site.id, job.fingerprint)
     return tuple(job.site.id for job in todo)

@@ -6,7 +6,7 @@ import threading
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import click
 from rich.console import Console
@@ -18,28 +18,29 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from sitegen import __version__
-from sitegen.assemble.plan import assemble
-from sitegen.build import BuildOptions, BuildResult, build, chosen_sites
+from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.config.loader import load_config
+from sitegen.config.model import Cluster
 from sitegen.content.frontmatter import parse_datetime
-from sitegen.content.load import load_content
 from sitegen.content.profile import Profile
 from sitegen.deploy import nginx
 from sitegen.deploy import releases as deploy
-from sitegen.disclosure.checks import prepare as prepare_disclosure
 from sitegen.disclosure import report
-from sitegen.errors import DeployError, InternalError, Problem, Problems, SitegenError
+from sitegen.errors import InternalError, Problem, Problems, SitegenError
+from sitegen.plan import plan_cluster, site_counts
 from sitegen.scaffold import new_page, new_site
-from sitegen.serve import server as preview
-from sitegen.serve import watch
-from sitegen.sources.encoding import fix_encoding
+from sitegen.serve import preview, watch
+from sitegen.sources.encoding import fix_encoding, text_files
 from sitegen.workers import default_workers
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-stdout = Console(highlight=False, soft_wrap=True)
+# markup=False: messages carry user text (titles, paths, YAML values) that must print as it is
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 LONG_BUILD_PAGES = 300
+T = TypeVar("T")
 
 
 @click.group()
@@ -53,28 +54,40 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     ctx.obj = {"root": root.resolve(), "debug": debug}
 
 
-def _run(ctx: click.Context, action: Callable[[], Any], failed: str = "") -> Any:
+def _say(console: Console, label: str, style: str, text: str) -> None:
+    """Print a styled label, then plain text that is never read as markup."""
+    console.print(Text.assemble((label, style), " ", text))
+
+
+def _run(ctx: click.Context, action: Callable[[], T], failed: str = "") -> T:
     """Run `action`, turning sitegen errors into messages and exit codes."""
     try:
         return action()
     except SitegenError as exc:
         for problem in exc.problems:
-            err.print(f"[bold red]error[/] {problem.format(exc.stage)}", markup=True)
+            _say(err, "error", "bold red", problem.format(exc.stage))
         if isinstance(exc, InternalError):
             err.print("this is a bug in sitegen; please report it with the file named above")
             if ctx.obj["debug"]:
                 traceback.print_exception(exc.__cause__ or exc)
         n = len(exc.problems)
-        err.print(f"[bold red]{n} problem{'s' if n != 1 else ''}.[/] {failed}".rstrip())
+        _say(err, f"{n} problem{'s' if n != 1 else ''}.", "bold red", failed)
         ctx.exit(exc.exit_code)
+        raise AssertionError("unreachable") from None
 
 
-def _now(value: str | None, root: Path) -> datetime:
-    tz = load_config(root).tz
+def _cluster(ctx: click.Context) -> Cluster:
+    """Return the cluster of --root, read once per command."""
+    if "cluster" not in ctx.obj:
+        ctx.obj["cluster"] = _run(ctx, lambda: load_config(ctx.obj["root"]))
+    return ctx.obj["cluster"]
+
+
+def _now(value: str | None, cluster: Cluster) -> datetime:
     if value is None:
-        return datetime.now(tz)
+        return datetime.now(cluster.tz)
     try:
-        return parse_datetime(value, tz)
+        return parse_datetime(value, cluster.tz)
     except ValueError as exc:
         raise click.BadParameter(str(exc).replace("; fix: ", "; "), param_hint="--now") from None
 
@@ -96,18 +109,19 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
     target = (out or root / "build").resolve()
+    cluster = _cluster(ctx)
+    options = BuildOptions(root=root, out=target, profile=Profile(_now(now, cluster), profile, drafts), sites=sites,
+                           force=force, search=not no_search, workers=jobs or default_workers())
 
     def run() -> BuildResult:
-        options = BuildOptions(root=root, out=target, profile=Profile(_now(now, root), profile, drafts), sites=sites,
-                               force=force, search=not no_search, workers=jobs or default_workers())
         with _progress(quiet) as progress:
-            return build(options, progress)
+            return build(options, progress, cluster=cluster)
 
     result = _run(ctx, run, f"Nothing was written; the previous output in {_shown(target)} is unchanged.")
     for note in result.notes:
-        err.print(f"[cyan]note[/] {note}")
+        _say(err, "note", "cyan", note)
     for warning in result.warnings:
-        err.print(f"[yellow]warning[/] {warning.format('build')}")
+        _say(err, "warning", "yellow", warning.format("build"))
     if not quiet:
         _summary(result, target)
 
@@ -168,26 +182,24 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
     """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
     root = ctx.obj["root"]
     target = (out or watch.preview_dir(root)).resolve()
-    cluster = _run(ctx, lambda: load_config(root))
-    _run(ctx, lambda: chosen_sites(cluster, sites))  # an unknown --site fails before anything starts
-    live = preview.LiveReload()
-    options = BuildOptions(root=root, out=target, profile=Profile(_now(now, root), profile, not no_drafts),
+    cluster = _cluster(ctx)
+    options = BuildOptions(root=root, out=target, profile=Profile(_now(now, cluster), profile, not no_drafts),
                            sites=sites, search=search)
-    clock = None if now else (lambda: datetime.now(cluster.tz))
-    session = watch.Session(options, live, lambda text: err.print(text, markup=True), clock)
-    session.rebuild()
-    servers = preview.start(cluster, target, bind, port, live)
-    for host, server in servers:
-        address = f"http://{bind}:{server.server_address[1]}"
-        for site in sorted(host.sites, key=lambda s: s.prefix):
-            if not sites or site.id in sites:
-                stdout.print(f"  {address}{site.prefix}  {site.name}  ({site.base_url})")
-    (watcher := watch.Watcher(session, watch.read_elsewhere(cluster))).start()
+
+    def say(text: str, failed: bool) -> None:
+        if failed:
+            _say(err, "error", "bold red", text)
+        else:
+            err.print(text)
+
+    running = _run(ctx, lambda: preview.start(cluster, options, bind, port, say, follow_clock=now is None))
+    for address, site in running.addresses:
+        stdout.print(f"  {address}  {site.name}  ({site.base_url})")
     stdout.print(f"Serving {_shown(target)}; watching {_shown(root)} (drafts {'hidden' if no_drafts else 'shown'}). Ctrl+C stops.")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
-        watcher.stop()
+        running.stop()
         stdout.print("Stopped.")
 
 
@@ -219,7 +231,7 @@ def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: st
 def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug: str | None) -> None:
     """Create a page with its front matter, ready to fill in."""
     root = ctx.obj["root"]
-    path = _run(ctx, lambda: new_page(root, site_id, column, title, _now(None, root), slug))
+    path = _run(ctx, lambda: new_page(root, site_id, column, title, _now(None, _cluster(ctx)), slug))
     stdout.print(f"Created {path.relative_to(root)}")
 
 
@@ -227,26 +239,21 @@ def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug
 @click.pass_context
 def list_cmd(ctx: click.Context) -> None:
     """Show the sites, their columns and how many public pages each has (tab-separated when piped)."""
-    root = ctx.obj["root"]
-
-    def rows() -> tuple[str, list[list[str]]]:
-        cluster = load_config(root)
-        content = load_content(cluster, Profile(datetime.now(cluster.tz)))
-        table = []
-        for site in cluster.sites.values():
-            pages = [p for p in content.pages if p.site == site.id]
-            cols = " ".join(f"{c.id}({sum(p.column == c.id for p in pages)})" for c in site.columns.values())
-            table.append([site.id, site.name, site.kind, site.base_url, cols, str(len(pages))])
-        return cluster.name, table
-
-    title, table = _run(ctx, rows)
+    cluster = _cluster(ctx)
+    counts = _run(ctx, lambda: site_counts(plan_cluster(cluster, Profile(datetime.now(cluster.tz)))))
     header = ["site", "name", "kind", "url", "columns (pages)", "pages"]
+    rows = [[s.id, s.name, s.kind, s.url, " ".join(f"{c}({n})" for c, n in s.columns), str(s.pages)] for s in counts]
+    _table(cluster.name, header, rows)
+
+
+def _table(title: str, header: list[str], rows: list[list[str]], titled: bool = False) -> None:
+    """Print a table: laid out on a terminal, tab-separated when piped (after its title if `titled`)."""
     if not stdout.is_terminal:
-        for row in [header, *table]:
+        for row in ([[title]] if titled else []) + [header, *rows]:
             click.echo("\t".join(row))
         return
     view = Table(*header, title=title)
-    for row in table:
+    for row in rows:
         view.add_row(*row)
     stdout.print(view)
 
@@ -265,17 +272,16 @@ def disclosure_group() -> None:
 def disclosure_report_cmd(ctx: click.Context, year: int, out: Path | None, now: str | None) -> None:
     """Print and write the 主动公开 figures per site and for the cluster."""
     root = ctx.obj["root"]
+    cluster = _cluster(ctx)
+    profile = Profile(_now(now, cluster))
 
     def run() -> list[report.Figures]:
-        cluster = load_config(root)
-        profile = Profile(_now(now, root))
-        plan = assemble(cluster, load_content(cluster, profile), profile)
-        prepare_disclosure(plan)
-        return report.yearly(plan, year)
+        planned = plan_cluster(cluster, profile)
+        return report.yearly(planned.plan, planned.disclosure, year)
 
     figures = _run(ctx, run)
     for table in report.tables(figures):
-        stdout.print(table)
+        _table(table.title, table.header, table.rows, titled=True)
     for path in report.write(figures, (out or root / "reports").resolve()):
         stdout.print(f"Wrote {_shown(path)}")
 
@@ -291,26 +297,23 @@ def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, .
     root = ctx.obj["root"]
     source = (out or root / "build").resolve()
 
-    def planned() -> tuple[list, list]:
-        cluster = load_config(root)
+    cluster = _cluster(ctx)
+
+    def planned() -> tuple[list[Problem], list[deploy.TargetPlan]]:
         chosen = deploy.remotes(cluster, targets)
-        wanted = {s for r in chosen for s in (r.spec.sites or cluster.sites) if not sites or s in sites}
-        unknown = [s for s in sites if s not in cluster.sites]
-        if unknown:
-            raise DeployError([Problem(f"--site {s}: no such site", hint=f"sites: {', '.join(cluster.sites)}") for s in unknown])
-        warnings = deploy.check_build(cluster, source, wanted)
+        warnings = deploy.check_build(cluster, source, deploy.sites_to_upload(cluster, chosen, sites))
         return warnings, deploy.plan(cluster, source, chosen, sites)
 
     warnings, plans = _run(ctx, planned, "Nothing was changed on any server.")
     for warning in warnings:
-        err.print(f"[yellow]warning[/] {warning.format('deploy')}")
+        _say(err, "warning", "yellow", warning.format("deploy"))
     if dry_run:
         _print_plans(plans)
         return
     with Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bars:
         tasks = {p.remote.name: bars.add_task(p.remote.name, total=len(p.uploads) or 1) for p in plans}
-        result = _run(ctx, lambda: deploy.deploy(load_config(root), source, plans,
+        result = _run(ctx, lambda: deploy.deploy(cluster, source, plans,
                                                  lambda t, done, total: bars.update(tasks[t], completed=done)))
     stdout.print(f"Deployed release {result.release} to {', '.join(p.remote.name for p in plans)}: "
                  f"{result.files} files sent, {result.bytes / 1024:.0f} KiB, in {result.seconds:.1f} s. It is live.")
@@ -336,10 +339,9 @@ def _print_plans(plans: list) -> None:
 @click.pass_context
 def releases_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
     """List the releases on each target, newest first, and which one is live."""
-    root = ctx.obj["root"]
 
     def listing() -> list[tuple[str, list[dict]]]:
-        return [(r.name, deploy.releases(r)) for r in deploy.remotes(load_config(root), targets)]
+        return [(r.name, deploy.releases(r)) for r in deploy.remotes(_cluster(ctx), targets)]
 
     for name, found in _run(ctx, listing):
         table = Table("release", "time", "build", "files", "size", "", title=f"target {name}")
@@ -355,8 +357,7 @@ def releases_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
 @click.pass_context
 def rollback_cmd(ctx: click.Context, to: str | None, targets: tuple[str, ...]) -> None:
     """Switch every target back to an earlier release."""
-    root = ctx.obj["root"]
-    chosen = _run(ctx, lambda: deploy.rollback(deploy.remotes(load_config(root), targets), to), "Nothing was switched.")
+    chosen = _run(ctx, lambda: deploy.rollback(deploy.remotes(_cluster(ctx), targets), to), "Nothing was switched.")
     for name, release in chosen.items():
         stdout.print(f"{name}: live release is now {release}")
 
@@ -372,7 +373,7 @@ def rollback_cmd(ctx: click.Context, to: str | None, targets: tuple[str, ...]) -
 def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | None, listen: str | None,
                      standalone: bool, prefix: str, user: str | None) -> None:
     """Write the nginx configuration serving the cluster from the live release."""
-    cluster = _run(ctx, lambda: load_config(ctx.obj["root"]))
+    cluster = _cluster(ctx)
     opts = nginx.options_for(cluster, release_root, listen)
     text = nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts)
     if out is None:
@@ -387,7 +388,7 @@ def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | N
 @click.pass_context
 def fix_encoding_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Convert GBK/GB18030 text files (or every .md/.yaml file in a folder) to UTF-8."""
-    files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.md")) + sorted(p.rglob("*.yaml")))]
+    files = text_files(list(paths))
 
     def run() -> int:
         try:

@@ -1,7 +1,7 @@
 """One output file as a job: where it goes, what it is made from, and how to make it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Union
 
@@ -18,6 +18,7 @@ class Job:
     kind: str = ""  # what makes it: 'html', 'feed:rss', 'sitemap', 'copy', ...
     copied: Path | None = None  # the source of a file copied as it is
     template: tuple[Any, str] | None = None  # (Jinja environment, template name) of an HTML page
+    owner: str = ""  # what asked for it, named when two outputs want one file: a source file or an output type
 
     @staticmethod
     def copy(rel: str, source: Path) -> Job:
@@ -31,4 +32,8 @@ class Job:
 
     def placed(self, rel: str) -> Job:
         """Return the same job writing to `rel`."""
-        return Job(rel, self.inputs, self.make, self.kind, self.copied, self.template)
+        return replace(self, rel=rel)
+
+    def owned_by(self, owner: str) -> Job:
+        """Return the same job, naming what asked for it."""
+        return replace(self, owner=owner)

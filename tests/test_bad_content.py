@@ -123,16 +123,37 @@ def test_fix_encoding_converts_a_gbk_file_so_the_build_passes(tmp_path):
     assert "编码测试" in (root / "build/portal/news/new/index.html").read_text(encoding="utf-8")
 
 
-def test_internal_error_names_the_file_being_processed(tmp_path):
-    # a site template that fails at render time stands in for a bug
-    root = make_cluster(tmp_path, {
-        "content/town/_theme/templates/article.html": "{{ page.title }}{{ 1 // (page.title|length - page.title|length) }}",
-    })
+def test_internal_error_names_the_file_being_processed(tmp_path, monkeypatch):
+    from sitegen.outputs.pages import SiteRenderer
+
+    context = SiteRenderer._context
+
+    def failing(self, rel, column_name, **extra):  # stands in for a bug in sitegen, met while rendering one page
+        if str(extra.get("source")) == "content/town/news/market.md":
+            return 1 // 0
+        return context(self, rel, column_name, **extra)
+
+    monkeypatch.setattr(SiteRenderer, "_context", failing)
+    root = make_cluster(tmp_path)
     result = build(root)
     assert result.exit_code == 70
     assert "content/town/news/market.md" in result.output
     assert "ZeroDivisionError" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("template, line, what", [
+    ("{% extends 'base.html' %}\n{% block main %}\n{{ pager.itemz }}\n{% endblock %}\n", 3, "has no attribute 'itemz'"),
+    ("{% extends 'base.html' %}\n{% block main %}\n\n{{ 1 // (pager.total - pager.total) }}{% endblock %}\n", 4, "ZeroDivisionError"),
+    ("{% extends 'base.html' %}\n{% block main %}{{ no_such_helper(pager) }}{% endblock %}\n", 2, "'no_such_helper' is undefined"),
+])
+def test_runtime_error_in_a_site_template_is_a_user_error_naming_template_line_and_page(tmp_path, template, line, what):
+    root = make_cluster(tmp_path, {"content/town/_theme/templates/list.html": template})
+    result = build(root)
+    assert result.exit_code == 1, result.output
+    assert f"content/town/_theme/templates/list.html:{line}: template error while rendering town/news/index.html" in result.output
+    assert what in result.output
+    assert "bug in sitegen" not in result.output and "Traceback" not in result.output
 
 
 def test_broken_template_names_template_and_line(tmp_path):

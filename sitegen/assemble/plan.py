@@ -9,7 +9,6 @@ from sitegen.config.model import Cluster, Site
 from sitegen.content.load import Content
 from sitegen.content.page import Page
 from sitegen.content.profile import Profile
-from sitegen.disclosure.index_numbers import Assignment
 from sitegen.errors import Problem
 from sitegen.urls import tag_slug
 
@@ -53,10 +52,6 @@ class Plan:
     pages: dict[Path, Page]  # by source path
     withheld: set[Path]
     warnings: list[Problem]
-    index_numbers: Assignment = field(default_factory=Assignment)
-    interpreted: dict[Path, Page] = field(default_factory=dict)  # interpretation -> its policy
-    interpretations: dict[Path, list[Page]] = field(default_factory=dict)  # policy -> its interpretations
-    entries: dict[str, list[Page]] | None = None  # 政府信息公开 entries per site, newest first (disclosure.entries)
 
     def aggregate(self, kind: str, limit: int = AGGREGATE_ITEMS) -> list[Page]:
         """Return the newest pages of all sites of `kind`, for the portal home."""

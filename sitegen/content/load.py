@@ -10,6 +10,7 @@ from typing import Iterator, Union
 
 from sitegen import workers
 from sitegen.config.model import Cluster, Site
+from sitegen.config.schema import ColumnType
 from sitegen.content.cache import Shelf
 from sitegen.content.frontmatter import AttachmentSpec, PageMeta, parse_meta, split
 from sitegen.content.page import Attachment, Page
@@ -123,12 +124,20 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
                                 hint=f"put the file in {shown.parent}/ or fix the name"))
     if problems:
         raise Problems(problems)
+    if _application_only(site, column, meta):
+        # 依申请公开: published as metadata only; the text is given on application, never put online
+        body, attachments = "", []
     page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body,
                 body_line=body_line, date=meta.date, attachments=attachments, lines=lines, key=key)
     if cover is not None:
         page.cover = cover.name
         page.assets[cover.name] = cover
     return page
+
+
+def _application_only(site: Site, column: str | None, meta: PageMeta) -> bool:
+    in_catalogue = column is not None and site.columns[column].type == ColumnType.disclosure
+    return in_catalogue and meta.disclosure is not None and meta.disclosure.mode == "依申请公开"
 
 
 def _attachment(spec: str | AttachmentSpec, src: Path, shown: Path, problems: list[Problem]) -> Attachment | None:

@@ -54,7 +54,7 @@ class Links:
     cluster: Cluster
     by_name: dict[str, Page]  # by POSIX source path: resolving a link makes no Path
     hidden: set[str]  # sources withheld from this build
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # filled by the links of one page's conversion
     warnings: list[Problem] = field(default_factory=list)
 
     @classmethod
@@ -79,43 +79,65 @@ class Converted:
     summary: str  # the first words of the text, for pages without a summary of their own
 
 
-def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int, report: Callable[[int, int], None]) -> None:
+@dataclass
+class Conversions:
+    """What the convert stage returns: each converted page's result, and every problem and warning found."""
+
+    done: dict[Path, Converted] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def attach(self, pages: list[Page]) -> None:
+        """Give each page its HTML, the files it links and its excerpt (the one place pages get them)."""
+        for page in pages:
+            done = self.done.get(page.source)
+            if done is not None:
+                page.html, page.excerpt = done.html, done.summary
+                page.assets.update(done.assets)
+
+
+def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int,
+                report: Callable[[int, int], None]) -> Conversions:
     """Convert every page (from the cache when its text and its links' targets are unchanged), on `cores` processes."""
-    todo = [page for page in pages if not _from_cache(page, links, cache)]
+    out = Conversions()
+    todo = []
+    for page in pages:
+        cached = _from_cache(page, links, cache)
+        if cached is None:
+            todo.append(page)
+        else:
+            _add(out, page, cached)
     for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores)), 1):
-        _apply(page, done, links)
+        _add(out, page, done)
         if cache is not None:
             cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved, done.summary))
         report(i, len(todo))
+    return out
+
+
+def _add(out: Conversions, page: Page, done: Converted) -> None:
+    out.done[page.source] = done
+    out.problems += done.problems
+    out.warnings += done.warnings
 
 
 def _key(page: Page, links: Links) -> str:
-    # the source's digest covers the body and where it starts; an entry's body emptied at assembly (依申请公开)
+    # the source's digest covers the body and where it starts; an entry's body withheld at load (依申请公开)
     # follows from its front matter, which the digest covers too
     return hexdigest(page.key or page.body, str(page.body_line), page.source.as_posix(),
                      str(links.cluster.sites[page.site].allow_html))
 
 
-def _from_cache(page: Page, links: Links, cache: Shelf | None) -> bool:
-    """Use the cached HTML if the text is the same and every link resolves as it did; True if it was used."""
+def _from_cache(page: Page, links: Links, cache: Shelf | None) -> Converted | None:
+    """Return the cached conversion if the text is the same and every link resolves as it did."""
     found = cache.get(page.site, page.source.as_posix()) if cache is not None else None
     if found is None or found[0] != _key(page, links):
-        return False
+        return None
     scratch = links.scratch()
     assets = dict(page.assets)
     if any(_resolve(ref, page, scratch, line, assets) != href for ref, line, href in found[2]) or scratch.problems:
-        return False
-    _apply(page, Converted(found[1], assets, found[2], [], scratch.warnings, found[3]), links)
-    return True
-
-
-def _apply(page: Page, done: Converted, links: Links) -> None:
-    page.html = done.html
-    page.assets.update(done.assets)
-    links.problems += done.problems
-    links.warnings += done.warnings
-    if not page.meta.summary:
-        page.meta = page.meta.model_copy(update={"summary": done.summary})
+        return None
+    return Converted(found[1], assets, found[2], [], scratch.warnings, found[3])
 
 
 def _convert(page: Page, links: Links) -> Converted:

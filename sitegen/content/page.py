@@ -36,6 +36,7 @@ class Page:
     assets: dict[str, Path] = field(default_factory=dict)  # output name -> source file
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, e.g. 'disclosure.topic'
     key: str = ""  # digest of the source file's bytes: its front matter and text as read
+    excerpt: str = ""  # the first words of the converted text, for pages without a summary of their own
 
     @property
     def path(self) -> str:
@@ -45,3 +46,8 @@ class Page:
     @property
     def title(self) -> str:
         return self.meta.title
+
+    @property
+    def summary(self) -> str:
+        """The front matter's summary, else the first words of the text."""
+        return self.meta.summary or self.excerpt

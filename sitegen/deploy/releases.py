@@ -71,6 +71,15 @@ def remotes(cluster: Cluster, names: tuple[str, ...]) -> list[Remote]:
     return [Remote(targets[n]) for n in (names or tuple(targets))]
 
 
+def sites_to_upload(cluster: Cluster, targets: list[Remote], only: tuple[str, ...]) -> set[str]:
+    """Return the sites the chosen targets get (only those named, if any); raise DeployError for unknown names."""
+    unknown = [s for s in only if s not in cluster.sites]
+    if unknown:
+        raise DeployError([Problem(f"--site {s}: no such site{did_you_mean(s, cluster.sites)}",
+                                   hint=f"sites: {', '.join(cluster.sites)}") for s in unknown])
+    return {s for r in targets for s in (r.spec.sites or cluster.sites) if not only or s in only}
+
+
 def check_build(cluster: Cluster, out_dir: Path, sites: set[str]) -> list[Problem]:
     """Raise if a site to deploy was never built; return a warning if the sources are newer than the build."""
     missing = sorted(s for s in sites if not (out_dir / s / "index.html").is_file())

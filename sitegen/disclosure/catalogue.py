@@ -12,7 +12,7 @@ from sitegen.assemble.plan import Plan, SitePlan
 from sitegen.config.model import Column
 from sitegen.config.taxonomy import Taxonomy
 from sitegen.content.page import Page
-from sitegen.disclosure.checks import entries
+from sitegen.disclosure.plan import DisclosurePlan
 from sitegen.job import Job
 
 SCHEMA = "sitegen-catalogue/1"
@@ -23,6 +23,9 @@ CSV_FIELDS = {  # export key -> CSV header
     "keywords": "关键词", "url": "链接", "site": "站点",
 }
 FACETS = (("topic", "按主题"), ("genre", "按体裁"), ("year", "按年份"), ("validity", "按有效性"))
+CLUSTER_DIR = "cluster"  # the portal's catalogue of every site
+EXPORTS = ("catalogue.json", "catalogue.csv")
+CATALOGUE_NAMES = (*(key for key, _ in FACETS), CLUSTER_DIR, *EXPORTS)  # names the catalogue owns inside its column
 
 
 @dataclass(frozen=True)
@@ -47,17 +50,18 @@ class Row:
     site: str
 
 
-def row(plan: Plan, page: Page) -> Row:
+def row(plan: Plan, disclosure: DisclosurePlan, page: Page) -> Row:
     """Return the catalogue row of an entry."""
     d = page.meta.disclosure
     assert d is not None and page.date is not None
     return Row(
-        index_no=d.index_no or "", title=page.title, doc_no=d.doc_no or "", publisher=d.publisher or "",
+        index_no=disclosure.numbers.get(page.source, ""), title=page.title, doc_no=d.doc_no or "",
+        publisher=disclosure.publishers[page.source],
         written=d.written.strftime("%Y-%m-%d") if d.written else "", published=page.date.strftime("%Y-%m-%d"),
         topic=d.topic or "", genre=d.genre or "", validity=d.validity,
         validity_changed=d.validity_changed.strftime("%Y-%m-%d") if d.validity_changed else "",
         mode=d.mode, normative=d.normative or "", keywords="，".join(d.keywords or page.meta.keywords),
-        summary=page.meta.summary, url=urls.absolute(plan.cluster.sites[page.site], page.path), site=page.site,
+        summary=page.summary, url=urls.absolute(plan.cluster.sites[page.site], page.path), site=page.site,
     )
 
 
@@ -71,23 +75,38 @@ def facet_values(page: Page, taxonomy: Taxonomy) -> dict[str, str]:
 Render = Callable[..., Job]  # SiteRenderer.job(template, rel, column_name=..., **context)
 
 
-def site_catalogue(plan: Plan, sp: SitePlan, column: Column, render: Render) -> list[Job]:
+def site_catalogue(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, column: Column, render: Render) -> list[Job]:
     """Return the catalogue pages and exports of one site."""
-    pages = entries(plan)[sp.site.id]
+    pages = disclosure.entries[sp.site.id]
+    rows = _rows(plan, disclosure, pages)
     base = f"{column.id}/"
     facets = _facets(pages, plan.cluster.taxonomy)  # type: ignore[arg-type]
     common = {"column": column, "facets": facets, "base": base, "show_site": False, "publishers": None,
               "current_publisher": None}
-    out = [render("catalogue.html", base, column_name=column.title, heading=column.title, items=pages, **common)]
+    out = [render("catalogue.html", base, column_name=column.title, heading=column.title, items=rows, **common)]
+    by_source = {item[0].source: item for item in rows}
     for key, label in FACETS:
         for value, members in facets[key].items():
-            rel = f"{base}{key}/{urls.tag_slug(value)}/"
+            rel = facet_rel(base, key, value)
             out.append(render("catalogue.html", rel, column_name=column.title, heading=f"{column.title}：{value}",
-                              facet=(label, value), items=members, **common))
-    out += _exports(base, plan, pages, scope="site", name=sp.site.name, site=sp.site.id)
+                              facet=(label, value), items=[by_source[p.source] for p in members], **common))
+    out += _exports(base, [r for _, r in rows], scope="site", name=sp.site.name, site=sp.site.id)
     if sp.site.kind == "portal":
-        out += _cluster_catalogue(plan, column, render)
+        out += _cluster_catalogue(plan, disclosure, column, render)
     return out
+
+
+def facet_rel(base: str, key: str, value: str) -> str:
+    """Return the site-relative URL of the catalogue page of one facet value."""
+    return f"{base}{key}/{urls.tag_slug(value)}/"
+
+
+Item = tuple[Page, Row]  # what a catalogue page lists: the entry (for its link) and its row
+
+
+def _rows(plan: Plan, disclosure: DisclosurePlan, pages: list[Page]) -> list[Item]:
+    return [(p, row(plan, disclosure, p)) for p in pages]
+
 
 
 def _facets(pages: list[Page], taxonomy: Taxonomy) -> dict[str, dict[str, list[Page]]]:
@@ -106,12 +125,13 @@ def _facet_order(key: str, value: str, order: dict[str, list[str]]) -> tuple:
     return (known.index(value) if value in known else len(known), value)
 
 
-def _cluster_catalogue(plan: Plan, column: Column, render: Render) -> list[Job]:
+def _cluster_catalogue(plan: Plan, disclosure: DisclosurePlan, column: Column, render: Render) -> list[Job]:
     """The portal's catalogue of every site's entries, one page per publishing site."""
-    by_site = entries(plan)
-    everything = sorted((p for pages in by_site.values() for p in pages), key=lambda p: (-(p.date.timestamp()), p.site, p.path))  # type: ignore[union-attr]
-    base = f"{column.id}/cluster/"
-    sites = [(plan.cluster.sites[s], len(pages)) for s, pages in by_site.items() if pages]
+    by_site = {s: _rows(plan, disclosure, pages) for s, pages in disclosure.entries.items()}
+    everything = sorted((item for items in by_site.values() for item in items),
+                        key=lambda item: (-(item[0].date.timestamp()), item[0].site, item[0].path))  # type: ignore[union-attr]
+    base = f"{column.id}/{CLUSTER_DIR}/"
+    sites = [(plan.cluster.sites[s], len(items)) for s, items in by_site.items() if items]
     common = {"column": column, "base": base, "show_site": True, "publishers": sites, "facets": None}
     out = [render("catalogue.html", base, column_name=column.title, heading="全市政府信息公开目录",
                   items=everything, current_publisher=None, **common)]
@@ -119,27 +139,27 @@ def _cluster_catalogue(plan: Plan, column: Column, render: Render) -> list[Job]:
         rel = f"{base}{site.id}/"
         out.append(render("catalogue.html", rel, column_name=column.title, heading=f"全市政府信息公开目录：{site.name}",
                           items=by_site[site.id], current_publisher=site.id, **common))
-    out += _exports(base, plan, everything, scope="cluster", name=plan.cluster.name, site=None)
+    out += _exports(base, [r for _, r in everything], scope="cluster", name=plan.cluster.name, site=None)
     return out
 
 
-def _exports(base: str, plan: Plan, pages: list[Page], *, scope: str, name: str, site: str | None) -> list[Job]:
-    inputs = (pages, scope, name, site)
-    return [Job(f"{base}catalogue.json", inputs, lambda: _json(plan, pages, scope, name, site), "catalogue:json"),
-            Job(f"{base}catalogue.csv", inputs, lambda: _csv(plan, pages), "catalogue:csv")]
+def _exports(base: str, rows: list[Row], *, scope: str, name: str, site: str | None) -> list[Job]:
+    inputs = (rows, scope, name, site)
+    json_name, csv_name = EXPORTS
+    return [Job(base + json_name, inputs, lambda: _json(rows, scope, name, site), "catalogue:json"),
+            Job(base + csv_name, inputs, lambda: _csv(rows), "catalogue:csv")]
 
 
-def _json(plan: Plan, pages: list[Page], scope: str, name: str, site: str | None) -> bytes:
-    rows = [asdict(row(plan, p)) for p in pages]
-    doc = {"schema": SCHEMA, "scope": scope, "site": site, "name": name, "count": len(rows), "entries": rows}
+def _json(rows: list[Row], scope: str, name: str, site: str | None) -> bytes:
+    entries = [asdict(r) for r in rows]
+    doc = {"schema": SCHEMA, "scope": scope, "site": site, "name": name, "count": len(entries), "entries": entries}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _csv(plan: Plan, pages: list[Page]) -> bytes:
+def _csv(rows: list[Row]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS.values())
-    rows = [asdict(row(plan, p)) for p in pages]
-    writer.writerows([r[key] for key in CSV_FIELDS] for r in rows)
+    writer.writerows([getattr(r, key) for key in CSV_FIELDS] for r in rows)
     # the BOM makes Excel read the file as UTF-8
     return buffer.getvalue().encode("utf-8-sig")

@@ -1,48 +1,16 @@
-"""政府信息公开 at assembly: check entries, give 索引号, link policies and interpretations."""
+"""政府信息公开 entry checks: required metadata, dates, repeated 文号, and the policies that interpretations name."""
 from __future__ import annotations
 
 import posixpath
 from pathlib import Path, PurePosixPath
 
-from sitegen.assemble.plan import Plan, newest_first
+from sitegen.assemble.plan import Plan
 from sitegen.content.page import Page
-from sitegen.disclosure.index_numbers import assign
-from sitegen.errors import AssembleError, Problem
-
-APPLICATION_ONLY = "依申请公开"
+from sitegen.errors import Problem
 
 
-def entries(plan: Plan) -> dict[str, list[Page]]:
-    """Return each site's disclosure entries (drafts excluded), newest first."""
-    if plan.entries is None:
-        plan.entries = _entries(plan)
-    return plan.entries
-
-
-def _entries(plan: Plan) -> dict[str, list[Page]]:
-    out: dict[str, list[Page]] = {}
-    for site_id, sp in plan.sites.items():
-        column = plan.cluster.disclosure_column(sp.site)
-        pages = sp.columns.get(column.id, []) if column else []
-        out[site_id] = sorted((p for p in pages if not p.meta.draft), key=newest_first)
-    return out
-
-
-def prepare(plan: Plan) -> None:
-    """Check every entry, give index numbers, resolve 政策解读 links; raise AssembleError with every problem."""
-    by_site = entries(plan)
-    problems = [p for pages in by_site.values() for page in pages for p in _check_entry(plan, page)]
-    problems += _repeated_doc_numbers(plan, by_site)
-    problems += _link_interpretations(plan)
-    if problems:
-        raise AssembleError(problems)
-    plan.index_numbers = assign(plan.cluster, by_site)
-    for pages in by_site.values():
-        for page in pages:
-            _complete(plan, page)
-
-
-def _check_entry(plan: Plan, page: Page) -> list[Problem]:
+def entry_problems(plan: Plan, page: Page) -> list[Problem]:
+    """Return what is wrong with one entry's metadata."""
     meta, taxonomy, problems = page.meta.disclosure, plan.cluster.taxonomy, []
     if meta is None or not meta.topic or not meta.genre:
         return [Problem("a 政府信息公开 entry needs 主题分类 and 体裁分类", page.source, page.lines.get("disclosure", 2),
@@ -60,21 +28,16 @@ def _check_entry(plan: Plan, page: Page) -> list[Problem]:
     return problems
 
 
-def publisher(plan: Plan, page: Page) -> str:
-    """Return the entry's 发布机构 (default: its site's name)."""
-    meta = page.meta.disclosure
-    return (meta.publisher if meta and meta.publisher else None) or plan.cluster.sites[page.site].name
-
-
-def _repeated_doc_numbers(plan: Plan, by_site: dict[str, list[Page]]) -> list[Problem]:
+def repeated_doc_numbers(entries: list[Page], publishers: dict[Path, str]) -> list[Problem]:
+    """Return a problem for every 文号 that one publisher uses twice."""
     seen: dict[tuple[str, str], Page] = {}
     problems = []
     # the newer of two entries is the one that repeats the number
-    for page in sorted((p for pages in by_site.values() for p in pages), key=lambda p: (p.date, p.source)):
+    for page in sorted(entries, key=lambda p: (p.date, p.source)):
         doc_no = page.meta.disclosure.doc_no if page.meta.disclosure else None
         if not doc_no:
             continue
-        key = (publisher(plan, page), doc_no)
+        key = (publishers[page.source], doc_no)
         if key in seen:
             problems.append(Problem(f"文号 {doc_no} of {key[0]} is used twice: here and in {seen[key].source}", page.source,
                                     page.lines.get("disclosure.doc_no"), hint="each document of one publisher has its own 文号"))
@@ -82,7 +45,13 @@ def _repeated_doc_numbers(plan: Plan, by_site: dict[str, list[Page]]) -> list[Pr
     return problems
 
 
-def _link_interpretations(plan: Plan) -> list[Problem]:
+Interpretations = tuple[dict[Path, Page], dict[Path, list[Page]]]  # interpretation -> policy; policy -> interpretations
+
+
+def link_interpretations(plan: Plan) -> tuple[Interpretations, list[Problem]]:
+    """Return which page interprets which policy, both ways, and the `interprets:` links that lead nowhere."""
+    interpreted: dict[Path, Page] = {}
+    interpretations: dict[Path, list[Page]] = {}
     problems = []
     for page in sorted(plan.pages.values(), key=lambda p: p.source):
         if not page.meta.interprets:
@@ -94,18 +63,6 @@ def _link_interpretations(plan: Plan) -> list[Problem]:
             problems.append(Problem(f"interprets '{page.meta.interprets}', which {why}", page.source, page.lines.get("interprets"),
                                     hint="give the policy's .md file, relative to this file, e.g. ../policy/2026-09-30-x.md"))
             continue
-        plan.interpreted[page.source] = policy
-        plan.interpretations.setdefault(policy.source, []).append(page)
-    return problems
-
-
-def _complete(plan: Plan, page: Page) -> None:
-    """Fill in the generated number and default publisher; withhold bodies of 依申请公开 entries."""
-    meta = page.meta.disclosure
-    assert meta is not None  # checked above
-    update = {"index_no": plan.index_numbers.numbers.get(page.source), "publisher": publisher(plan, page)}
-    page.meta = page.meta.model_copy(update={"disclosure": meta.model_copy(update=update)})
-    if meta.mode == APPLICATION_ONLY:
-        # metadata only: the text is given on application, never published
-        page.body = ""
-        page.attachments = []
+        interpreted[page.source] = policy
+        interpretations.setdefault(policy.source, []).append(page)
+    return (interpreted, interpretations), problems

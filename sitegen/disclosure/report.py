@@ -9,11 +9,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from rich.table import Table
-
 from sitegen.assemble.plan import Plan
 from sitegen.content.page import Page
-from sitegen.disclosure.checks import entries
+from sitegen.disclosure.plan import DisclosurePlan
 
 NORMATIVE = ("规章", "行政规范性文件")
 
@@ -33,9 +31,9 @@ class Figures:
     by_month: list[int] = field(default_factory=lambda: [0] * 12)
 
 
-def yearly(plan: Plan, year: int) -> list[Figures]:
+def yearly(plan: Plan, disclosure: DisclosurePlan, year: int) -> list[Figures]:
     """Return the figures of every site with a disclosure column, then of the whole cluster."""
-    by_site = entries(plan)
+    by_site = disclosure.entries
     sites = [_figures(site_id, plan.cluster.sites[site_id].name, year, pages, plan)
              for site_id, pages in by_site.items() if plan.cluster.disclosure_column(plan.cluster.sites[site_id])]
     everything = [p for pages in by_site.values() for p in pages]
@@ -85,14 +83,23 @@ def write(figures: list[Figures], folder: Path) -> list[Path]:
     return [json_path, csv_path]
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table to show: a title, the column headers and the rows, all plain text."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+
+
 def tables(figures: list[Figures]) -> list[Table]:
     """Return the figures as the two tables the report shows: 主动公开 counts, and entries per month."""
     year = figures[0].year
-    main = Table("站点", "本年公开", "规章制发", "规章废止", "规章现行", "规范性文件制发", "规范性文件废止", "规范性文件现行",
-                 title=f"{year} 年主动公开政府信息情况")
-    months = Table("站点", *[f"{m}月" for m in range(1, 13)], title=f"{year} 年每月公开条数")
+    main = Table(f"{year} 年主动公开政府信息情况", ["站点", "本年公开", "规章制发", "规章废止", "规章现行", "规范性文件制发",
+                                              "规范性文件废止", "规范性文件现行"], [])
+    months = Table(f"{year} 年每月公开条数", ["站点", *[f"{m}月" for m in range(1, 13)]], [])
     for f in figures:
         counts = [str(f.normative[k][c]) for k in NORMATIVE for c in ("issued", "repealed", "in_force")]
-        main.add_row(f.name, str(f.published), *counts)
-        months.add_row(f.name, *map(str, f.by_month))
+        main.rows.append([f.name, str(f.published), *counts])
+        months.rows.append([f.name, *map(str, f.by_month)])
     return [main, months]

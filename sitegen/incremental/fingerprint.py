@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ class Digester:
             # the source's digest stands for its front matter and text; add what later stages derived from them
             meta = page.meta
             read = page.key or f"{meta.model_dump_json()}\0{page.body}"
-            derived = f"{meta.summary}\0{meta.disclosure.model_dump_json() if meta.disclosure else ''}"
+            derived = page.excerpt  # what conversion added; the body withheld at load follows from the source
             found = hexdigest(read, derived, page.site, str(page.column), page.slug, page.source.as_posix(), page.html, page.date.isoformat() if page.date else "", str(page.cover),
                               repr(page.attachments), repr(sorted(page.assets.items())))
             self._pages[key] = found
@@ -116,7 +116,7 @@ class Digester:
             self._container(parts, value)
         elif isinstance(value, (datetime, date)):
             parts.append(value.isoformat())
-        elif isinstance(value, (Enum, Path)):
+        elif isinstance(value, (Enum, Path, tzinfo)):
             parts.append(str(value))
         elif isinstance(value, BaseModel):
             parts.append(value.model_dump_json())
@@ -127,11 +127,18 @@ class Digester:
             raise TypeError(f"cannot fingerprint a {type(value).__name__}: teach sitegen/fingerprint.py what it shows")
 
 
+# Cluster fields no output shows; every other field is in every site key, so a new setting cannot be forgotten.
+NOT_SHOWN = {
+    "sites": "each site's own settings are digested whole, the others' by what pages show of them (name, URL)",
+    "root": "where the cluster's folder is changes no output",
+    "deploy": "the deploy targets change no output",
+}
+
+
 def site_key(cluster: Cluster, site: Site, digester: Digester, *extra: Any) -> str:
     """Return the digest of the settings every page of `site` shows: its own, the cluster's, every site's name and URL."""
     everyone = [(s.id, s.name, s.kind, s.origin, s.prefix) for s in cluster.sites.values()]
-    settings = (cluster.name, cluster.base_url, cluster.language, str(cluster.tz), cluster.org_code, cluster.index_format,
-                cluster.feed_items, cluster.page_size, repr(cluster.taxonomy))
+    settings = [(f.name, getattr(cluster, f.name)) for f in dataclasses.fields(cluster) if f.name not in NOT_SHOWN]
     return hexdigest(code_version(), digester.of([settings, everyone, site, *extra]))
 
 

@@ -13,9 +13,10 @@ from sitegen.job import Job
 
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
+NAMES = (RSS_NAME, ATOM_NAME)
 
 
-def feeds(cluster: Cluster, sp: SitePlan) -> list[Job]:
+def jobs(cluster: Cluster, sp: SitePlan) -> list[Job]:
     """Return the site feed and one feed per column, both formats."""
     site = sp.site
     limit = cluster.feed_items
@@ -61,8 +62,8 @@ def _generator(cluster: Cluster, site: Site, base: str, title: str, description:
         entry.link(href=link)
         entry.published(page.date)
         entry.updated(page.date)
-        entry.summary(page.meta.summary or page.title)
-        entry.description(page.meta.summary or page.title)
+        entry.summary(page.summary or page.title)
+        entry.description(page.summary or page.title)
         for tag in page.meta.tags:
             entry.category(term=tag)
     return fg

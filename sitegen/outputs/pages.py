@@ -1,24 +1,27 @@
-"""Stage 4, render: every HTML page of a site through its theme's Jinja templates."""
+"""HTML pages: the site renderer (theme templates with the site's helpers) and every page producer."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Iterator
 
 import jinja2
 
 from sitegen import urls
 from sitegen.assemble.plan import Plan, SitePlan
-from sitegen.config.model import Site
-from sitegen.config.schema import ColumnType
+from sitegen.config.model import Column, Site
+from sitegen.config.taxonomy import Taxonomy
 from sitegen.content.page import Page
-from sitegen.disclosure.catalogue import site_catalogue
+from sitegen.disclosure.catalogue import FACETS, facet_rel, row
+from sitegen.disclosure.plan import DisclosurePlan, is_application_only
 from sitegen.errors import BuildError, InternalError, Problem
 from sitegen.job import Job
-from sitegen.outputs.theme import environment, theme_of
+from sitegen.outputs.theme import Theme, environment
 
 HOME_ITEMS = 8
+SITE_GROUPS = {"portal": "门户网站", "department": "部门网站", "township": "乡镇（街道）网站"}
 
 
 @dataclass(frozen=True)
@@ -42,32 +45,13 @@ def paginate(base: str, pages: list[Page], size: int) -> Iterator[Pager]:
 
 
 class SiteRenderer:
-    """Renders one site's HTML; holds the template helpers bound to that site."""
+    """Renders one site's templates; holds the template helpers bound to that site."""
 
-    def __init__(self, plan: Plan, site_plan: SitePlan, assets: dict[str, str]):
-        self.plan = plan
-        self.sp = site_plan
-        self.site = site_plan.site
-        self.cluster = plan.cluster
-        self.assets = assets
-        self.env = environment(theme_of(self.cluster, self.site))
-
-    def jobs(self) -> list[Job]:
-        """Return every HTML output of the site, each under its site-relative URL."""
-        out = [self.job("home.html", "", column_name="首页", **self._home())]
-        for column in self.site.columns.values():
-            if column.type == ColumnType.disclosure:
-                out += site_catalogue(self.plan, self.sp, column, self.job)
-                continue
-            for pager in paginate(f"{column.id}/", self.sp.columns[column.id], column.page_size):
-                out.append(self.job("list.html", pager.rel(pager.number), column_name=column.title, column=column, pager=pager))
-        out += [self._article(page) for page in self.sp.pages]
-        out += self._tag_pages()
-        if self.site.kind == "portal":
-            out.append(self.job("sites.html", "sites/", column_name="站群导航", groups=self._site_groups()))
-        out.append(self.job("search.html", "search/", column_name="搜索"))
-        out.append(self.job("404.html", "404.html", column_name="页面未找到"))
-        return out
+    def __init__(self, plan: Plan, disclosure: DisclosurePlan, site_plan: SitePlan, theme: Theme, assets: dict[str, str]):
+        self.plan, self.disclosure, self.sp = plan, disclosure, site_plan
+        self.site, self.cluster = site_plan.site, plan.cluster
+        self.theme, self.assets = theme, assets
+        self.env = environment(theme)
 
     def job(self, template: str, rel: str, *, column_name: str, **context: Any) -> Job:
         """Return the job rendering `template` at `rel`; its inputs are exactly what the template is given."""
@@ -76,49 +60,29 @@ class SiteRenderer:
         return Job(rel, inputs, lambda: self.page(template, rel, column_name=column_name, **context), "html",
                    template=(self.env, template))
 
-    def _home(self) -> dict[str, Any]:
-        blocks = [(c, self.sp.columns[c.id][:HOME_ITEMS]) for c in self.site.columns.values() if c.in_nav]
-        extra: dict[str, Any] = {"blocks": blocks, "departments": [], "townships": []}
-        if self.site.kind == "portal":
-            extra["departments"] = self.plan.aggregate("department")
-            extra["townships"] = self.plan.aggregate("township")
-            extra["groups"] = self._site_groups()
-        return extra
-
-    def _site_groups(self) -> list[tuple[str, list[Site]]]:
-        sites = list(self.cluster.sites.values())
-        names = {"portal": "门户网站", "department": "部门网站", "township": "乡镇（街道）网站"}
-        return [(label, [s for s in sites if s.kind == kind]) for kind, label in names.items()
-                if any(s.kind == kind for s in sites)]
-
-    def _article(self, page: Page) -> Job:
-        column = self.site.columns.get(page.column or "")
-        newer, older = self.sp.neighbours.get(page.source, (None, None))
-        return self.job("article.html", page.path, column_name=column.title if column else page.title,
-                         column=column, page=page, newer=newer, older=older, source=page.source,
-                         policy=self.plan.interpreted.get(page.source),
-                         interpretations=self.plan.interpretations.get(page.source, []))
-
-    def _tag_pages(self) -> list[Job]:
-        out = [self.job("tags.html", "tags/", column_name="标签", tags=list(self.sp.tags.values()))]
-        for tag in self.sp.tags.values():
-            for pager in paginate(f"tags/{tag.slug}/", tag.pages, self.cluster.page_size):
-                out.append(self.job("tag.html", pager.rel(pager.number), column_name=f"标签：{tag.name}", tag=tag, pager=pager))
-        return out
-
     def page(self, template: str, rel: str, *, column_name: str, source: Path | None = None, **context: Any) -> bytes:
-        """Render one template with the site-wide context; name the template and source on failure."""
+        """Render one template with the site-wide context; a template's mistake names its file and line and the page."""
+        where = source or urls.output_file(self.site, rel)
         try:
             tpl = self.env.get_template(template)
-            return tpl.render(self._context(rel, column_name, **context)).encode("utf-8")
+            return tpl.render(self._context(rel, column_name, source=source, **context)).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(Problem(f"template error: {exc.message}", exc.filename or template, exc.lineno)) from None
+            raise BuildError(Problem(f"template error: {exc.message}", self._shown(exc.filename or template), exc.lineno)) from None
         except jinja2.TemplateNotFound as exc:
             raise BuildError(Problem(f"template '{exc.name}' not found in the theme of site '{self.site.id}'",
                                      hint="add it to the theme or to content/<site>/_theme/templates/")) from None
         except Exception as exc:
-            where = source or f"{self.site.id}/{rel or 'index.html'}"
-            raise InternalError(Problem(f"rendering {template} failed: {type(exc).__name__}: {exc}", where)) from exc
+            frames = _template_frames(exc.__traceback__, self.theme.template_dirs)
+            if not frames or not _template_mistake(exc, frames):
+                raise InternalError(Problem(f"rendering {template} failed: {type(exc).__name__}: {exc}", where)) from exc
+            file, line, _ = frames[-1]
+            raise BuildError(Problem(f"template error while rendering {where}: {_what(exc)}", self._shown(file), line,
+                                     hint="fix the template at this line; the previous output is unchanged")) from None
+
+    def _shown(self, file: str) -> str:
+        """Return a template's path as messages show it: from the cluster's folder."""
+        path = Path(file)
+        return path.relative_to(self.cluster.root).as_posix() if path.is_relative_to(self.cluster.root) else file
 
     def _context(self, rel: str, column_name: str, **extra: Any) -> dict[str, Any]:
         return {
@@ -128,6 +92,8 @@ class SiteRenderer:
             "column_name": column_name, "page": None, "column": None, "profile": self.plan.profile,
             "url": self.url, "link": self.link, "site_url": self.site_url, "asset": self.asset,
             "has_asset": lambda name: name in self.assets, "canonical": urls.absolute(self.site, rel),
+            "tag_url": self.tag_url, "facet_rel": facet_rel, "catalogue_facets": FACETS,
+            "is_application_only": is_application_only, "topic_top": Taxonomy.top,
             **extra,
         }
 
@@ -146,3 +112,93 @@ class SiteRenderer:
     def asset(self, name: str) -> str:
         """Return the fingerprinted URL of a static file of the theme."""
         return urls.path(self.site, self.assets[name])
+
+    def tag_url(self, name: str) -> str:
+        """Return the link to the page of a tag of this site."""
+        return self.url(tag_rel(name))
+
+
+def tag_rel(name: str) -> str:
+    """Return the site-relative URL of a tag's page."""
+    return f"tags/{urls.tag_slug(name)}/"
+
+
+def _template_frames(tb: TracebackType | None, dirs: tuple[Path, ...]) -> list[tuple[str, int, bool]]:
+    """Return (template file, line, raised there) for every template frame of a traceback, outermost first."""
+    frames = []
+    roots = tuple(str(d) for d in dirs)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(roots):  # Jinja rewrites template frames to the template's file and line
+            frames.append((filename, tb.tb_lineno, tb.tb_next is None))
+        tb = tb.tb_next
+    return frames
+
+
+def _template_mistake(exc: Exception, frames: list[tuple[str, int, bool]]) -> bool:
+    """Return True if the template itself went wrong, not sitegen code it called."""
+    # an undefined name fails inside Jinja's runtime; anything else counts if raised in the template's own line
+    return isinstance(exc, jinja2.UndefinedError) or frames[-1][2]
+
+
+def _what(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+
+
+def home(r: SiteRenderer) -> list[Job]:
+    """The home page: a block per navigation column; on the portal, the newest items of every unit."""
+    blocks = [(c, r.sp.columns[c.id][:HOME_ITEMS]) for c in r.site.columns.values() if c.in_nav]
+    extra: dict[str, Any] = {"blocks": blocks, "departments": [], "townships": []}
+    if r.site.kind == "portal":
+        extra.update(departments=r.plan.aggregate("department"), townships=r.plan.aggregate("township"),
+                     groups=site_groups(r.plan))
+    return [r.job("home.html", "", column_name="首页", **extra)]
+
+
+def listing(r: SiteRenderer, column: Column) -> list[Job]:
+    """A column's listing pages: pinned first, then newest."""
+    pages = r.sp.columns[column.id]
+    return [r.job("list.html", pager.rel(pager.number), column_name=column.title, column=column, pager=pager)
+            for pager in paginate(f"{column.id}/", pages, column.page_size)]
+
+
+def articles(r: SiteRenderer) -> list[Job]:
+    """One page per article, with its neighbours, its disclosure row and its policy links."""
+    return [_article(r, page) for page in r.sp.pages]
+
+
+def _article(r: SiteRenderer, page: Page) -> Job:
+    column = r.site.columns.get(page.column or "")
+    newer, older = r.sp.neighbours.get(page.source, (None, None))
+    entry = row(r.plan, r.disclosure, page) if page.source in r.disclosure.publishers else None
+    job = r.job("article.html", page.path, column_name=column.title if column else page.title,
+                column=column, page=page, newer=newer, older=older, source=page.source, entry=entry,
+                policy=r.disclosure.interpreted.get(page.source),
+                interpretations=r.disclosure.interpretations.get(page.source, []))
+    return job.owned_by(page.source.as_posix())
+
+
+def tag_pages(r: SiteRenderer) -> list[Job]:
+    """The tag index and one paginated listing per tag."""
+    out = [r.job("tags.html", "tags/", column_name="标签", tags=list(r.sp.tags.values()))]
+    for tag in r.sp.tags.values():
+        for pager in paginate(tag_rel(tag.name), tag.pages, r.cluster.page_size):
+            out.append(r.job("tag.html", pager.rel(pager.number), column_name=f"标签：{tag.name}", tag=tag, pager=pager))
+    return out
+
+
+def cluster_navigation(r: SiteRenderer) -> list[Job]:
+    """The portal's 站群导航: every site, grouped by kind."""
+    return [r.job("sites.html", "sites/", column_name="站群导航", groups=site_groups(r.plan))]
+
+
+def not_found(r: SiteRenderer) -> list[Job]:
+    """The 404 page."""
+    return [r.job("404.html", "404.html", column_name="页面未找到")]
+
+
+def site_groups(plan: Plan) -> list[tuple[str, list[Site]]]:
+    """Return the cluster's sites grouped by kind, portal first."""
+    sites = list(plan.cluster.sites.values())
+    return [(label, [s for s in sites if s.kind == kind]) for kind, label in SITE_GROUPS.items()
+            if any(s.kind == kind for s in sites)]

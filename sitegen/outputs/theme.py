@@ -16,6 +16,7 @@ from sitegen.job import Job
 from sitegen.urls import tag_slug
 
 FINGERPRINTED = {".css", ".js"}
+STATIC_DIR = "static"  # under each site's output folder
 
 
 @dataclass(frozen=True)
@@ -85,19 +86,19 @@ def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job],
         for src in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = src.relative_to(folder).as_posix()
             out = _fingerprinted(name, src) if src.suffix in FINGERPRINTED else name
-            assets[name] = f"static/{out}"
-            files[f"static/{out}"] = Job.copy(f"static/{out}", src)
+            assets[name] = f"{STATIC_DIR}/{out}"
+            files[assets[name]] = Job.copy(assets[name], src)
     vars_css = _colour_css(site)
     if vars_css:
         out = _fingerprint("css/colours.css", vars_css)
-        assets["css/colours.css"] = f"static/{out}"
-        files[f"static/{out}"] = Job.data(f"static/{out}", vars_css)
+        assets["css/colours.css"] = f"{STATIC_DIR}/{out}"
+        files[assets["css/colours.css"]] = Job.data(assets["css/colours.css"], vars_css)
     if site.theme_options.logo:
         logo = cluster.root / site.theme_options.logo
         if not logo.is_file():
             raise ConfigError(Problem(f"logo of site '{site.id}' not found: {site.theme_options.logo}", "sites.yaml",
                                       hint="give the image path relative to sites.yaml"))
-        assets["logo"] = f"static/logo{logo.suffix}"
+        assets["logo"] = f"{STATIC_DIR}/logo{logo.suffix}"
         files[assets["logo"]] = Job.copy(assets["logo"], logo)
     return list(files.values()), assets
 

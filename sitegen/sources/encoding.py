@@ -62,3 +62,8 @@ def fix_encoding(path: Path) -> bool:
     tmp.write_bytes(data.decode("gb18030").encode("utf-8"))
     tmp.replace(path)
     return True
+
+
+def text_files(paths: list[Path]) -> list[Path]:
+    """Return the files named, and every .md and .yaml file inside the folders named."""
+    return [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.md")) + sorted(p.rglob("*.yaml")))]

@@ -1,4 +1,4 @@
-"""Stages 4b and 5: make the outputs whose fingerprint changed, on all cores, and stage them through the publisher."""
+"""Make the stale outputs on all cores and stage each one through the publisher; undo every write on failure."""
 from __future__ import annotations
 
 import functools
@@ -8,10 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from sitegen import workers
-from sitegen.assemble.plan import Plan
-from sitegen.digests import hexdigest
-from sitegen.incremental.fingerprint import Digester, file_key, site_key
-from sitegen.incremental.manifest import Manifest
+from sitegen.errors import InternalError, Problem, SitegenError
 from sitegen.job import Job
 from sitegen.write import publisher as publish
 
@@ -25,27 +22,6 @@ class Produced:
     written: list[str]
     existed: set[str]
     made: int
-
-
-def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester) -> dict[str, str]:
-    """Return the fingerprint of every output: its kind, its template, its site's settings and its inputs."""
-    out: dict[str, str] = {}
-    for site_id, site_jobs in jobs.items():
-        key = site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
-        for job in site_jobs:
-            if job.copied is not None:
-                out[job.rel] = file_key(job.copied)
-                continue
-            template = digester.template(*job.template) if job.template else ""
-            # a job placed on every site (the t2s table) shares its inputs: the digester digests them once
-            out[job.rel] = hexdigest(key, job.kind, template, digester.of(job.inputs))
-    return out
-
-
-def stale(jobs: list[Job], prints: dict[str, str], manifest: Manifest, out_dir: Path) -> list[Job]:
-    """Return the jobs whose output is missing or was made from other inputs."""
-    recorded = manifest.outputs
-    return [job for job in jobs if recorded.get(job.rel) != prints[job.rel] or not (out_dir / job.rel).is_file()]
 
 
 def produce(todo: list[Job], out_dir: Path, cores: int, report: Progress) -> Produced:
@@ -65,4 +41,10 @@ def produce(todo: list[Job], out_dir: Path, cores: int, report: Progress) -> Pro
 
 
 def _make(out_dir: Path, existed: set[str], job: Job) -> tuple[str, bool]:
-    return job.rel, publish.stage(out_dir, job.rel, job.make(), job.rel in existed)
+    try:
+        data = job.make()
+    except SitegenError:
+        raise
+    except Exception as exc:  # a bug: still say which output and which source it happened in
+        raise InternalError(Problem(f"making {job.rel} failed: {type(exc).__name__}: {exc}", job.owner or None)) from exc
+    return job.rel, publish.stage(out_dir, job.rel, data, job.rel in existed)

@@ -1,0 +1,105 @@
+"""The build ledger: everything a build records so that the next one does only what changed.
+
+In execution order: open (read the manifest, digest everything the build reads), replay (nothing read changed:
+report the last build again), stale (fingerprint every output, keep those that changed or are missing), record
+(the fingerprints of the files just put in place), indexed (a site's search index), complete (the output is
+whole for these inputs).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.assemble.plan import Plan
+from sitegen.config.model import Cluster
+from sitegen.content.profile import Window, within
+from sitegen.digests import hexdigest
+from sitegen.errors import Problem
+from sitegen.incremental import inputs
+from sitegen.incremental.fingerprint import Digester, file_key, site_key
+from sitegen.incremental.manifest import Manifest
+from sitegen.job import Job
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What the last complete build reported, for a build that had nothing to do."""
+
+    sites: int
+    pages: int
+    outputs: int
+    warnings: list[Problem]
+
+
+@dataclass
+class Ledger:
+    """The manifest of one output folder and the digest of what this build reads."""
+
+    cluster: Cluster
+    manifest: Manifest
+    settings: str  # the build options that change what is written
+    read: str  # digest of every file this build reads
+
+    @classmethod
+    def open(cls, cluster: Cluster, out_dir: Path, settings: str) -> Ledger:
+        """Read the folder's manifest and digest everything the build reads."""
+        return cls(cluster, Manifest.read(out_dir), settings, inputs.digest(cluster, settings))
+
+    def replay(self, now: datetime, out_dir: Path, chosen: list[str]) -> Replayed | None:
+        """Return the last build's report if nothing it read has changed and its sites are in place, else None."""
+        m = self.manifest
+        if m.inputs != self.read or not within(tuple(m.window), now) or not all((out_dir / s).is_dir() for s in chosen):  # type: ignore[arg-type]
+            return None
+        s = m.summary
+        return Replayed(s["sites"], s["pages"], s["outputs"], [Problem(**w) for w in s["warnings"]])
+
+    def stale(self, plan: Plan, jobs: dict[str, list[Job]], out_dir: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
+        """Return the jobs to make (changed or missing; all with `force`) and every output's fingerprint."""
+        self.manifest.inputs = ""  # until this build is complete
+        prints = fingerprints(plan, jobs, Digester())
+        todo = [job for site_jobs in jobs.values() for job in site_jobs]
+        if not force:
+            recorded = self.manifest.outputs
+            todo = [job for job in todo if recorded.get(job.rel) != prints[job.rel] or not (out_dir / job.rel).is_file()]
+        return todo, prints
+
+    def record(self, prints: dict[str, str], chosen: list[str]) -> None:
+        """Record the files just put in place; keep the fingerprints of sites not built this time."""
+        sites = self.cluster.sites
+        kept = {rel: fp for rel, fp in self.manifest.outputs.items()
+                if rel.split("/", 1)[0] in sites and rel.split("/", 1)[0] not in chosen}
+        self.manifest.outputs = {**kept, **prints}
+        # now, not at the end: if indexing fails, the manifest must already describe the files just written
+        # (with no inputs digest, so the next build cannot skip itself)
+        self.manifest.write()
+
+    def indexed(self, site_id: str, fingerprint: str) -> None:
+        """Record a site's search index as written."""
+        self.manifest.indexes[site_id] = fingerprint
+        self.manifest.write()
+
+    def complete(self, window: Window, sites: int, pages: int, warnings: list[Problem], sources_written: bool) -> None:
+        """Record that the output is complete for these inputs, so an unchanged rerun can stop at once."""
+        if sources_written:  # the build recorded 索引号 in content/: what the next build reads includes them
+            self.read = inputs.digest(self.cluster, self.settings)
+        m = self.manifest
+        m.inputs, m.window = self.read, list(window)
+        m.summary = {"sites": sites, "pages": pages, "outputs": len(m.outputs),
+                     "warnings": [{**asdict(w), "path": str(w.path) if w.path is not None else None} for w in warnings]}
+        m.write()
+
+
+def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester) -> dict[str, str]:
+    """Return the fingerprint of every output: its kind, its template, its site's settings and its inputs."""
+    out: dict[str, str] = {}
+    for site_id, site_jobs in jobs.items():
+        key = site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
+        for job in site_jobs:
+            if job.copied is not None:
+                out[job.rel] = file_key(job.copied)
+                continue
+            template = digester.template(*job.template) if job.template else ""
+            # a job placed on every site (the t2s table) shares its inputs: the digester digests them once
+            out[job.rel] = hexdigest(key, job.kind, template, digester.of(job.inputs))
+    return out
