@@ -22,9 +22,8 @@ from sitegen.plan import ClusterPlan, plan_cluster
 from sitegen.search.indexes import jobs as index_jobs
 from sitegen.search.indexes import write_indexes
 from sitegen.workers import default_workers
-from sitegen.write import publisher
 from sitegen.write.produce import produce
-from sitegen.write.publisher import WriteStats, check_path
+from sitegen.write.publisher import Publisher, WriteStats, check_path
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -79,7 +78,8 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
     started = time.perf_counter()
     cluster = cluster or load_config(options.root)                           # 1. config
     chosen = chosen_sites(cluster, options.sites)
-    publisher.claim(options.out)
+    publisher = Publisher(options.out)
+    publisher.claim()
     ledger = Ledger.open(cluster, options.out, _settings(options, chosen))
     replayed = None if options.force else ledger.replay(options.profile.now, options.out, chosen)
     if replayed is not None:
@@ -90,9 +90,9 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4a. Markdown, links checked
     jobs = _jobs(planned, chosen)                                            # 4b. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
-    made = produce(todo, options.out, options.workers, report)               # 4c. render what changed, staged
-    stats = publisher.commit(options.out, made.written, made.existed, chosen, set(prints),
-                             prune_sites=not options.sites, keep=(INDEX_DIR + "/",))  # 5. write
+    made = produce(todo, publisher, options.workers, report)                 # 4c. render what changed, staged
+    stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
+                             prune_sites=not options.sites, keep=(INDEX_DIR + "/",))
     ledger.record(prints, chosen)
     caches.save()
     notes = planned.disclosure.commit()                                      # 索引号 recorded only now

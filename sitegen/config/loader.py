@@ -16,8 +16,6 @@ from sitegen.sources.validation import problems_from
 from sitegen.sources.yamlio import locate, parse
 
 CONFIG_NAME = "sites.yaml"
-# First path segments of the portal that a path-mounted site may not take.
-RESERVED_SEGMENTS = {"tags", "sites", "static", "page", "search", "pagefind", "404.html"}
 
 
 def load_config(root: Path) -> Cluster:
@@ -100,8 +98,7 @@ def _duplicates(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
 
 
 def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
-    portal = next((s for s in spec.sites if s.kind == "portal"), None)
-    portal_segments = {c.id for c in _columns_of(portal, spec.defaults)} if portal else set()
+    # where a site may be mounted is checked against the outputs' registry (outputs.registry.check_urls)
     for i, site in enumerate(spec.sites):
         columns = _columns_of(site, spec.defaults)
         if not columns:
@@ -112,11 +109,6 @@ def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
             yield Problem(f"sites[{i}].columns: column id '{dup}' is used twice", shown, at("sites", i, "columns"))
         if sum(c.type.value == "disclosure" for c in columns) > 1:
             yield Problem(f"sites[{i}].columns: a site has one disclosure (政府信息公开) column, not several", shown, at("sites", i, "columns"))
-        if site.url.startswith("/") and site.kind != "portal":
-            first = site.url.strip("/").split("/")[0]
-            if first in portal_segments | RESERVED_SEGMENTS:
-                yield Problem(f"sites[{i}].url: '{site.url}' collides with the portal's own '/{first}/'", shown,
-                              at("sites", i, "url"), hint="choose another path for this site")
 
 
 def _target_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from sitegen import workers
 from sitegen.errors import InternalError, Problem, SitegenError
 from sitegen.job import Job
-from sitegen.write import publisher as publish
+from sitegen.write.publisher import Publisher
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -24,27 +23,26 @@ class Produced:
     made: int
 
 
-def produce(todo: list[Job], out_dir: Path, cores: int, report: Progress) -> Produced:
+def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress) -> Produced:
     """Make every job and write the outputs that differ from the files in place; on failure, undo every write."""
-    existed = {job.rel for job in todo if os.path.lexists(out_dir / job.rel)}
+    existed = {job.rel for job in todo if os.path.lexists(publisher.out_dir / job.rel)}
     written: list[str] = []
-    publish.forget_folders()
     try:
-        for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, out_dir, existed), todo, cores), 1):
+        for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, publisher, existed), todo, cores), 1):
             if changed:
                 written.append(rel)
             report("render", i, len(todo))
     except BaseException:
-        publish.abort(out_dir, [job.rel for job in todo], existed)
+        publisher.abort([job.rel for job in todo], existed)
         raise
     return Produced(written, existed, len(todo))
 
 
-def _make(out_dir: Path, existed: set[str], job: Job) -> tuple[str, bool]:
+def _make(publisher: Publisher, existed: set[str], job: Job) -> tuple[str, bool]:
     try:
         data = job.make()
     except SitegenError:
         raise
     except Exception as exc:  # a bug: still say which output and which source it happened in
         raise InternalError(Problem(f"making {job.rel} failed: {type(exc).__name__}: {exc}", job.owner or None)) from exc
-    return job.rel, publish.stage(out_dir, job.rel, data, job.rel in existed)
+    return job.rel, publisher.stage(job.rel, data, job.rel in existed)

@@ -1,4 +1,4 @@
-"""Stage 5, write: the one publisher. Checks every path, writes what changed, removes what is gone.
+"""The one publisher. Checks every path, writes what changed, removes what is gone.
 
 A changed file is written beside its target (`name.sitegen-tmp`) and renamed into place only when the whole
 build succeeded; a new file is written in place and removed again if the build fails. So a failure (a template
@@ -10,7 +10,7 @@ import filecmp
 import os
 import posixpath
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -30,19 +30,6 @@ class WriteStats:
     removed: int
 
 
-def claim(out_dir: Path) -> None:
-    """Refuse to write into a non-empty folder that sitegen did not make (it deletes stale files)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise BuildError(Problem(f"the output path {out_dir} is a file", hint="choose another --out"))
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise BuildError(Problem(f"the output folder {out_dir} is not empty and was not made by sitegen",
-                                 hint="choose another --out, or empty the folder first"))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # only made, never touched here: its time is that of the last complete build (deploy compares it with the sources)
-    if not (out_dir / MARKER).exists():
-        (out_dir / MARKER).touch()
-
-
 def check_path(rel: str) -> None:
     """Refuse an output path that would leave the output folder."""
     if "\\" in rel or rel.startswith("/") or posixpath.normpath(rel) != rel or rel.split("/", 1)[0] in ("", "..", "."):
@@ -50,69 +37,77 @@ def check_path(rel: str) -> None:
                                  hint="a slug, tag or file name contains '..' or an absolute path"))
 
 
-def stage(out_dir: Path, rel: str, data: Output, existed: bool) -> bool:
-    """Write `data` if it differs from the file there; return True if written.
+@dataclass
+class Publisher:
+    """Writes one build into one output folder; its state lives as long as that build."""
 
-    A file that did not exist is written in place (abort() removes it again); a changed one is written beside
-    its target and put in place by commit(), so the old one stays until the whole build succeeded.
-    """
-    target = out_dir / rel
-    if existed and _same(target, data):
-        return False
-    path = target.with_name(target.name + TMP_SUFFIX) if existed else target
-    try:
-        _folder(target.parent)
-        if isinstance(data, Path):
-            shutil.copyfile(data, path)
-        else:
-            path.write_bytes(data)
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        raise BuildError(Problem(f"cannot write {rel}: {exc.strerror or exc}", out_dir / rel,
-                                 hint="check free disk space and permissions; the previous output is unchanged")) from None
-    return True
+    out_dir: Path
+    _folders: set[Path] = field(default_factory=set)  # folders this process made or found during this build
 
+    def claim(self) -> None:
+        """Refuse to write into a non-empty folder that sitegen did not make (it deletes stale files)."""
+        out_dir = self.out_dir
+        if out_dir.exists() and not out_dir.is_dir():
+            raise BuildError(Problem(f"the output path {out_dir} is a file", hint="choose another --out"))
+        if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+            raise BuildError(Problem(f"the output folder {out_dir} is not empty and was not made by sitegen",
+                                     hint="choose another --out, or empty the folder first"))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # only made, never touched here: its time is that of the last complete build (deploy compares it with the sources)
+        if not (out_dir / MARKER).exists():
+            (out_dir / MARKER).touch()
 
-_folders: set[Path] = set()  # folders this process made or found during the current build
+    def stage(self, rel: str, data: Output, existed: bool) -> bool:
+        """Write `data` if it differs from the file there; return True if written.
 
+        A file that did not exist is written in place (abort() removes it again); a changed one is written beside
+        its target and put in place by commit(), so the old one stays until the whole build succeeded.
+        """
+        target = self.out_dir / rel
+        if existed and _same(target, data):
+            return False
+        path = target.with_name(target.name + TMP_SUFFIX) if existed else target
+        try:
+            self._folder(target.parent)
+            if isinstance(data, Path):
+                shutil.copyfile(data, path)
+            else:
+                path.write_bytes(data)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            raise BuildError(Problem(f"cannot write {rel}: {exc.strerror or exc}", self.out_dir / rel,
+                                     hint="check free disk space and permissions; the previous output is unchanged")) from None
+        return True
 
-def forget_folders() -> None:
-    """Start a build: folders may have been removed since the last one."""
-    _folders.clear()
+    def _folder(self, path: Path) -> None:
+        if path not in self._folders:
+            path.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path)
 
+    def abort(self, rels: Iterable[str], existed: set[str]) -> None:
+        """Undo the writes of a build that failed: staged files, and files that did not exist before it."""
+        for rel in rels:
+            target = self.out_dir / rel
+            if rel in existed:
+                target.with_name(target.name + TMP_SUFFIX).unlink(missing_ok=True)
+            elif target.is_file():
+                target.unlink()
+                try:
+                    os.removedirs(target.parent)  # the folders it made, up to the first that holds anything
+                except OSError:
+                    pass
 
-def _folder(path: Path) -> None:
-    if path not in _folders:
-        path.mkdir(parents=True, exist_ok=True)
-        _folders.add(path)
-
-
-def abort(out_dir: Path, rels: Iterable[str], existed: set[str]) -> None:
-    """Undo the writes of a build that failed: staged files, and files that did not exist before it."""
-    for rel in rels:
-        target = out_dir / rel
-        if rel in existed:
-            target.with_name(target.name + TMP_SUFFIX).unlink(missing_ok=True)
-        elif target.is_file():
-            target.unlink()
-            try:
-                os.removedirs(target.parent)  # the folders it made, up to the first that holds anything
-            except OSError:
-                pass
-
-
-def commit(out_dir: Path, written: list[str], existed: set[str], site_ids: list[str], wanted: set[str], *,
-           prune_sites: bool = False, keep: tuple[str, ...] = ()) -> WriteStats:
-    """Put the staged files in place and remove stale files of `site_ids`; `wanted` is every output of the build."""
-    for rel in written:
-        if rel in existed:
-            target = out_dir / rel
-            os.replace(target.with_name(target.name + TMP_SUFFIX), target)
-    removed = _remove_stale(out_dir, site_ids, wanted, keep)
-    if prune_sites:
-        _remove_other_sites(out_dir, site_ids, removed)
-    return WriteStats(written=len(written), unchanged=len(wanted) - len(written), removed=len(removed))
-
+    def commit(self, written: list[str], existed: set[str], site_ids: list[str], wanted: set[str], *,
+               prune_sites: bool = False, keep: tuple[str, ...] = ()) -> WriteStats:
+        """Put the staged files in place and remove stale files of `site_ids`; `wanted` is every output of the build."""
+        for rel in written:
+            if rel in existed:
+                target = self.out_dir / rel
+                os.replace(target.with_name(target.name + TMP_SUFFIX), target)
+        removed = _remove_stale(self.out_dir, site_ids, wanted, keep)
+        if prune_sites:
+            _remove_other_sites(self.out_dir, site_ids, removed)
+        return WriteStats(written=len(written), unchanged=len(wanted) - len(written), removed=len(removed))
 
 def _same(target: Path, data: Output) -> bool:
     try:
