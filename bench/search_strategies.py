@@ -66,8 +66,9 @@ MERGED = """async ([own, others, query]) => {
 
 
 def reader(root: Path, queries: list[str]) -> dict[str, list[dict]]:
-    from conftest import CHROMIUM, CHROMIUM_ARGS, serve
     from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM, CHROMIUM_ARGS, serve
 
     cluster = load_config(root)
     base = serve(root)

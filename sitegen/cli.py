@@ -1,12 +1,12 @@
 """Command line: argument handling, progress display and exit codes only."""
 from __future__ import annotations
 
-import sys
 import threading
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 from rich.console import Console
@@ -41,6 +41,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
 LONG_BUILD_PAGES = 300
 T = TypeVar("T")
+ProfileName = Literal["public", "internal"]
 
 
 @click.group()
@@ -104,7 +105,7 @@ def _now(value: str | None, cluster: Cluster) -> datetime:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Render on N processes (default: every core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
-def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: str, drafts: bool,
+def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: ProfileName, drafts: bool,
               now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
@@ -177,7 +178,7 @@ def _shown(path: Path) -> str:
 @click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Fix the clock for publish_at/expire_at (default: the real clock).")
 @click.option("--search", is_flag=True, help="Also write the search indexes on every rebuild (slow on big clusters).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, out: Path | None, profile: str,
+def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, out: Path | None, profile: ProfileName,
               no_drafts: bool, now: str | None, search: bool) -> None:
     """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
     root = ctx.obj["root"]
@@ -409,4 +410,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,11 +1,12 @@
 """One output file as a job: where it goes, what it is made from, and how to make it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Union
+from typing import Any
 
-Output = Union[bytes, Path]  # rendered bytes, or a source file copied as it is
+Output = bytes | Path  # rendered bytes, or a source file copied as it is
 
 
 @dataclass(frozen=True)

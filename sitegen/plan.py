@@ -43,7 +43,7 @@ def plan_cluster(cluster: Cluster, profile: Profile, caches: Caches | None = Non
 def site_counts(planned: ClusterPlan) -> list[SiteCount]:
     """Return every site with the number of pages of each column and in all."""
     out = []
-    for site_id, sp in planned.plan.sites.items():
+    for sp in planned.plan.sites.values():
         site = sp.site
         columns = [(c.id, len(sp.columns[c.id])) for c in site.columns.values()]
         out.append(SiteCount(site.id, site.name, site.kind, site.base_url, columns, len(sp.pages)))

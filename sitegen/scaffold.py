@@ -48,9 +48,9 @@ def _insert_site(text: str, entry: dict[str, str]) -> str:
     end = next((i for i in range(start + 1, len(lines)) if re.match(r"[^\s#-]", lines[i])), len(lines))
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
-    indent = next((re.match(r"(\s*)-", l).group(1) for l in lines[start + 1:end] if re.match(r"\s*-", l)), "  ")
-    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False).splitlines()
-    block = [indent + line if line.startswith("-") else indent + line for line in block]
+    items = (re.match(r"(\s*)-", line) for line in lines[start + 1:end])
+    indent = next((m.group(1) for m in items if m), "  ")
+    block = [indent + line for line in yaml.safe_dump([entry], allow_unicode=True, sort_keys=False).splitlines()]
     return "\n".join(lines[:end] + block + lines[end:]) + "\n"
 
 

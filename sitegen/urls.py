@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sitegen.config.model import Site
+if TYPE_CHECKING:  # a contract below config: only the type is needed
+    from sitegen.config.model import Site
 
 SLUG_RX = re.compile(r"[\w][\w.-]*")
 

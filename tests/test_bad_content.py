@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import build, make_cluster, page, run, tree
 
 GOOD = "content/portal/news/new.md"

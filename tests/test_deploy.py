@@ -10,8 +10,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, build, make_cluster, page, run
 from servers import NGINX, RSYNC, SSHD, free_port, start_nginx, start_sshd
+
+from conftest import FIXTURES, build, make_cluster, page, run
 
 MINI_YAML = (FIXTURES / "mini/sites.yaml").read_text(encoding="utf-8")
 
@@ -93,7 +94,7 @@ def test_deploy_then_serve_change_and_roll_back(tmp_path, servers, nginx_for):
     first = live(tmp_path / "srv1")
     assert first == live(tmp_path / "srv2") and first.startswith("releases/")
     port = nginx_for(root, tmp_path / "srv1")
-    status, headers, body = fetch(port, "www.test.gov.cn", "/")
+    status, _, body = fetch(port, "www.test.gov.cn", "/")
     assert status == 200 and "测试市人民政府".encode() in body
     assert fetch(port, "www.test.gov.cn", "/town/news/market/")[0] == 200
     assert "财政预算执行情况".encode() in fetch(port, "czj.test.gov.cn", "/news/budget/")[2]

@@ -9,6 +9,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
+
 from conftest import FIXTURES, build, make_cluster, page, run
 
 ORG = "11990000MB0000009X"  # the mini cluster's organisation code

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import copy_example, run, tree
 
 NOW = "2026-11-21 12:00"

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from conftest import build, make_cluster, page, tree
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import build, make_cluster, page, tree
 
 Edit = Callable[[Path, int], None]
 
@@ -134,10 +136,26 @@ def test_editing_one_article_renders_it_and_the_pages_that_show_it_only(built):
     assert "第1次补充" in (built / "town/news/market/index.html").read_text(encoding="utf-8")
 
 
-def test_force_renders_every_output_again(built):
-    result = build(built.parent, "--force")
-    assert result.exit_code == 0
-    assert "0 files written" in result.output and "rendered" not in result.output  # all made, none differed
+def test_force_renders_every_output_again(cluster):
+    out = cluster / "build"
+    assert build(cluster, "--no-search").exit_code == 0
+    clean = tree(out)
+    for rel in clean:  # nothing the build reads changed: only --force can notice and repair these
+        (out / rel).write_bytes(b"edited by hand")
+    result = build(cluster, "--no-search", "--force")
+    assert result.exit_code == 0, result.output
+    assert f"{len(clean)} files written, 0 unchanged" in result.output
+    assert tree(out) == clean
+
+
+@pytest.mark.xfail(strict=True, reason="bug: --force rewrites a search index only when the manifest says its pages "
+                                       "changed, so a pagefind/ folder damaged by hand stays damaged")
+def test_force_writes_the_search_indexes_again(built):
+    index = built / "town/pagefind"
+    for path in [p for p in index.rglob("*") if p.is_file()]:
+        path.write_bytes(b"edited by hand")
+    assert build(built.parent, "--force").exit_code == 0
+    assert [p for p in index.rglob("*") if p.is_file() and p.read_bytes() == b"edited by hand"] == []
 
 
 def test_a_build_on_two_processes_writes_the_same_tree_as_on_one(tmp_path):
@@ -164,10 +182,13 @@ def test_a_template_error_in_a_rebuild_leaves_the_previous_output_and_no_stray_f
 
 
 def test_a_deleted_output_file_is_made_again(built):
-    (built / "town/news/market/index.html").unlink()
+    untouched = built / "finance/news/budget/index.html"  # another site's article: the edit below changes nothing in it
+    before = untouched.read_bytes()
+    untouched.unlink()
     edit_body(built.parent, 1)  # any change: a build with no change at all trusts its manifest
-    assert build(built.parent).exit_code == 0
-    assert (built / "town/news/market/index.html").is_file()
+    result = build(built.parent)
+    assert result.exit_code == 0, result.output
+    assert untouched.read_bytes() == before
 
 
 def test_a_failed_build_removes_the_new_files_it_had_written(built):

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import lxml.html
+
 from conftest import build, make_cluster, page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -112,7 +113,7 @@ def test_portal_home_aggregates_departments_and_townships(built):
 def test_cluster_navigation_lists_every_site(built):
     doc = html(built / "portal/sites/index.html")
     assert texts(doc, "//h2") == ["门户网站", "部门网站", "乡镇（街道）网站"]
-    links = dict(zip(texts(doc, "//ul[@class='site-list']//a"), doc.xpath("//ul[@class='site-list']//a/@href")))
+    links = dict(zip(texts(doc, "//ul[@class='site-list']//a"), doc.xpath("//ul[@class='site-list']//a/@href"), strict=True))
     assert links == {"测试市人民政府": "/", "测试市财政局": "https://czj.test.gov.cn/", "测试镇人民政府": "/town/"}
 
 

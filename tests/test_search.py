@@ -6,10 +6,11 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+
 from conftest import REPO, build, copy_example, make_cluster, page, run, serve
 
 sys.path.insert(0, str(REPO / "bench"))
-from corpus import WORDS2, WORDS3, WORDS4, generate  # noqa: E402
+from corpus import WORDS2, WORDS3, WORDS4, generate
 
 NOW = "2026-11-21 12:00"
 EXAMPLE_QUERIES = [

@@ -2,20 +2,23 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+
 from conftest import build, make_cluster, page
 
 MARKET = "content/town/news/market.md"
+READY = "Serving "  # how `sitegen serve` starts the line it prints once it serves and its watches are set up
 
 
 def _free_port() -> int:
@@ -24,35 +27,72 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _until(condition: Callable[[], object], what: str, timeout: float = 20) -> None:
+    """Return as soon as `condition()` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what}")
+        time.sleep(0.02)
+
+
+class Preview:
+    """A running `sitegen serve`: its portal URL and everything it printed (stdout and stderr, read in a thread)."""
+
+    def __init__(self, root: Path):
+        port = _free_port()
+        self.base = f"http://127.0.0.1:{port}/"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port), "--now", "2026-03-10 12:00"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if line.startswith(READY):
+                self.ready.set()
+        self.ready.set()  # the process ended: stop waiting for it
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        """Wait for the readiness line: from then on every saved source is seen."""
+        if not self.ready.wait(timeout) or not any(line.startswith(READY) for line in self.lines):
+            raise AssertionError(f"sitegen serve did not start within {timeout} s:\n{self.output()}")
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def stop(self) -> str:
+        """Stop the server (if it still runs); return everything it printed."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait(10)
+        self.reader.join(10)
+        return self.output()
+
+
 @contextmanager
-def serving(root: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run `sitegen serve` on a cluster; yield (portal URL, process, whose output is captured)."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port),
-                             "--now", "2026-03-10 12:00"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def serving(root: Path) -> Iterator[Preview]:
+    """Run `sitegen serve` on a cluster until it is ready; stop it afterwards."""
+    preview = Preview(root)
     try:
-        yield _wait_for(f"http://127.0.0.1:{port}/"), proc
+        preview.wait_until_ready()
+        yield preview
     finally:
-        proc.terminate()
-        proc.wait(5)
+        preview.stop()
 
 
 @pytest.fixture
 def served(tmp_path):
-    """A mini cluster under `sitegen serve`; yields (root, portal URL, process)."""
+    """A mini cluster under `sitegen serve`; yields (root, preview)."""
     root = make_cluster(tmp_path, {"content/portal/news/draft.md": page("草稿正文。", title="未发布的草稿", draft=True)})
-    with serving(root) as (base, proc):
-        yield root, base, proc
-
-
-def _wait_for(base: str) -> str:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    return base
+    with serving(root) as preview:
+        yield root, preview
 
 
 class Events:
@@ -70,12 +110,9 @@ class Events:
                 self.states.append(json.loads(line[6:]))
 
     def next(self, after: int, timeout: float = 20) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.states) > after:
-                return self.states[after]
-            time.sleep(0.02)
-        raise AssertionError(f"no build reported within {timeout} s")
+        """Return the state sent after the first `after` ones, waiting for it."""
+        _until(lambda: len(self.states) > after, f"state {after + 1} (a build) to be reported", timeout)
+        return self.states[after]
 
 
 def _get(url: str) -> str:
@@ -85,8 +122,14 @@ def _get(url: str) -> str:
         return exc.read().decode("utf-8")
 
 
+def _listening(base: str) -> int:
+    """Return how many open pages the preview tells of its builds (their event streams got the state)."""
+    return json.loads(_get(base + "__sitegen/state"))["clients"]
+
+
 def test_serve_builds_drafts_into_the_preview_folder_not_build(served):
-    root, base, _ = served
+    root, preview = served
+    base = preview.base
     home = _get(base)
     assert "未发布的草稿" in home and "草稿" in home
     assert '<script src="/__sitegen/live.js"></script>' in home
@@ -97,7 +140,8 @@ def test_serve_builds_drafts_into_the_preview_folder_not_build(served):
 
 
 def test_a_saved_change_is_rebuilt_and_announced_to_open_pages(served):
-    root, base, proc = served
+    root, preview = served
+    base = preview.base
     events = Events(base)
     first = events.next(0)
     path = root / MARKET
@@ -108,7 +152,8 @@ def test_a_saved_change_is_rebuilt_and_announced_to_open_pages(served):
 
 
 def test_a_build_error_shows_in_the_page_and_the_server_recovers_when_fixed(served):
-    root, base, proc = served
+    root, preview = served
+    base = preview.base
     events = Events(base)
     events.next(0)
     path = root / MARKET
@@ -125,19 +170,29 @@ def test_a_build_error_shows_in_the_page_and_the_server_recovers_when_fixed(serv
     (root / "content/town/[bold]/x.md").write_text(page(), encoding="utf-8")
     state = events.next(3)
     assert "unknown column '[bold]'" in state["error"]
-    proc.terminate()
-    terminal = proc.communicate(timeout=10)[0]
+    terminal = preview.stop()
     assert "content/town/news/market.md:3" in terminal and "not a real date" in terminal
     assert state["error"].splitlines()[0] in terminal  # printed as it is, brackets and all
     assert "still serving the last good build" in terminal
 
 
+def test_the_preview_state_counts_the_pages_listening_for_builds(served):
+    _, preview = served
+    assert _listening(preview.base) == 0
+    first, second = Events(preview.base), Events(preview.base)
+    generation = first.next(0)["generation"]
+    assert second.next(0)["generation"] == generation
+    _until(lambda: _listening(preview.base) == 2, "both event streams to be counted")
+    state = json.loads(_get(preview.base + "__sitegen/state"))
+    assert (state["generation"], state["error"]) == (generation, "")
+
+
 def test_a_page_open_in_chromium_reloads_itself_and_shows_a_build_error(served, browser):
-    root, base, _ = served
+    root, preview = served
+    base = preview.base
     tab = browser.new_page()
     tab.goto(base + "town/news/market/")
-    tab.wait_for_function("() => document.body !== null")
-    time.sleep(0.5)  # let the page's event stream connect
+    _until(lambda: _listening(base) == 1, "the page's event stream to connect")
     path = root / MARKET
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("镇集市升级改造完成", "镇集市升级改造全面完成"), encoding="utf-8")
@@ -154,28 +209,46 @@ def test_a_page_open_in_chromium_reloads_itself_and_shows_a_build_error(served, 
 def test_a_template_override_added_while_serving_is_used(tmp_path):
     """The site's override folder already exists: only the new file in it changes the template chain."""
     root = make_cluster(tmp_path, {"content/town/_theme/templates/_note.html": "<p>note</p>"})
-    with serving(root) as (base, _):
+    with serving(root) as preview:
+        base = preview.base
         events = Events(base)
         events.next(0)
         shared = (root / "themes/gov/templates/article.html").read_text(encoding="utf-8")
         (root / "content/town/_theme/templates/article.html").write_text(
             shared.replace("{% block main %}", "{% block main %}<p>镇里的文章样式</p>"), encoding="utf-8")
         events.next(1)
-        deadline = time.monotonic() + 20
-        while "镇里的文章样式" not in _get(base + "town/news/market/") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert "镇里的文章样式" in _get(base + "town/news/market/")
+        _until(lambda: "镇里的文章样式" in _get(base + "town/news/market/"), "the override to be used")
         assert "镇里的文章样式" not in _get(base + "news/first/")
+
+
+@pytest.mark.xfail(strict=True, reason="bug: serve keeps the Jinja environments (sitegen/outputs/theme.py _ENVS) "
+                                       "between builds; once a rebuild has rendered article.html from the shared "
+                                       "theme, a new override of it is fingerprinted but the cached template renders")
+def test_a_template_override_added_after_a_rebuild_is_used(tmp_path):
+    root = make_cluster(tmp_path, {"content/town/_theme/templates/_note.html": "<p>note</p>"})
+    with serving(root) as preview:
+        base = preview.base
+        events = Events(base)
+        events.next(0)
+        path = root / MARKET
+        path.write_text(path.read_text(encoding="utf-8").replace("集市改造完成。", "集市改造全部完成。"), encoding="utf-8")
+        events.next(1)  # a small rebuild: rendered in the serve process itself, not in forked workers
+        assert "集市改造全部完成" in _get(base + "town/news/market/")
+        shared = (root / "themes/gov/templates/article.html").read_text(encoding="utf-8")
+        (root / "content/town/_theme/templates/article.html").write_text(
+            shared.replace("{% block main %}", "{% block main %}<p>镇里的文章样式</p>"), encoding="utf-8")
+        events.next(2)
+        _until(lambda: "镇里的文章样式" in _get(base + "town/news/market/"), "the override to be used", timeout=3)
 
 
 def test_a_logo_outside_content_and_themes_is_watched(tmp_path):
     yaml_text = (make_cluster(tmp_path / "base") / "sites.yaml").read_text(encoding="utf-8")
     yaml_text = yaml_text.replace("    url: /town/\n", "    url: /town/\n    theme_options: {logo: assets/town-logo.png}\n")
     root = make_cluster(tmp_path, {"sites.yaml": yaml_text, "assets/town-logo.png": b"\x89PNG old"})
-    with serving(root) as (base, _):
+    with serving(root) as preview:
+        base = preview.base
         events = Events(base)
         events.next(0)
-        time.sleep(0.3)  # the watches are set up after the first build
         (root / "assets/town-logo.png").write_bytes(b"\x89PNG new")
         events.next(1)
         assert urllib.request.urlopen(base + "town/static/logo.png", timeout=5).read() == b"\x89PNG new"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.config.model import Cluster, Site
@@ -12,7 +12,7 @@ from sitegen.content.profile import Profile
 from sitegen.errors import Problem
 from sitegen.urls import tag_slug
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 AGGREGATE_ITEMS = 10  # items per group on the portal home
 
 

@@ -1,8 +1,9 @@
 """Stage 1, config: read sites.yaml (and each _site.yaml) into a validated Cluster."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
@@ -31,7 +32,7 @@ def load_config(root: Path) -> Cluster:
     if problems:
         raise ConfigError(problems)
     tz = ZoneInfo(spec.cluster.timezone)
-    sites = {s.id: _resolve_site(s, spec, locals_[s.id]) for s in spec.sites}
+    sites = {s.id: _resolve_site(s, spec, local if isinstance(local := locals_[s.id], SiteLocal) else None) for s in spec.sites}
     return Cluster(
         name=spec.cluster.name,
         base_url=spec.cluster.base_url,
@@ -108,7 +109,8 @@ def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
         for dup in sorted({c for c in ids if ids.count(c) > 1}):
             yield Problem(f"sites[{i}].columns: column id '{dup}' is used twice", shown, at("sites", i, "columns"))
         if sum(c.type.value == "disclosure" for c in columns) > 1:
-            yield Problem(f"sites[{i}].columns: a site has one disclosure (政府信息公开) column, not several", shown, at("sites", i, "columns"))
+            yield Problem(f"sites[{i}].columns: a site has one disclosure (政府信息公开) column, not several", shown,
+                          at("sites", i, "columns"))
 
 
 def _target_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:

@@ -1,7 +1,7 @@
 """The configured cluster as plain data: Cluster, Site, Column. Behaviour lives in the stages."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
@@ -61,11 +61,11 @@ class Cluster:
     org_code: str | None
     sites: dict[str, Site]
     root: Path  # folder holding sites.yaml
-    taxonomy: Taxonomy | None = None
+    taxonomy: Taxonomy  # 主题分类 and 体裁分类 of the disclosure catalogue
     index_format: str = "{org}/{year}-{serial:05d}"
     feed_items: int = 20
     page_size: int = 20
-    deploy: DeploySpec = DeploySpec()
+    deploy: DeploySpec = field(default_factory=DeploySpec)
 
     @property
     def portal(self) -> Site:

@@ -53,6 +53,7 @@ def load_taxonomy(root: Path, spec: DisclosureSpec) -> Taxonomy:
     genres_path = root / spec.genres if spec.genres else DATA / "genres.yaml"
     topics = _read(topics_path, root, dict)
     genres = _read(genres_path, root, list)
+    assert isinstance(topics, dict) and isinstance(genres, list)  # _read checked the shape
     bad = [k for k, v in topics.items() if not isinstance(v, list) or not all(isinstance(c, str) for c in v)]
     if bad or not all(isinstance(g, str) for g in genres):
         raise ConfigError(Problem("a taxonomy file has the wrong shape", topics_path if bad else genres_path,
@@ -60,7 +61,7 @@ def load_taxonomy(root: Path, spec: DisclosureSpec) -> Taxonomy:
     return Taxonomy({str(k): tuple(v) for k, v in topics.items()}, tuple(genres))
 
 
-def _read(path: Path, root: Path, kind: type) -> dict | list:
+def _read(path: Path, root: Path, kind: type[dict] | type[list]) -> dict | list:
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     if not path.is_file():
         raise ConfigError(Problem(f"taxonomy file not found: {shown}", "sites.yaml", hint="give the path relative to sites.yaml"))

@@ -55,6 +55,7 @@ class _Meta(BaseModel):
     @classmethod
     def _dates(cls, value: Any, info: ValidationInfo) -> Any:
         if info.field_name in cls.date_fields and value is not None:
+            assert info.context is not None  # parse_meta always gives the time zone
             return parse_datetime(value, info.context["tz"])
         return value
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Iterator, Union
 
 from sitegen import workers
 from sitegen.config.model import Cluster, Site
@@ -54,7 +54,7 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
     return content
 
 
-Parsed = Union[tuple[PageMeta, dict[str, int], str, int], list[Problem]]  # (front matter, key lines, body, body line)
+Parsed = tuple[PageMeta, dict[str, int], str, int] | list[Problem]  # (front matter, key lines, body, body line)
 Read = tuple[str, Parsed]  # the digest of the file's bytes, and what they parsed to
 
 
@@ -72,7 +72,7 @@ def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], c
             out[src] = (key, found[1])
         else:
             todo.append((site.id, src, shown, data, key))
-    for (site_id, src, shown, _, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores)):
+    for (site_id, src, shown, _, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores), strict=True):
         out[src] = (key, parsed)
         if cache is not None and not isinstance(parsed, list):
             cache.put(site_id, shown.as_posix(), (key, parsed))
@@ -107,8 +107,9 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, read:
     return None
 
 
-def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str, parsed: Parsed) -> Page:
-    meta, lines, body, body_line = parsed  # type: ignore[misc]
+def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
+               parsed: tuple[PageMeta, dict[str, int], str, int]) -> Page:
+    meta, lines, body, body_line = parsed
     slug = meta.slug if meta.slug is not None else src.stem
     problems = []
     if not is_safe_slug(slug):

@@ -7,10 +7,10 @@ import hashlib
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import nh3
@@ -107,7 +107,7 @@ def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int
             todo.append(page)
         else:
             _add(out, page, cached)
-    for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores)), 1):
+    for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores), strict=True), 1):
         _add(out, page, done)
         if cache is not None:
             cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved, done.summary))
@@ -213,8 +213,8 @@ def _page_link(rel: str, ref: str, page: Page, links: Links, line: int, fragment
         here = links.cluster.sites[page.site]
         return urls.href(here, links.cluster.sites[target.site], target.path) + fragment
     if rel in links.hidden:
-        links.warnings.append(Problem(f"link to '{ref}', which this build leaves out (draft, scheduled, expired or internal); shown as plain text",
-                                      page.source, line))
+        links.warnings.append(Problem(f"link to '{ref}', which this build leaves out (draft, scheduled, expired or internal); "
+                                      "shown as plain text", page.source, line))
         return None
     links.problems.append(Problem(f"link to a page that does not exist: '{ref}'", page.source, line,
                                   hint=_nearest_hint(rel, links)))
@@ -223,7 +223,9 @@ def _page_link(rel: str, ref: str, page: Page, links: Links, line: int, fragment
 
 def _nearest_hint(rel: str, links: Links) -> str:
     close = difflib.get_close_matches(rel, list(links.by_name), n=1, cutoff=0.7)
-    return f"did you mean {close[0]}? Links are relative to this file" if close else "links are relative to this file; check the path and name"
+    if close:
+        return f"did you mean {close[0]}? Links are relative to this file"
+    return "links are relative to this file; check the path and name"
 
 
 def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str:

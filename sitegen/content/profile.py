@@ -1,9 +1,10 @@
 """The publishing profile: which pages exist at all in this build. Applied once, at load."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Literal
+from typing import Literal
 
 from sitegen.content.frontmatter import PageMeta
 

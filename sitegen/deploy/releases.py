@@ -12,10 +12,10 @@ import json
 import shlex
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from sitegen.config.model import Cluster
 from sitegen.deploy.remote import Remote
@@ -112,7 +112,7 @@ def plan(cluster: Cluster, out_dir: Path, targets: list[Remote], only: tuple[str
 
 def _itemize(lines: list[str], item: TargetPlan) -> None:
     for line in lines:
-        flags, size, path = (line.split(None, 2) + ["", ""])[:3]
+        flags, size, path = ([*line.split(None, 2), "", ""])[:3]
         if flags == "*deleting":
             if not path.endswith("/"):
                 item.deletes.append(path)
@@ -127,7 +127,7 @@ def deploy(cluster: Cluster, out_dir: Path, plans: list[TargetPlan], progress: P
     hashes: dict[Path, str] = {}  # targets sharing sites hash each file once
     manifests = {id(p): _manifest(out_dir, p, hashes) for p in plans}
     build_id = hashlib.sha256("".join(sorted(manifests[id(p)] for p in plans)).encode()).hexdigest()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     # sorts by time; milliseconds keep two deploys of one build in the same second apart
     release = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{build_id[:8]}"
     staged: list[TargetPlan] = []
@@ -138,7 +138,7 @@ def deploy(cluster: Cluster, out_dir: Path, plans: list[TargetPlan], progress: P
     except DeployError as exc:
         for item in staged:
             item.remote.run(f"rm -rf {_q(item.remote.root)}/releases/{release}{PARTIAL}", check=False)
-        raise DeployError(exc.problems + [Problem("no target was switched: every live site is unchanged")]) from None
+        raise DeployError([*exc.problems, Problem("no target was switched: every live site is unchanged")]) from None
     for item in plans:  # phase two: every target has the release in full
         _switch(item.remote, release)
     for item in plans:
@@ -184,8 +184,9 @@ def _stage(out_dir: Path, item: TargetPlan, release: str, manifest: str, build_i
         remote.rsync(["-a", "-R", "--delete", "--checksum", "--out-format=%i %l %n", *EXCLUDES,
                       *[f"{out_dir}/./{s}" for s in item.sites], remote.destination(staging + "/")], on_line=advance)
     entries = manifest.count("\n")
-    info = {"id": release, "time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "build_id": build_id,
-            "files": entries, "bytes": _bytes(out_dir, manifest), "sites": sorted({l.split("  ", 1)[1].split("/", 1)[0] for l in manifest.splitlines()})}
+    info = {"id": release, "time": datetime.now(UTC).isoformat(timespec="seconds"), "build_id": build_id,
+            "files": entries, "bytes": _bytes(out_dir, manifest),
+            "sites": sorted({line.split("  ", 1)[1].split("/", 1)[0] for line in manifest.splitlines()})}
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / MANIFEST).write_text(manifest, encoding="utf-8")
         (Path(tmp) / INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -268,10 +269,7 @@ def rollback(targets: list[Remote], to: str | None) -> dict[str, str]:
     for remote in targets:
         listing = releases(remote)
         ids = [r["id"] for r in listing]
-        if to is not None:
-            pick = to if to in ids else None
-        else:
-            pick = next((r["id"] for r in listing if r["previous"]), None)
+        pick = next((r["id"] for r in listing if r["previous"]), None) if to is None else (to if to in ids else None)
         if pick is None:
             wanted = f"release {to}" if to else "an earlier release"
             problems.append(Problem(f"target {remote.name} has no {wanted}{did_you_mean(to, ids) if to else ''}",
@@ -279,7 +277,7 @@ def rollback(targets: list[Remote], to: str | None) -> dict[str, str]:
         else:
             chosen[remote.name] = pick
     if problems:
-        raise DeployError(problems + [Problem("nothing was switched")])
+        raise DeployError([*problems, Problem("nothing was switched")])
     for remote in targets:
         _switch(remote, chosen[remote.name])
     return chosen

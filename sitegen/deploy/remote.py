@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from sitegen.config.schema import TargetSpec
 from sitegen.errors import DeployError, Problem

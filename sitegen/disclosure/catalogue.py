@@ -4,8 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 from sitegen import urls
 from sitegen.assemble.plan import Plan, SitePlan
@@ -80,7 +80,7 @@ def site_catalogue(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, column:
     pages = disclosure.entries[sp.site.id]
     rows = _rows(plan, disclosure, pages)
     base = f"{column.id}/"
-    facets = _facets(pages, plan.cluster.taxonomy)  # type: ignore[arg-type]
+    facets = _facets(pages, plan.cluster.taxonomy)
     common = {"column": column, "facets": facets, "base": base, "show_site": False, "publishers": None,
               "current_publisher": None}
     out = [render("catalogue.html", base, column_name=column.title, heading=column.title, items=rows, **common)]

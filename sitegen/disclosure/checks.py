@@ -21,7 +21,8 @@ def entry_problems(plan: Plan, page: Page) -> list[Problem]:
                                     hint="see sitegen/data/topics.yaml and genres.yaml for the valid values"))
     if meta.written and page.date and meta.written.date() > page.date.date():
         problems.append(Problem(f"成文日期 {meta.written:%Y-%m-%d} is after 发布日期 {page.date:%Y-%m-%d}", page.source,
-                                page.lines.get("disclosure.written"), hint="a document is written before it is published: check both dates"))
+                                page.lines.get("disclosure.written"),
+                                hint="a document is written before it is published: check both dates"))
     if meta.validity != "有效" and meta.validity_changed is None:
         problems.append(Problem(f"有效性 is {meta.validity}: say since when", page.source, page.lines.get("disclosure.validity"),
                                 hint="add 'validity_changed: YYYY-MM-DD' under 'disclosure:'"))

@@ -88,7 +88,7 @@ class Assignment:
 def assign(cluster: Cluster, entries: dict[str, list[Page]]) -> Assignment:
     """Return the index number of every entry (by site), or raise AssembleError listing every problem."""
     fmt = IndexFormat(cluster.index_format)
-    result, problems = Assignment(), []
+    result, problems = Assignment(), list[Problem]()
     owners: dict[str, str] = {}  # number -> who holds it (file shown in messages)
     for site_id, pages in entries.items():
         site = cluster.sites[site_id]
@@ -107,8 +107,8 @@ def assign(cluster: Cluster, entries: dict[str, list[Page]]) -> Assignment:
 def _assign_site(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, store: Store, pages: list[Page],
                  owners: dict[str, str], result: Assignment, problems: list[Problem]) -> None:
     shown_store = store.path.relative_to(cluster.root)
-    for record in store.records:
-        _claim(record.index_no, f"{shown_store} ({record.file})", owners, fmt, problems, store_file=shown_store)
+    for kept in store.records:
+        _claim(kept.index_no, f"{shown_store} ({kept.file})", owners, fmt, problems, store_file=shown_store)
     recorded = store.by_file()
     waiting = []
     for page in pages:
@@ -134,8 +134,8 @@ def _claim(number: str, holder: str, owners: dict[str, str], fmt: IndexFormat, p
     where = page.source if page else store_file
     line = page.lines.get("disclosure.index_no") if page else None
     if fmt.split(number) is None:
-        problems.append(Problem(f"malformed 索引号 '{number}'", where, line,
-                                hint=f"the cluster's format is {fmt.fmt}, e.g. {fmt.make(fmt.scope('11000000MB0000000X', datetime(2026, 1, 1)), 12)}"))
+        example = fmt.make(fmt.scope("11000000MB0000000X", datetime(2026, 1, 1)), 12)
+        problems.append(Problem(f"malformed 索引号 '{number}'", where, line, hint=f"the cluster's format is {fmt.fmt}, e.g. {example}"))
     elif number in owners:
         problems.append(Problem(f"索引号 {number} is used twice: here and in {owners[number]}", where, line,
                                 hint="every entry needs its own number; remove index_no to have one generated"))

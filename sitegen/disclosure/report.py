@@ -37,7 +37,7 @@ def yearly(plan: Plan, disclosure: DisclosurePlan, year: int) -> list[Figures]:
     sites = [_figures(site_id, plan.cluster.sites[site_id].name, year, pages, plan)
              for site_id, pages in by_site.items() if plan.cluster.disclosure_column(plan.cluster.sites[site_id])]
     everything = [p for pages in by_site.values() for p in pages]
-    return sites + [_figures("cluster", plan.cluster.name, year, everything, plan)]
+    return [*sites, _figures("cluster", plan.cluster.name, year, everything, plan)]
 
 
 def _figures(scope: str, name: str, year: int, pages: list[Page], plan: Plan) -> Figures:
@@ -52,7 +52,7 @@ def _figures(scope: str, name: str, year: int, pages: list[Page], plan: Plan) ->
             fig.published += 1
             fig.by_month[page.date.month - 1] += 1
             genres[d.genre or ""] += 1
-            topics[plan.cluster.taxonomy.top(d.topic or "")] += 1  # type: ignore[union-attr]
+            topics[plan.cluster.taxonomy.top(d.topic or "")] += 1
         if d.normative:
             made = d.written or page.date
             counts = fig.normative[d.normative]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from sitegen.config.model import Cluster
 from sitegen.digests import code_version

@@ -49,7 +49,7 @@ class Ledger:
     def replay(self, now: datetime, out_dir: Path, chosen: list[str]) -> Replayed | None:
         """Return the last build's report if nothing it read has changed and its sites are in place, else None."""
         m = self.manifest
-        if m.inputs != self.read or not within(tuple(m.window), now) or not all((out_dir / s).is_dir() for s in chosen):  # type: ignore[arg-type]
+        if m.inputs != self.read or not within((m.window[0], m.window[1]), now) or not all((out_dir / s).is_dir() for s in chosen):
             return None
         s = m.summary
         return Replayed(s["sites"], s["pages"], s["outputs"], [Problem(**w) for w in s["warnings"]])

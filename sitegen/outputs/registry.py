@@ -6,8 +6,8 @@ site mounted there is an error naming both, and so are two jobs for one file.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sitegen import urls
 from sitegen.assemble.plan import Plan, SitePlan
@@ -125,7 +125,7 @@ def reserved_in_column(column: Column) -> dict[str, str]:
     """Return the names inside a column that its outputs own."""
     names = {name: p.name for p in PRODUCERS for name in p.in_columns}
     if column.type in COLUMN_PRODUCERS:
-        names.update({name: f"the {column.type.value} pages of column '{column.id}'" for name in COLUMN_PRODUCERS[column.type][1]})
+        names.update(dict.fromkeys(COLUMN_PRODUCERS[column.type][1], f"the {column.type.value} pages of column '{column.id}'"))
     return names
 
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from sitegen import urls
 from sitegen.assemble.plan import Plan
@@ -41,7 +41,7 @@ def jobs(plan: Plan, out_dir: Path, chosen: list[str], manifest: Manifest) -> li
         else:
             pages = [(p, urls.path(site, p.path)) for p in plan.sites[site_id].pages]
         files = [urls.output_file(cluster.sites[p.site], p.path) for p, _ in pages]
-        fingerprint = hexdigest(*(f"{url}\0{f}\0{manifest.outputs.get(f, '')}" for (_, url), f in zip(pages, files)))
+        fingerprint = hexdigest(*(f"{url}\0{f}\0{manifest.outputs.get(f, '')}" for (_, url), f in zip(pages, files, strict=True)))
         folder = out_dir / site_id / INDEX_DIR
         if manifest.indexes.get(site_id) != fingerprint or not folder.is_dir():
             todo.append(IndexJob(site, pages, folder, fingerprint))

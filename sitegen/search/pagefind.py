@@ -5,6 +5,7 @@ The protocol: base64-encoded JSON messages, each followed by a comma, in both di
 from __future__ import annotations
 
 import base64
+import io
 import json
 import subprocess
 import threading
@@ -71,9 +72,10 @@ class PagefindService:
         return answer
 
     def _read(self) -> None:
-        assert self._proc.stdout is not None
+        stdout = self._proc.stdout
+        assert isinstance(stdout, io.BufferedReader)  # a pipe opened in binary mode
         buffer = b""
-        while chunk := self._proc.stdout.read1(1 << 16):
+        while chunk := stdout.read1(1 << 16):
             buffer += chunk
             *messages, buffer = buffer.split(b",")
             for raw in messages:

@@ -1,9 +1,9 @@
 """Start a preview: build once, serve every host, watch the sources and rebuild on every save."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from sitegen.build import BuildOptions, chosen_sites
 from sitegen.config.model import Cluster, Site

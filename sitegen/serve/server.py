@@ -65,6 +65,7 @@ class LiveReload:
     def __init__(self) -> None:
         self.generation = 0
         self.error = ""
+        self.clients = 0  # open event streams that have been sent the state: each sees every later build
         self._changed = threading.Condition()
 
     def built(self) -> None:
@@ -85,6 +86,16 @@ class LiveReload:
             self._changed.wait_for(lambda: self.generation != seen, timeout)
             return self.generation, self.error
 
+    def state(self) -> dict[str, int | str]:
+        """Return what /__sitegen/state shows: the generation, the error, how many pages listen."""
+        with self._changed:
+            return {"generation": self.generation, "error": self.error, "clients": self.clients}
+
+    def listening(self, change: int) -> None:
+        """Count an event stream in (1) or out (-1)."""
+        with self._changed:
+            self.clients += change
+
 
 class _Handler(SimpleHTTPRequestHandler):
     """Maps a URL path to build/<site>/<rest>; unknown paths get the site's 404 page."""
@@ -103,15 +114,20 @@ class _Handler(SimpleHTTPRequestHandler):
         assert self.live is not None
         if self.path == LIVE + "live.js":
             self._send(200, "text/javascript; charset=utf-8", LIVE_JS)
-            return
-        if self.path != LIVE + "events":
+        elif self.path == LIVE + "state":  # for tools and tests: e.g. wait until an opened page listens
+            self._send(200, "application/json; charset=utf-8", json.dumps(self.live.state(), ensure_ascii=False).encode())
+        elif self.path == LIVE + "events":
+            self._events()
+        else:
             self._send(404, "text/plain; charset=utf-8", b"not found")
-            return
+
+    def _events(self) -> None:
+        assert self.live is not None
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = -1
+        seen, counted = -1, False
         try:
             while True:
                 generation, error = self.live.wait(seen, timeout=15)
@@ -122,10 +138,16 @@ class _Handler(SimpleHTTPRequestHandler):
                     self.wfile.write(f"event: state\ndata: {data}\n\n".encode())
                     seen = generation
                 self.wfile.flush()
+                if not counted:  # only now: a build from here on reaches this page as a change
+                    self.live.listening(1)
+                    counted = True
         except (BrokenPipeError, ConnectionResetError):
             pass
+        finally:
+            if counted:
+                self.live.listening(-1)
 
-    def send_head(self) -> BinaryIO | None:  # type: ignore[override]
+    def send_head(self) -> BinaryIO | None:
         """Serve HTML with the live-reload script added; everything else as it is."""
         if self.live is None:
             return super().send_head()
@@ -178,7 +200,7 @@ class _Handler(SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(stream.read())
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

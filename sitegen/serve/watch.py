@@ -4,11 +4,11 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Callable
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -90,9 +90,11 @@ class Session:
             try:
                 result = build(options, caches=self.caches)
             except SitegenError as exc:
-                return self._failed(exc.render(), why)
+                self._failed(exc.render(), why)
+                return None
             except Exception:  # a bug must not stop the preview: say it, keep serving, keep watching
-                return self._failed("internal error in sitegen (please report it):\n" + traceback.format_exc(), why)
+                self._failed("internal error in sitegen (please report it):\n" + traceback.format_exc(), why)
+                return None
             self.live.built()
             s = result.stats
             self.say(f"{'rebuilt' if why else 'built'}{why}: {result.made} rendered, {s.written} written, "
@@ -139,8 +141,8 @@ class Watcher:
             if (self.root / folder).is_dir():
                 self.observer.schedule(events, str(self.root / folder), recursive=True, event_filter=WRITES)
         sources = (self.root.resolve(), (self.root / "content").resolve(), (self.root / "themes").resolve())
-        for folder in {p.parent for p in self.extra if not any(p.is_relative_to(s) for s in sources[1:])} - {sources[0]}:
-            self.observer.schedule(events, str(folder), recursive=False, event_filter=WRITES)
+        for elsewhere in {p.parent for p in self.extra if not any(p.is_relative_to(s) for s in sources[1:])} - {sources[0]}:
+            self.observer.schedule(events, str(elsewhere), recursive=False, event_filter=WRITES)
         self.observer.start()
         threading.Thread(target=self._loop, daemon=True, name="sitegen-rebuild").start()
 

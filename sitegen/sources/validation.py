@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,8 +42,8 @@ def _problem(err: Any, model: type[BaseModel], node: Any, shown: Path | str, off
     if err["type"] == "missing":
         return Problem(f"'{key}' is required", shown, line, hint=f"add '{loc[-1]}: ...'")
     # validators write "message; fix: hint"
-    msg, _, hint = str(err["msg"]).removeprefix("Value error, ").partition("; fix: ")
-    hint = hint or _HINTS.get(err["type"])
+    msg, _, given = str(err["msg"]).removeprefix("Value error, ").partition("; fix: ")
+    hint = given or _HINTS.get(err["type"])
     if err["type"] == "literal_error" and isinstance(err.get("input"), str):
         expected = err.get("ctx", {}).get("expected", "")
         msg += did_you_mean(err["input"], [e.strip(" '") for e in expected.replace(" or ", ",").split(",")])

@@ -1,8 +1,9 @@
 """Read YAML with the C loader, report errors with line and column, and locate key paths."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sitegen import workers
 from sitegen.errors import InternalError, Problem, SitegenError

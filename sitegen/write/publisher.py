@@ -6,13 +6,14 @@ error, a full disk) leaves the previous output as it was.
 """
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import posixpath
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from sitegen.errors import BuildError, Problem
 from sitegen.job import Output
@@ -92,10 +93,8 @@ class Publisher:
                 target.with_name(target.name + TMP_SUFFIX).unlink(missing_ok=True)
             elif target.is_file():
                 target.unlink()
-                try:
-                    os.removedirs(target.parent)  # the folders it made, up to the first that holds anything
-                except OSError:
-                    pass
+                with contextlib.suppress(OSError):  # the folders it made, up to the first that holds anything
+                    os.removedirs(target.parent)
 
     def commit(self, written: list[str], existed: set[str], site_ids: list[str], wanted: set[str], *,
                prune_sites: bool = False, keep: tuple[str, ...] = ()) -> WriteStats:
