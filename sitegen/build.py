@@ -146,7 +146,7 @@ def _jobs(planned: ClusterPlan, chosen: list[str]) -> dict[str, list[Job]]:
 
 
 def _index(planned: ClusterPlan, options: BuildOptions, chosen: list[str], ledger: Ledger) -> tuple[str, ...]:
-    todo = index_jobs(planned.plan, options.out, chosen, ledger.manifest)
+    todo = index_jobs(planned.plan, options.out, chosen, ledger.manifest, options.force)
     for job in write_indexes(todo, options.out):
         ledger.indexed(job.site.id, job.fingerprint)
     return tuple(job.site.id for job in todo)

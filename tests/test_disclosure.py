@@ -37,6 +37,18 @@ def shown_number(root: Path, rel: str) -> str:
 
 # --- 索引号 ---------------------------------------------------------------------------------------
 
+def test_a_scope_out_of_serial_numbers_is_an_error_naming_the_entry_and_the_setting(tmp_path):
+    yaml_text = (FIXTURES / "mini/sites.yaml").read_text(encoding="utf-8").replace(
+        "defaults:", "disclosure: {index_format: '{org}/{year}-{serial:03d}'}\ndefaults:", 1)
+    full = f"- {{index_no: {ORG}/2026-999, file: old.md, title: 旧文件, date: '2026-01-01'}}\n"
+    root = make_cluster(tmp_path, {"sites.yaml": yaml_text, STORE: full, "content/portal/disclosure/new.md": entry("新文件")})
+    result = build(root, "--no-search")
+    assert result.exit_code == 1, result.output
+    assert f"content/portal/disclosure/new.md: 索引号 {ORG}/2026-… has run out of serial numbers (3 digits)" in result.output
+    assert "{serial:06d}" in result.output and "Traceback" not in result.output
+    assert numbers(root) == {"old.md": f"{ORG}/2026-999"}  # the record is unchanged
+
+
 def test_missing_numbers_are_assigned_in_publish_order_and_recorded(tmp_path):
     root = make_cluster(tmp_path, {
         "content/portal/disclosure/b.md": entry("乙", "2026-02-01"),

@@ -221,9 +221,6 @@ def test_a_template_override_added_while_serving_is_used(tmp_path):
         assert "镇里的文章样式" not in _get(base + "news/first/")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: serve keeps the Jinja environments (sitegen/outputs/theme.py _ENVS) "
-                                       "between builds; once a rebuild has rendered article.html from the shared "
-                                       "theme, a new override of it is fingerprinted but the cached template renders")
 def test_a_template_override_added_after_a_rebuild_is_used(tmp_path):
     root = make_cluster(tmp_path, {"content/town/_theme/templates/_note.html": "<p>note</p>"})
     with serving(root) as preview:

@@ -20,6 +20,7 @@ class Taxonomy:
 
     topics: dict[str, tuple[str, ...]]
     genres: tuple[str, ...]
+    files: tuple[Path, ...] = ()  # the cluster's own taxonomy files, if it replaces the shipped ones
 
     def all_topics(self) -> list[str]:
         """Return every valid topic value, top levels first in their order."""
@@ -27,7 +28,9 @@ class Taxonomy:
 
     def check_topic(self, value: str) -> str | None:
         """Return a message if `value` is not a topic, else None."""
-        top, _, child = value.replace("/", SEP).replace("／", SEP).partition(SEP)
+        top, sep, child = value.replace("/", SEP).replace("／", SEP).partition(SEP)
+        if top in self.topics and sep and not child:
+            return f"the 主题分类 '{value}' ends in a separator: write '{top}' or '{top}{SEP}<second level>'"
         if top in self.topics and (not child or child in self.topics[top]):
             return None if SEP in value or not child else f"write the topic with a backslash: '{top}{SEP}{child}'"
         return f"unknown 主题分类 '{value}'{_nearest(value, self.all_topics())}"
@@ -58,7 +61,8 @@ def load_taxonomy(root: Path, spec: DisclosureSpec) -> Taxonomy:
     if bad or not all(isinstance(g, str) for g in genres):
         raise ConfigError(Problem("a taxonomy file has the wrong shape", topics_path if bad else genres_path,
                                   hint="topics: 'top: [child, ...]' lines; genres: a list of names"))
-    return Taxonomy({str(k): tuple(v) for k, v in topics.items()}, tuple(genres))
+    own = tuple(p for p in (topics_path, genres_path) if not p.is_relative_to(DATA))
+    return Taxonomy({str(k): tuple(v) for k, v in topics.items()}, tuple(genres), own)
 
 
 def _read(path: Path, root: Path, kind: type[dict] | type[list]) -> dict | list:

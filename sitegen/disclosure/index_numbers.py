@@ -35,6 +35,9 @@ class IndexFormat:
         return self.prefix_fmt.format(org=org, year=f"{when.year:04d}", month=f"{when.month:02d}")
 
     def make(self, scope: str, serial: int) -> str:
+        """Return the number with this serial; raise ValueError if the serial has more digits than the format."""
+        if not 0 < serial < 10 ** self.width:
+            raise ValueError(f"serial {serial} does not fit in {self.width} digits")
         return f"{scope}{serial:0{self.width}d}{self.suffix}"
 
     def split(self, number: str) -> tuple[str, int] | None:
@@ -164,7 +167,13 @@ def _assign_new(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, st
             continue
         scope = fmt.scope(org, page.date)  # type: ignore[arg-type]
         highest[scope] = highest.get(scope, 0) + 1
-        number = fmt.make(scope, highest[scope])
+        try:
+            number = fmt.make(scope, highest[scope])
+        except ValueError:
+            problems.append(Problem(f"索引号 {scope}… has run out of serial numbers ({fmt.width} digits)", page.source,
+                                    hint="the cluster admin gives the serial more digits in sites.yaml, e.g. "
+                                         "disclosure: {index_format: '{org}/{year}-{serial:06d}'}"))
+            continue
         store.records.append(Record(number, page.source.name, page.title, _day(page)))
         store.changed = True
         result.numbers[page.source] = number

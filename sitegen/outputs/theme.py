@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,12 +42,15 @@ def theme_of(cluster: Cluster, site: Site) -> Theme:
     return Theme(templates, statics)
 
 
-_ENVS: dict[tuple[Path, ...], jinja2.Environment] = {}
+_ENVS: dict[tuple[tuple[Path, ...], frozenset[str]], jinja2.Environment] = {}
 
 
 def environment(theme: Theme) -> jinja2.Environment:
-    """Return the (cached) Jinja environment for a template chain."""
-    env = _ENVS.get(theme.template_dirs)
+    """Return the (cached) Jinja environment for a template chain and the template files it holds now."""
+    # keyed by the files too: a template added to an earlier folder of the chain (a site's new override) must
+    # replace the one a cached environment loaded from a later folder, which Jinja would still call up to date
+    key = (theme.template_dirs, frozenset(f"{i}/{name}" for i, d in enumerate(theme.template_dirs) for name in _files(d)))
+    env = _ENVS.get(key)
     if env is None:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
@@ -58,8 +62,12 @@ def environment(theme: Theme) -> jinja2.Environment:
         )
         env.filters.update(date=_date, datetime=_datetime, filesize=filesize, tag_slug=tag_slug,
                            digits=lambda text: re.sub(r"\D", "", text or ""))
-        _ENVS[theme.template_dirs] = env
+        _ENVS[key] = env
     return env
+
+
+def _files(folder: Path) -> list[str]:
+    return [os.path.relpath(os.path.join(base, name), folder) for base, _, names in os.walk(folder) for name in names]
 
 
 def _date(value: datetime | None) -> str:

@@ -27,8 +27,9 @@ class IndexJob:
     fingerprint: str  # of the indexed files as they are on disk
 
 
-def jobs(plan: Plan, out_dir: Path, chosen: list[str], manifest: Manifest) -> list[IndexJob]:
-    """Return the indexes this build must (re)write: public output only, where the indexed files changed or none exists."""
+def jobs(plan: Plan, out_dir: Path, chosen: list[str], manifest: Manifest, force: bool = False) -> list[IndexJob]:
+    """Return the indexes this build must (re)write: public output only, where the indexed files changed or none exists
+    (every one with `force`)."""
     if plan.profile.name != "public":
         return []
     cluster, portal = plan.cluster, plan.cluster.portal
@@ -43,7 +44,7 @@ def jobs(plan: Plan, out_dir: Path, chosen: list[str], manifest: Manifest) -> li
         files = [urls.output_file(cluster.sites[p.site], p.path) for p, _ in pages]
         fingerprint = hexdigest(*(f"{url}\0{f}\0{manifest.outputs.get(f, '')}" for (_, url), f in zip(pages, files, strict=True)))
         folder = out_dir / site_id / INDEX_DIR
-        if manifest.indexes.get(site_id) != fingerprint or not folder.is_dir():
+        if force or manifest.indexes.get(site_id) != fingerprint or not folder.is_dir():
             todo.append(IndexJob(site, pages, folder, fingerprint))
     return todo
 

@@ -177,8 +177,9 @@ def _describe(root: Path, changed: dict[Path, ChangeKind]) -> str:
 
 
 def read_elsewhere(cluster: Cluster) -> tuple[Path, ...]:
-    """Return the files a build reads from outside content/ and themes/: the sites' logos."""
-    return tuple(cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo)
+    """Return the files a build reads from outside content/ and themes/: the sites' logos, the cluster's taxonomy files."""
+    logos = tuple(cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo)
+    return logos + cluster.taxonomy.files
 
 
 def preview_dir(root: Path) -> Path:

@@ -94,8 +94,6 @@ def test_read_elsewhere_names_the_sites_logos(tmp_path):
     assert read_elsewhere(load_config(root)) == (root / "assets/town-logo.png",)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: taxonomy files named in sites.yaml (disclosure.topics/genres) are read "
-                                       "by every build but not watched: saving one does not rebuild the preview")
 def test_a_taxonomy_file_named_in_sites_yaml_is_a_watched_source(tmp_path):
     yaml_text = (make_cluster(tmp_path / "base") / "sites.yaml").read_text(encoding="utf-8")
     yaml_text = yaml_text.replace("defaults:", "disclosure: {topics: taxonomy/topics.yaml}\ndefaults:", 1)
