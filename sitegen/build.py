@@ -86,11 +86,11 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
     caches = caches or Caches(options.root, enabled=not options.force)
     planned = plan_cluster(cluster, options.profile, caches, options.workers)  # 2-3. load, assemble, 政府信息公开
-    check_urls(planned.plan)                                                 # every URL wanted by one thing only
-    warnings = _convert(planned, chosen, caches, options.workers, report)    # 4a. Markdown, links checked
-    jobs = _jobs(planned, chosen)                                            # 4b. every output, with its inputs
+    check_urls(planned.plan)                                                 # 3. every URL wanted by one thing only
+    warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
+    jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
-    made = produce(todo, publisher, options.workers, report)                 # 4c. render what changed, staged
+    made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites, keep=(INDEX_DIR + "/",))
     ledger.record(prints, chosen)

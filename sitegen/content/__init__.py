@@ -1,1 +1,1 @@
-"""Stage 2, load: content files parsed into pages, the publishing profile applied once, Markdown converted."""
+"""Stage 2, load: content files into pages with the publishing profile applied once; their Markdown is converted at stage 4."""

@@ -1,4 +1,4 @@
-"""Markdown to HTML with markdown-it-py: links to .md files become URLs, files beside a page are copied."""
+"""Markdown to HTML with markdown-it-py (stage 4): links to .md files become URLs, files beside a page are copied."""
 from __future__ import annotations
 
 import difflib

@@ -1,1 +1,1 @@
-"""政府信息公开: entry checks, 索引号, policy interpretations, the catalogue and the yearly report."""
+"""政府信息公开 (part of stage 3): entry checks, 索引号, policy interpretations; the catalogue's outputs and the yearly report."""

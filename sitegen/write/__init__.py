@@ -1,1 +1,1 @@
-"""Stage 5, write: make the stale outputs on all cores and put them in place through the one publisher."""
+"""Stages 4-5: make the stale outputs on all cores, staged beside their targets, then put them in place through the one publisher."""
