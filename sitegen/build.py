@@ -54,6 +54,19 @@ class BuildResult:
     made: int = 0  # outputs rendered (the others were unchanged since the last build)
     indexed: tuple[str, ...] = ()  # sites whose search index was written
 
+    def summary(self) -> str:
+        """Return the one line that says what the build did."""
+        s = self.stats
+        made = f" ({self.made} rendered, the rest unchanged since the last build)" if 0 < self.made < s.written + s.unchanged else ""
+        indexed = f"; search index of {_count(len(self.indexed), 'site')} written" if self.indexed else ""
+        warned = f", {_count(len(self.warnings), 'warning')}" if self.warnings else ", no warnings"
+        return (f"Built {self.sites} sites, {self.pages} pages: {s.written} files written, {s.unchanged} unchanged{made}, "
+                f"{s.removed} removed{indexed}{warned} in {self.seconds:.2f} s.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
 
 def build(options: BuildOptions, progress: Progress | None = None, caches: Caches | None = None,
           cluster: Cluster | None = None) -> BuildResult:

@@ -151,12 +151,7 @@ class _progress:
 
 
 def _summary(result: BuildResult, target: Path) -> None:
-    s = result.stats
-    warn = f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else ", no warnings"
-    made = f" ({result.made} rendered, the rest unchanged since the last build)" if 0 < result.made < s.written + s.unchanged else ""
-    indexed = f"; search index of {len(result.indexed)} site{'s' if len(result.indexed) != 1 else ''} written" if result.indexed else ""
-    stdout.print(f"Built {result.sites} sites, {result.pages} pages: {s.written} files written, {s.unchanged} unchanged{made}, "
-                 f"{s.removed} removed{indexed}{warn} in {result.seconds:.2f} s.")
+    stdout.print(result.summary())
     stdout.print(f"Output: {_shown(target)}/<site>/ (one folder per site). To look at it: sitegen serve, then open http://127.0.0.1:8000/")
 
 
@@ -295,9 +290,7 @@ def disclosure_report_cmd(ctx: click.Context, year: int, out: Path | None, now: 
 @click.pass_context
 def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool) -> None:
     """Upload the build to every target as a new release, then switch all targets to it at once."""
-    root = ctx.obj["root"]
-    source = (out or root / "build").resolve()
-
+    source = (out or ctx.obj["root"] / "build").resolve()
     cluster = _cluster(ctx)
 
     def planned() -> tuple[list[Problem], list[deploy.TargetPlan]]:
@@ -309,7 +302,9 @@ def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, .
     for warning in warnings:
         _say(err, "warning", "yellow", warning.format("deploy"))
     if dry_run:
-        _print_plans(plans)
+        for line in deploy.describe(plans):
+            stdout.print(line)
+        stdout.print("Dry run: nothing was changed on any server.")
         return
     with Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bars:
@@ -318,21 +313,6 @@ def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, .
                                                  lambda t, done, total: bars.update(tasks[t], completed=done)))
     stdout.print(f"Deployed release {result.release} to {', '.join(p.remote.name for p in plans)}: "
                  f"{result.files} files sent, {result.bytes / 1024:.0f} KiB, in {result.seconds:.1f} s. It is live.")
-
-
-def _print_plans(plans: list) -> None:
-    for item in plans:
-        spec = item.remote.spec
-        stdout.print(f"{item.remote.name} ({spec.user}@{spec.host}:{spec.path}), live release: {item.live or 'none'}: "
-                     f"{len(item.uploads)} to upload, {len(item.deletes)} to delete")
-        for path, reason, size in item.uploads[:200]:
-            stdout.print(f"  upload  {path}  ({reason}, {size} B)")
-        for path in item.deletes[:200]:
-            stdout.print(f"  delete  {path}  (no longer in the build)")
-        hidden = max(0, len(item.uploads) - 200) + max(0, len(item.deletes) - 200)
-        if hidden:
-            stdout.print(f"  … and {hidden} more")
-    stdout.print("Dry run: nothing was changed on any server.")
 
 
 @cli.command("releases")

@@ -121,6 +121,21 @@ def _itemize(lines: list[str], item: TargetPlan) -> None:
             item.uploads.append((path, reason, int(size) if size.isdigit() else 0))
 
 
+def describe(plans: list[TargetPlan], most: int = 200) -> list[str]:
+    """Return what a deploy would do on each target, every upload and delete with its reason (`most` of each shown)."""
+    lines = []
+    for item in plans:
+        spec = item.remote.spec
+        lines.append(f"{item.remote.name} ({spec.user}@{spec.host}:{spec.path}), live release: {item.live or 'none'}: "
+                     f"{len(item.uploads)} to upload, {len(item.deletes)} to delete")
+        lines += [f"  upload  {path}  ({reason}, {size} B)" for path, reason, size in item.uploads[:most]]
+        lines += [f"  delete  {path}  (no longer in the build)" for path in item.deletes[:most]]
+        hidden = max(0, len(item.uploads) - most) + max(0, len(item.deletes) - most)
+        if hidden:
+            lines.append(f"  … and {hidden} more")
+    return lines
+
+
 def deploy(cluster: Cluster, out_dir: Path, plans: list[TargetPlan], progress: Progress | None = None) -> DeployResult:
     """Stage the release on every target, verify it, switch every target, prune old releases."""
     started = time.perf_counter()
