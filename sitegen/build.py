@@ -22,6 +22,7 @@ from sitegen.plan import ClusterPlan, plan_cluster
 from sitegen.search.indexes import jobs as index_jobs
 from sitegen.search.indexes import write_indexes
 from sitegen.workers import default_workers
+from sitegen.write import folder
 from sitegen.write.produce import produce
 from sitegen.write.publisher import Publisher, WriteStats, check_path
 
@@ -88,13 +89,24 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _build(options: BuildOptions, report: Progress, caches: Caches | None, cluster: Cluster | None) -> BuildResult:
-    started = time.perf_counter()
     cluster = cluster or load_config(options.root)                           # 1. config
     chosen = chosen_sites(cluster, options.sites)
     publisher = Publisher(options.out)
     publisher.claim()
+    with folder.locked(options.out):
+        state = folder.read_state(options.out)
+        folder.check_profile(options.out, state, options.profile.name)
+        if state is not None and not state.complete:
+            publisher.remove_leftovers()                                     # a stopped build's staged files
+        return _stages(options, cluster, chosen, publisher, state, report, caches)
+
+
+def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
+            state: folder.FolderState | None, report: Progress, caches: Caches | None) -> BuildResult:
+    started = time.perf_counter()
     ledger = Ledger.open(cluster, options.out, _settings(options, chosen))
-    replayed = None if options.force else ledger.replay(options.profile.now, options.out, chosen)
+    finished = state is not None and state.complete  # only a finished build may be replayed
+    replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force else None
     if replayed is not None:
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
     caches = caches or Caches(options.root, enabled=not options.force)
@@ -103,6 +115,7 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
+    folder.mark(options.out, options.profile.name, options.profile.drafts, complete=False)  # before the first write
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites, keep=(INDEX_DIR + "/",))
@@ -112,6 +125,7 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
     indexed = _index(planned, options, chosen, ledger) if options.search else ()  # 6. index
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
+    folder.mark(options.out, options.profile.name, options.profile.drafts, complete=True)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed)
 
 

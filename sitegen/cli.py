@@ -94,7 +94,8 @@ def _now(value: str | None, cluster: Cluster) -> datetime:
 
 
 @cli.command("build")
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder (default: build/).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: build/, and build-internal/ for --profile internal).")
 @click.option("--site", "sites", multiple=True, metavar="ID", help="Build only this site (repeatable).")
 @click.option("--profile", type=click.Choice(["public", "internal"]), default="public", show_default=True,
               help="internal also publishes pages marked 'visibility: internal'.")
@@ -109,7 +110,7 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
               now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
-    target = (out or root / "build").resolve()
+    target = (out or root / ("build-internal" if profile == "internal" else "build")).resolve()
     cluster = _cluster(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(_now(now, cluster), profile, drafts), sites=sites,
                            force=force, search=not no_search, workers=jobs or default_workers())
@@ -177,7 +178,7 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
               no_drafts: bool, now: str | None, search: bool) -> None:
     """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
     root = ctx.obj["root"]
-    target = (out or watch.preview_dir(root)).resolve()
+    target = (out or watch.preview_dir(root, profile)).resolve()
     cluster = _cluster(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(_now(now, cluster), profile, not no_drafts),
                            sites=sites, search=search)

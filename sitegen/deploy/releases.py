@@ -20,6 +20,7 @@ from pathlib import Path
 from sitegen.config.model import Cluster
 from sitegen.deploy.remote import Remote
 from sitegen.errors import DeployError, Problem, did_you_mean
+from sitegen.write import folder
 
 MARKER = ".sitegen-release-root"
 MANIFEST = "MANIFEST.sha256"
@@ -81,11 +82,17 @@ def sites_to_upload(cluster: Cluster, targets: list[Remote], only: tuple[str, ..
 
 
 def check_build(cluster: Cluster, out_dir: Path, sites: set[str]) -> list[Problem]:
-    """Raise if a site to deploy was never built; return a warning if the sources are newer than the build."""
+    """Raise unless the folder holds a finished public build of every site to deploy; warn if the sources are newer."""
+    state = folder.read_state(out_dir)
+    if state is None:
+        raise DeployError(Problem(f"{out_dir} holds no finished sitegen build", hint="run `sitegen build` first"))
+    if not state.public:
+        raise DeployError(Problem(f"{out_dir} holds {state.describe()}: only a finished public build may go to the web servers",
+                                  hint="run `sitegen build` (public, without --drafts) and deploy its folder"))
     missing = sorted(s for s in sites if not (out_dir / s / "index.html").is_file())
     if missing:
         raise DeployError(Problem(f"no build of {', '.join(missing)} in {out_dir}", hint="run `sitegen build` first"))
-    built = (out_dir / ".sitegen").stat().st_mtime if (out_dir / ".sitegen").exists() else 0
+    built = state.completed_at or 0
     sources = [cluster.root / "sites.yaml", *cluster.content_dir.rglob("*"), *cluster.themes_dir.rglob("*")]
     newer = max((p for p in sources if p.is_file()), key=lambda p: p.stat().st_mtime, default=None)
     if newer is not None and newer.stat().st_mtime > built:

@@ -44,7 +44,10 @@ def prepare(plan: Plan) -> DisclosurePlan:
     links, broken = link_interpretations(plan)
     if problems + broken:
         raise AssembleError(problems + broken)
-    assignment = assign(plan.cluster, by_site)
+    # an internal entry (seen only in internal builds) takes no number: the public sequence has no gaps and the
+    # committed record names no internal document
+    public = {site: [p for p in pages if p.meta.visibility == "public"] for site, pages in by_site.items()}
+    assignment = assign(plan.cluster, public)
     return DisclosurePlan(by_site, assignment.numbers, publishers, *links, assignment)
 
 

@@ -58,6 +58,14 @@ class Publisher:
         if not (out_dir / MARKER).exists():
             (out_dir / MARKER).touch()
 
+    def remove_leftovers(self) -> int:
+        """Remove the staged files a stopped build left behind; return how many."""
+        found = [os.path.join(base, name) for base, _, names in os.walk(self.out_dir) for name in names
+                 if name.endswith(TMP_SUFFIX)]
+        for path in found:
+            os.unlink(path)
+        return len(found)
+
     def stage(self, rel: str, data: Output, existed: bool) -> bool:
         """Write `data` if it differs from the file there; return True if written.
 

@@ -1,0 +1,94 @@
+"""The output folder's own records: which build it holds, whether that build finished, and who is building now.
+
+A build marks the folder unfinished before it writes its first file and finished after its last, so a build
+that is killed or fails can never pass for a finished one: not to the next build (which then does everything
+again) and not to `sitegen deploy` (which refuses it). The profile is recorded too: an internal build and a
+public one never share a folder.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sitegen.errors import BuildError, Problem
+
+STATE = ".sitegen-state.json"
+LOCK = ".sitegen-lock"
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """What the folder holds: the profile of its last build, whether that build finished, and when."""
+
+    profile: str  # "public" or "internal"
+    drafts: bool
+    complete: bool
+    completed_at: float | None = None  # the moment the last finished build finished
+
+    @property
+    def public(self) -> bool:
+        """True for a finished build of the public profile without drafts: the only kind that may be deployed."""
+        return self.complete and self.profile == "public" and not self.drafts
+
+    def describe(self) -> str:
+        """Return what the folder holds, in words."""
+        kind = f"an internal build (--profile {self.profile})" if self.profile != "public" else "a public build"
+        kind += " with drafts (--drafts)" if self.drafts else ""
+        return kind if self.complete else f"{kind} that did not finish (it was stopped or failed)"
+
+
+def read_state(out_dir: Path) -> FolderState | None:
+    """Return the folder's state, or None if no build recorded one."""
+    try:
+        data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
+        return FolderState(str(data["profile"]), bool(data["drafts"]), bool(data["complete"]), data.get("completed_at"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def check_profile(out_dir: Path, state: FolderState | None, profile: str) -> None:
+    """Refuse to build one profile into a folder holding the other: internal pages must never mix with public ones."""
+    if state is None or state.profile == profile:
+        return
+    other = "build-internal/" if profile == "internal" else "build/"
+    article = "an" if profile == "internal" else "a"
+    raise BuildError(Problem(f"the output folder {out_dir} holds {state.describe()}; {article} {profile} build must not write into it",
+                             hint=f"build into another folder (the default for --profile {profile} is {other}), "
+                                  "or delete this one if it is no longer needed"))
+
+
+def mark(out_dir: Path, profile: str, drafts: bool, complete: bool) -> None:
+    """Record the folder's state in one step: unfinished before a build writes, finished after."""
+    state = FolderState(profile, drafts, complete, time.time() if complete else None)
+    tmp = out_dir / (STATE + ".tmp")
+    tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
+    os.replace(tmp, out_dir / STATE)
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold the folder's lock for a build; refuse if another process holds it."""
+    with open(out_dir / LOCK, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise BuildError(Problem(f"another build is writing into {out_dir} (process {holder})",
+                                     hint="wait for it to finish, or build into another folder with --out")) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
