@@ -1,6 +1,7 @@
 """Serve a built cluster on localhost as its web servers would: each site at its path, own hosts on their own ports."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import io
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from sitegen.config.model import Cluster, Site
 
@@ -97,26 +98,78 @@ class LiveReload:
             self.clients += change
 
 
+def _url(target: str) -> tuple[str, str] | None:
+    """Return a request target's percent-decoded path and raw query, or None if it names no path (a bad request)."""
+    if target[:8].lower().startswith(("http://", "https://")):  # absolute form: only its path and query count
+        try:
+            parts = urlsplit(target)
+        except ValueError:
+            return None
+        target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    raw, _, query = target.partition("?")
+    # http.server decodes the request line as Latin-1: back to its bytes, then UTF-8 as browsers encode paths
+    path = unquote_to_bytes(raw.encode("latin-1")).decode("utf-8", "replace")
+    return (path, query) if path.startswith("/") and "\0" not in path else None
+
+
+def _normalize(path: str) -> str | None:
+    """Return `path` with repeated slashes merged and '.' and '..' applied, as nginx does; None if it climbs above '/'."""
+    kept: list[str] = []
+    segments = path.split("/")
+    for segment in segments:
+        if segment == "..":
+            if not kept:
+                return None
+            kept.pop()
+        elif segment not in ("", "."):
+            kept.append(segment)
+    folder = segments[-1] in ("", ".", "..") and bool(kept)
+    return "/" + "/".join(kept) + ("/" if folder else "")
+
+
+def _inside(path: str, home: str) -> str | None:
+    """Return `path` with its symlinks resolved if that is a file inside the folder `home`, else None."""
+    real = os.path.realpath(path)
+    return real if Path(real).is_relative_to(home) and os.path.isfile(real) else None
+
+
 class _Handler(SimpleHTTPRequestHandler):
-    """Maps a URL path to build/<site>/<rest>; unknown paths get the site's 404 page."""
+    """Answers GET and HEAD as nginx would: a URL path maps to build/<site>/<rest>, never outside it, nor to a listing."""
+
+    default_request_version = "HTTP/1.0"  # not 0.9: an answer to a request line too broken to name a version has a status line
 
     def __init__(self, *args, host: Host, out: Path, live: LiveReload | None = None, **kwargs):  # type: ignore[no-untyped-def]
         self.host, self.out, self.live = host, out, live
         super().__init__(*args, directory=str(out), **kwargs)
 
+    def handle(self) -> None:
+        """Answer the connection's requests; a client that hangs up before reading its answer is no error."""
+        with contextlib.suppress(ConnectionError):
+            super().handle()
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers; refuse methods other than GET and HEAD with 405."""
+        if not super().parse_request():
+            return False
+        if self.command in ("GET", "HEAD"):
+            return True
+        self._send(405, "text/plain; charset=utf-8", b"method not allowed", {"Allow": "GET, HEAD"})
+        return False
+
     def do_GET(self) -> None:
-        if self.live is not None and self.path.startswith(LIVE):
-            self._live()
+        url = _url(self.path)
+        if self.live is not None and url is not None and url[0].startswith(LIVE):
+            self._live(url[0])
         else:
             super().do_GET()
 
-    def _live(self) -> None:
+    def _live(self, path: str) -> None:
         assert self.live is not None
-        if self.path == LIVE + "live.js":
+        if path == LIVE + "live.js":
             self._send(200, "text/javascript; charset=utf-8", LIVE_JS)
-        elif self.path == LIVE + "state":  # for tools and tests: e.g. wait until an opened page listens
+        elif path == LIVE + "state":  # for tools and tests: e.g. wait until an opened page listens
             self._send(200, "application/json; charset=utf-8", json.dumps(self.live.state(), ensure_ascii=False).encode())
-        elif self.path == LIVE + "events":
+        elif path == LIVE + "events":
             self._events()
         else:
             self._send(404, "text/plain; charset=utf-8", b"not found")
@@ -148,15 +201,65 @@ class _Handler(SimpleHTTPRequestHandler):
                 self.live.listening(-1)
 
     def send_head(self) -> BinaryIO | None:
-        """Serve HTML with the live-reload script added; everything else as it is."""
-        if self.live is None:
-            return super().send_head()
-        path = self.translate_path(self.path)
-        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
-            path = os.path.join(path, "index.html")
-        if not path.endswith(".html") or not os.path.isfile(path):
-            return super().send_head()
-        return self._body(200, Path(path).read_bytes())
+        """Answer with the file the URL names, a folder's index.html, a redirect to a folder's slash, or the 404 page."""
+        url = _url(self.path)
+        if url is None:
+            self.send_error(400)
+            return None
+        path, query = url
+        clean = _normalize(path)
+        site = self._site(path if clean is None else clean)
+        if clean is None or not (clean + "/").startswith(site.prefix):  # above the root, or under no site of this host
+            return self._not_found(site)
+        home = os.path.realpath(self.out / site.id)
+        wanted = os.path.join(home, clean[len(site.prefix):])
+        index = _inside(os.path.join(wanted, "index.html"), home)
+        if index is not None and not clean.endswith("/"):
+            return self._redirect(clean + "/", query)
+        found = index if clean.endswith("/") else _inside(wanted, home)
+        return self._not_found(site) if found is None else self._file(found, site)
+
+    def _site(self, path: str) -> Site:
+        """Return the site whose prefix `path` falls under (or names without its slash), longest prefix first."""
+        return next((s for s in self.host.sites if (path + "/").startswith(s.prefix)), self.host.sites[-1])
+
+    def _file(self, file: str, site: Site) -> BinaryIO | None:
+        """Send a file's headers and return the file to copy; in a preview, HTML gets the live-reload script."""
+        try:
+            if self.live is not None and file.endswith(".html"):
+                return self._body(200, Path(file).read_bytes())
+            stream = open(file, "rb")  # noqa: SIM115 -- http.server copies and closes it
+        except OSError:  # removed by a rebuild since it was found
+            return self._not_found(site)
+        stat = os.fstat(stream.fileno())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(file))
+        self.send_header("Content-Length", str(stat.st_size))
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.end_headers()
+        return stream
+
+    def _redirect(self, path: str, query: str) -> BinaryIO:
+        """Send a 301 to `path` (a folder's URL with its slash), keeping the query string; return its empty body."""
+        location = quote(path) + ("?" + quote(query, safe="/?:@!$&'()*+,;=%", encoding="latin-1") if query else "")
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return io.BytesIO(b"")
+
+    def _not_found(self, site: Site) -> BinaryIO | None:
+        """Send a 404 with the site's 404 page (in a preview whose first build failed: its error); return the body."""
+        home = os.path.realpath(self.out / site.id)
+        page = _inside(os.path.join(home, "404.html"), home)
+        with contextlib.suppress(OSError):  # a 404 page a rebuild removed since: as if there were none
+            if page is not None:
+                return self._body(404, Path(page).read_bytes())
+        if self.live is not None:  # nothing built yet: the first build failed
+            return self._body(404, (f"<!DOCTYPE html><html lang='zh-CN'><meta charset='utf-8'><title>sitegen</title><body><pre>"
+                                    f"{html.escape(self.live.error or '尚未构建')}</pre></body></html>").encode())
+        self.send_error(404)
+        return None
 
     def _body(self, code: int, page: bytes) -> BinaryIO:
         body = page.replace(b"</body>", LIVE_TAG + b"</body>", 1) if self.live is not None else page
@@ -167,38 +270,14 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def _send(self, code: int, kind: str, body: bytes) -> None:
+    def _send(self, code: int, kind: str, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
-
-    def _site(self, path: str) -> Site:
-        return next((s for s in self.host.sites if path.startswith(s.prefix)), self.host.sites[-1])
-
-    def translate_path(self, path: str) -> str:
-        url = unquote(urlsplit(path).path)
-        site = self._site(url)
-        rest = url[len(site.prefix):] if url.startswith(site.prefix) else url.lstrip("/")
-        target = (self.out / site.id / rest).resolve()
-        if not target.is_relative_to(self.out / site.id):
-            return str(self.out / site.id / "404.html")
-        return str(target)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = self.out / self._site(unquote(urlsplit(self.path).path)).id / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-        elif code == 404 and self.live is not None:  # nothing built yet: the first build failed
-            body = (f"<!DOCTYPE html><html lang='zh-CN'><meta charset='utf-8'><title>sitegen</title><body><pre>"
-                    f"{html.escape(self.live.error or '尚未构建')}</pre></body></html>").encode()
-        else:
-            super().send_error(code, message, explain)
-            return
-        stream = self._body(404, body)
-        if self.command != "HEAD":
-            self.wfile.write(stream.read())
 
     def log_message(self, format: str, *args: object) -> None:
         pass
