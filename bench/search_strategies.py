@@ -20,10 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from sitegen import urls  # noqa: E402
-from sitegen.assemble.plan import assemble  # noqa: E402
 from sitegen.config.loader import load_config  # noqa: E402
-from sitegen.content.load import load_content  # noqa: E402
 from sitegen.content.profile import Profile  # noqa: E402
+from sitegen.plan import plan_cluster  # noqa: E402
 from sitegen.search.indexes import IndexJob, write_indexes  # noqa: E402
 
 CLUSTER_DIR, OWN_DIR = "pagefind-bench-cluster", "pagefind-bench-own"
@@ -32,7 +31,7 @@ CLUSTER_DIR, OWN_DIR = "pagefind-bench-cluster", "pagefind-bench-own"
 def plan_of(root: Path):
     cluster = load_config(root)
     profile = Profile(now=__import__("datetime").datetime(2100, 1, 1, tzinfo=cluster.tz))
-    return assemble(cluster, load_content(cluster, profile), profile)
+    return plan_cluster(cluster, profile).plan
 
 
 def timed(jobs: list[IndexJob], out: Path) -> tuple[float, int]:

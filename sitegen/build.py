@@ -13,10 +13,10 @@ from sitegen.config.model import Cluster
 from sitegen.content.cache import Caches
 from sitegen.content.markdown import Links, convert_all
 from sitegen.content.profile import Profile
-from sitegen.errors import AssembleError, ConfigError, Problem, did_you_mean
+from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, did_you_mean
 from sitegen.incremental.ledger import Ledger, Replayed
 from sitegen.job import Job
-from sitegen.outputs.registry import check_urls, site_jobs
+from sitegen.outputs.registry import site_jobs
 from sitegen.outputs.search_page import INDEX_DIR, t2s_job
 from sitegen.plan import ClusterPlan, plan_cluster
 from sitegen.search.indexes import jobs as index_jobs
@@ -73,7 +73,12 @@ def build(options: BuildOptions, progress: Progress | None = None, caches: Cache
           cluster: Cluster | None = None) -> BuildResult:
     """Build the cluster (read from options.root unless given): config, load, assemble, render what changed, write, index."""
     with _fewer_collections():
-        return _build(options, progress or (lambda stage, done, total: None), caches, cluster)
+        try:
+            return _build(options, progress or (lambda stage, done, total: None), caches, cluster)
+        except OSError as exc:  # a full disk, a folder that may not be written: the system's words, and the file
+            raise BuildError(Problem(f"cannot read or write a file: {exc.strerror or exc}", exc.filename,
+                                     hint="check that the disk has room and that sitegen may write to the output folder; "
+                                          "run the build again once it does")) from None
 
 
 @contextmanager
@@ -110,8 +115,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     if replayed is not None:
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
     caches = caches or Caches(options.root, enabled=not options.force)
-    planned = plan_cluster(cluster, options.profile, caches, options.workers)  # 2-3. load, assemble, 政府信息公开
-    check_urls(planned.plan)                                                 # 3. every URL wanted by one thing only
+    planned = plan_cluster(cluster, options.profile, caches, options.workers)  # 2-3. load, assemble, URLs, 政府信息公开
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)

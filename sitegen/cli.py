@@ -30,6 +30,7 @@ from sitegen.deploy import nginx
 from sitegen.deploy import releases as deploy
 from sitegen.disclosure import report
 from sitegen.errors import InternalError, Problem, Problems, SitegenError
+from sitegen.owners import codeowners, verify
 from sitegen.plan import plan_cluster, site_counts
 from sitegen.scaffold import new_page, new_site
 from sitegen.serve import preview, watch
@@ -57,7 +58,7 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 
 def _say(console: Console, label: str, style: str, text: str) -> None:
     """Print a styled label, then plain text that is never read as markup."""
-    console.print(Text.assemble((label, style), " ", text))
+    console.print(Text.assemble((label, style), " " if text else "", text))
 
 
 def _run(ctx: click.Context, action: Callable[[], T], failed: str = "") -> T:
@@ -261,7 +262,7 @@ def disclosure_group() -> None:
 
 
 @disclosure_group.command("report")
-@click.option("--year", type=int, required=True, help="Calendar year of the report, e.g. 2025.")
+@click.option("--year", type=click.IntRange(1900, 2100), required=True, help="Calendar year of the report, e.g. 2025.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for disclosure-YEAR.json and .csv (default: reports/).")
 @click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Count what is published at this moment (default: now).")
@@ -357,12 +358,42 @@ def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | N
     """Write the nginx configuration serving the cluster from the live release."""
     cluster = _cluster(ctx)
     opts = nginx.options_for(cluster, release_root, listen)
-    text = nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts)
+    text = _run(ctx, lambda: nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts))
     if out is None:
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
         stdout.print(f"Wrote {_shown(out)}; check it with `nginx -t`.")
+
+
+@cli.group("owners")
+def owners_group() -> None:
+    """Who may change what: CODEOWNERS for the Git host, and a check of every commit in a range."""
+
+
+@owners_group.command("codeowners")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write here; '-' prints it (default: CODEOWNERS at the top of the Git repository, where every Git host reads it).")
+@click.pass_context
+def owners_codeowners_cmd(ctx: click.Context, out: Path | None) -> None:
+    """Write CODEOWNERS from sites.yaml: each content/<site>/ to its owners and the admins, the rest to the admins."""
+    cluster = _cluster(ctx)
+    made = _run(ctx, lambda: codeowners.make(cluster), "Nothing was written.")
+    if out == Path("-"):
+        click.echo(made.text, nl=False)
+        return
+    path = _run(ctx, lambda: codeowners.write(made, out), "Nothing was written.")
+    stdout.print(f"Wrote {_shown(path)}. Commit it, and run this again whenever owners or cluster.admins change in sites.yaml.")
+
+
+@owners_group.command("verify")
+@click.argument("rev_range", metavar="BASE..TIP")
+@click.pass_context
+def owners_verify_cmd(ctx: click.Context, rev_range: str) -> None:
+    """Check that each commit in BASE..TIP (e.g. origin/main..HEAD) changes only files its author owns."""
+    # no _cluster(ctx): owners are read from sites.yaml at BASE, and a pre-receive hook has no work tree to load
+    checked = _run(ctx, lambda: verify.verify(ctx.obj["root"], rev_range))
+    stdout.print(checked.summary())
 
 
 @cli.command("fix-encoding")

@@ -9,6 +9,7 @@ from sitegen.content.cache import Caches
 from sitegen.content.load import Content, load_content
 from sitegen.content.profile import Profile
 from sitegen.disclosure.plan import DisclosurePlan, prepare
+from sitegen.outputs.registry import check_urls
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ def plan_cluster(cluster: Cluster, profile: Profile, caches: Caches | None = Non
     """Load, assemble and check the cluster; raise the first stage's error with every problem of that stage."""
     content = load_content(cluster, profile, caches.front if caches else None, workers)  # profile applied here, once
     plan = assemble(cluster, content, profile)
+    check_urls(plan)  # every URL wanted by one thing only
     return ClusterPlan(cluster, content, plan, prepare(plan))
 
 

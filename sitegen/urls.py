@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import quote
 
-if TYPE_CHECKING:  # a contract below config: only the type is needed
-    from sitegen.config.model import Site
+
+class Site(Protocol):
+    """What URLs need of a site: its id (its output folder), its origin and its path on that origin."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+
 
 SLUG_RX = re.compile(r"[\w][\w.-]*")
 

@@ -113,11 +113,11 @@ def browser():
 def serve(root: Path, out: Path | None = None) -> dict[str, str]:
     """Serve a built cluster with `sitegen serve`'s preview servers; return site id -> its base URL."""
     from sitegen.config.loader import load_config
-    from sitegen.serve import server as preview
+    from sitegen.serve import server
 
     cluster = load_config(root)
     addresses = {}
-    for host, server in preview.start(cluster, out or root / "build", port=0):
+    for host, running in server.start(cluster, out or root / "build", port=0):
         for site in host.sites:
-            addresses[site.id] = f"http://127.0.0.1:{server.server_address[1]}{site.prefix}"
+            addresses[site.id] = f"http://127.0.0.1:{running.server_address[1]}{site.prefix}"
     return addresses

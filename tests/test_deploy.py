@@ -328,3 +328,34 @@ def test_a_failed_build_does_not_make_an_old_build_look_current(built):
     assert build(root).exit_code == 1  # an impossible date: nothing is built
     warnings = deploy.check_build(load_config(root), built, {"portal", "town"})
     assert warnings and "older than the sources" in warnings[0].message
+
+
+CANARY = "内部通知-CANARY-0d4e"
+
+
+@pytest.mark.parametrize("case, said", [
+    ("internal", "holds an internal build (--profile internal): only a finished public build may go to the web servers"),
+    ("drafts", "holds a public build with drafts (--drafts)"),
+    ("unfinished", "holds a public build that did not finish"),
+])
+def test_deploy_refuses_anything_but_a_finished_public_build(tmp_path, servers, case, said):
+    secret = page(f"不得上网：{CANARY}", title="内部通知", visibility="internal")
+    draft = page(f"草稿：{CANARY}", title="草稿", draft=True)
+    root = deploy_cluster(tmp_path, servers, files={"content/portal/news/secret.md": secret, "content/portal/news/draft.md": draft})
+    args: list[str] = []
+    if case == "internal":
+        assert build(root, "--profile", "internal").exit_code == 0
+        args = ["--out", str(root / "build-internal")]
+    elif case == "drafts":
+        assert build(root, "--drafts", "--out", str(tmp_path / "preview")).exit_code == 0
+        args = ["--out", str(tmp_path / "preview")]
+    else:
+        template = root / "themes/gov/templates/article.html"
+        template.write_text(template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ 1 // 0 }}"),
+                            encoding="utf-8")
+        (root / "content/town/news/market.md").write_text(page("改过的正文。", title="集市"), encoding="utf-8")
+        assert build(root).exit_code == 1
+    result = run(root, "deploy", *args)
+    assert result.exit_code == 1, result.output
+    assert said in result.output and "Nothing was changed on any server." in result.output
+    assert not (tmp_path / "srv1").exists() and not (tmp_path / "srv2").exists()

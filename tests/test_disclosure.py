@@ -316,3 +316,32 @@ def test_catalogue_table_sorts_in_the_browser(browser, tmp_path):
     tab.click("table.catalogue th:nth-child(5) button")
     assert titles() == ["丙", "乙", "测试市某某管理办法"]
     assert tab.get_attribute("table.catalogue th:nth-child(5)", "aria-sort") == "ascending"
+
+
+def test_disclosure_metadata_on_a_page_outside_the_catalogue_is_shown_without_an_index_number(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/news/policy-news.md": entry("带元数据的新闻", doc_no="测政发〔2026〕9号")})
+    result = build(root, "--no-search")
+    assert result.exit_code == 0, result.output
+    assert shown_number(root, "portal/news/policy-news/index.html") == ""
+    text = (root / "build/portal/news/policy-news/index.html").read_text(encoding="utf-8")
+    assert "测政发〔2026〕9号" in text and "测试市人民政府" in text  # 发布机构 defaults to the site's name
+
+
+def test_a_draft_entry_is_shown_in_a_drafts_build_without_taking_a_number(tmp_path):
+    draft = page("正文。", title="草稿文件", draft=True, disclosure={"topic": "综合政务\\政务公开", "genre": "通知"})
+    root = make_cluster(tmp_path, {"content/portal/disclosure/draft.md": draft})
+    result = build(root, "--no-search", "--drafts", "--out", str(tmp_path / "drafts"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "drafts/portal/disclosure/draft/index.html").is_file()
+    assert "draft.md" not in numbers(root)
+
+
+@pytest.mark.parametrize("column", ["news", "disclosure"])
+def test_the_text_of_an_application_only_document_is_published_in_no_column(tmp_path, column):
+    secret = "只依申请提供的正文LEAKTEXT"
+    root = make_cluster(tmp_path, {f"content/portal/{column}/apply.md": entry("依申请公开的文件", body=secret, mode="依申请公开")})
+    result = build(root, "--no-search")
+    assert result.exit_code == 0, result.output
+    leaked = [p for p in (root / "build").rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+    assert leaked == []
+    assert "全文不在网上公开" in (root / f"build/portal/{column}/apply/index.html").read_text(encoding="utf-8")

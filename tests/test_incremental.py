@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -216,3 +217,13 @@ def test_a_build_whose_indexing_fails_is_not_skipped_by_the_next(built, monkeypa
     path.write_text(original, encoding="utf-8")  # back to what the last complete build read
     assert build(built.parent).exit_code == 0
     assert "第1次补充" not in (built / "town/news/market/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("expression", ["{{ portal.footer }}", "{{ cluster.sites['town'].footer }}", "{{ profile.now }}",
+                                        "{{ cluster.deploy }}", "{{ cluster.root }}"])
+def test_a_template_cannot_show_what_no_fingerprint_covers(tmp_path, expression):
+    root = make_cluster(tmp_path, {"content/finance/_theme/templates/404.html": "{% extends 'base.html' %}{% block main %}"
+                                   + expression + "{% endblock %}"})
+    result = build(root, "--no-search")
+    assert result.exit_code == 1, result.output
+    assert "content/finance/_theme/templates/404.html:1: template error" in result.output

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, build, make_cluster, page, tree
+from conftest import FIXTURES, build, make_cluster, page, run, tree
 
 MINI_YAML = (FIXTURES / "mini" / "sites.yaml").read_text(encoding="utf-8")
 PORTAL_COLUMNS = "      - {id: news, title: 政务要闻, type: news}\n"
@@ -106,7 +106,43 @@ def test_reserved_names_come_from_the_registry():
     assert {"tags", "sites", "search", "static", "pagefind", "feed.xml", "sitemap.xml", "sitemap_index.xml"} <= set(portal)
     Kind.kind = "department"
     assert "sites" not in reserved(Kind()) and "sitemap_index.xml" not in reserved(Kind())  # type: ignore[arg-type]
-    listing = reserved_in_column(Column("news", "要闻", ColumnType.news, 20))
-    catalogue = reserved_in_column(Column("xxgk", "公开", ColumnType.disclosure, 20))
+    news, xxgk = Column("news", "要闻", ColumnType.news, 20), Column("xxgk", "公开", ColumnType.disclosure, 20)
+    listing = reserved_in_column(Kind(), news)  # type: ignore[arg-type]
+    department_catalogue = reserved_in_column(Kind(), xxgk)  # type: ignore[arg-type]
+    Kind.kind = "portal"
+    portal_catalogue = reserved_in_column(Kind(), xxgk)  # type: ignore[arg-type]
     assert {"page", "feed.xml", "atom.xml"} <= set(listing) and "topic" not in listing
-    assert {"topic", "genre", "year", "validity", "cluster", "catalogue.json", "catalogue.csv"} <= set(catalogue)
+    assert {"topic", "genre", "year", "validity", "catalogue.json", "catalogue.csv", "feed.xml"} <= set(department_catalogue)
+    assert "page" not in department_catalogue and "cluster" not in department_catalogue  # no listing, no cluster catalogue
+    assert "cluster" in portal_catalogue
+
+
+def test_names_a_column_type_does_not_write_are_free_for_pages(tmp_path):
+    root = make_cluster(tmp_path, {
+        "content/portal/disclosure/page.md": page("正文。", title="分页说明", disclosure={"topic": "综合政务", "genre": "通知"}),
+    })
+    result = build(root, "--no-search")
+    assert result.exit_code == 0, result.output
+    assert (root / "build/portal/disclosure/page/index.html").is_file()
+
+
+def test_every_setting_a_producer_declares_is_a_key_of_sites_yaml():
+    from sitegen.config.schema import ConfigFile
+    from sitegen.outputs.registry import COLUMN_PRODUCERS, PRODUCERS
+    from sitegen.sources.validation import fields_at
+
+    declared = [s for p in PRODUCERS for s in p.settings] + [s for c in COLUMN_PRODUCERS.values() for s in c.settings]
+    assert "defaults.feed_items" in declared and "disclosure.index_format" in declared
+    for setting in declared:
+        *parents, key = setting.replace("[]", "").split(".")
+        assert key in fields_at(ConfigFile, parents), setting
+
+
+def test_an_address_with_its_default_port_is_the_same_address(tmp_path):
+    yaml = MINI_YAML.replace("url: /town/", "url: https://czj.test.gov.cn:443/").replace("url: https://czj.test.gov.cn/", "url: https://czj.test.gov.cn/")
+    root = make_cluster(tmp_path, {"sites.yaml": yaml})
+    result = build(root, "--no-search")
+    assert result.exit_code == 1
+    assert "site 'town' at '/' has the same address as site 'finance' (https://czj.test.gov.cn/)" in result.output
+    nginx = run(root, "nginx-config")
+    assert nginx.exit_code == 1 and "has the same address as site 'finance'" in nginx.output

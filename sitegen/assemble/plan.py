@@ -74,29 +74,35 @@ def assemble(cluster: Cluster, content: Content, profile: Profile) -> Plan:
     by_site: dict[str, list[Page]] = {sid: [] for sid in cluster.sites}
     for page in content.pages:
         by_site[page.site].append(page)
-    sites = {sid: _site_plan(cluster.sites[sid], pages) for sid, pages in by_site.items()}
-    return Plan(cluster, profile, sites, {p.source: p for p in content.pages}, content.withheld, list(content.warnings))
+    warnings = list(content.warnings)
+    sites = {sid: _site_plan(cluster.sites[sid], pages, warnings) for sid, pages in by_site.items()}
+    return Plan(cluster, profile, sites, {p.source: p for p in content.pages}, content.withheld, warnings)
 
 
-def _site_plan(site: Site, pages: list[Page]) -> SitePlan:
+def _site_plan(site: Site, pages: list[Page], warnings: list[Problem]) -> SitePlan:
     columns = {cid: sorted((p for p in pages if p.column == cid), key=listing_order) for cid in site.columns}
     latest = sorted((p for p in pages if p.column), key=newest_first)
     return SitePlan(
         site=site,
         columns=columns,
         standalone=sorted((p for p in pages if p.column is None), key=lambda p: p.slug),
-        tags=_tags(latest),
+        tags=_tags(latest, warnings),
         latest=latest,
         neighbours=_neighbours(columns),
     )
 
 
-def _tags(latest: list[Page]) -> dict[str, Tag]:
+def _tags(latest: list[Page], warnings: list[Problem]) -> dict[str, Tag]:
     tags: dict[str, Tag] = {}
     for page in latest:
         for name in dict.fromkeys(page.meta.tags):
             slug = tag_slug(name)
-            tags.setdefault(slug, Tag(slug, name)).pages.append(page)
+            tag = tags.setdefault(slug, Tag(slug, name))
+            if name != tag.name and not any(w.message.endswith(f"'{name}'") for w in warnings):
+                warnings.append(Problem(f"the tags '{tag.name}' and '{name}' share one page (tags/{slug}/), shown as "
+                                        f"'{tag.name}'", page.source, page.lines.get("tags"),
+                                        hint=f"write the tag as '{tag.name}' everywhere, or make the two differ in letters"))
+            tag.pages.append(page)
     return dict(sorted(tags.items()))
 
 

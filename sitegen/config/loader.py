@@ -1,6 +1,7 @@
 """Stage 1, config: read sites.yaml (and each _site.yaml) into a validated Cluster."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from sitegen.config.model import Cluster, Column, Site
 from sitegen.config.schema import ColumnSpec, ConfigFile, Defaults, SiteLocal, SiteSpec
 from sitegen.config.taxonomy import load_taxonomy
 from sitegen.errors import ConfigError, Problem, Problems, did_you_mean
+from sitegen.sources.confine import inside, outside_problem, site_folder
 from sitegen.sources.encoding import read_text
 from sitegen.sources.validation import problems_from
 from sitegen.sources.yamlio import locate, parse
@@ -29,13 +31,16 @@ def load_config(root: Path) -> Cluster:
     problems = list(_cross_checks(spec, node, shown))
     locals_ = {s.id: _site_local(root, s.id) for s in spec.sites}
     problems += [p for local in locals_.values() if isinstance(local, list) for p in local]
+    logos = {s.id: _logo(root, s, local if isinstance(local := locals_[s.id], SiteLocal) else None) for s in spec.sites}
+    problems += [logo for logo in logos.values() if isinstance(logo, Problem)]
     if problems:
         raise ConfigError(problems)
     tz = ZoneInfo(spec.cluster.timezone)
-    sites = {s.id: _resolve_site(s, spec, local if isinstance(local := locals_[s.id], SiteLocal) else None) for s in spec.sites}
+    sites = {s.id: _resolve_site(s, spec, local if isinstance(local := locals_[s.id], SiteLocal) else None, logos[s.id])
+             for s in spec.sites}
     return Cluster(
         name=spec.cluster.name,
-        base_url=spec.cluster.base_url,
+        base_url=origin(spec.cluster.base_url),
         language=spec.cluster.language,
         tz=tz,
         org_code=spec.cluster.org_code,
@@ -46,6 +51,7 @@ def load_config(root: Path) -> Cluster:
         feed_items=spec.defaults.feed_items,
         page_size=spec.defaults.page_size,
         deploy=spec.deploy,
+        admins=tuple(spec.cluster.admins),
     )
 
 
@@ -133,6 +139,9 @@ def _columns_of(site: SiteSpec, defaults: Defaults) -> list[ColumnSpec]:
 def _site_local(root: Path, site_id: str) -> SiteLocal | list[Problem] | None:
     """Return the validated content/<site>/_site.yaml, its problems, or None if absent."""
     path = root / "content" / site_id / "_site.yaml"
+    folder = site_folder(root / "content", site_id)
+    if os.path.lexists(path) and not inside(path, folder):
+        return [outside_problem(path, root, folder)]
     if not path.is_file():
         return None
     try:
@@ -141,12 +150,33 @@ def _site_local(root: Path, site_id: str) -> SiteLocal | list[Problem] | None:
         return exc.problems
 
 
-def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None) -> Site:
+def _logo(root: Path, spec: SiteSpec, local: SiteLocal | None) -> str | Problem | None:
+    """Return the site's logo as a path from the project's folder, checked to stay where its setting may reach.
+
+    A logo named in sites.yaml (the cluster admin's) is relative to sites.yaml and stays in the project; one named
+    in a site's _site.yaml is relative to the site's folder and stays in it.
+    """
+    if local is not None and local.theme_options is not None and local.theme_options.logo:
+        base, allowed, named = root / "content" / spec.id, site_folder(root / "content", spec.id), local.theme_options.logo
+        shown = f"content/{spec.id}/_site.yaml"
+    elif spec.theme_options.logo:
+        base, allowed, named, shown = root, root.resolve(), spec.theme_options.logo, CONFIG_NAME
+    else:
+        return None
+    if not inside(base / named, allowed):
+        where = allowed.relative_to(root.resolve()).as_posix() + "/" if allowed != root.resolve() else "the project's folder"
+        return Problem(f"logo of site '{spec.id}' ({named}) is outside {where}: sitegen reads nothing from there", shown,
+                       hint="put the image in that folder and name it from there")
+    return Path(os.path.relpath(base / named, root)).as_posix()
+
+
+def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, logo: str | Problem | None) -> Site:
     """Return the runtime Site: defaults applied, _site.yaml merged, URL split into origin and prefix."""
     if local is not None:
         spec = spec.model_copy(update=local.model_dump(exclude_none=True, exclude={"footer", "theme_options"}))
     footer = _merge(cfg.cluster.footer, spec.footer, local.footer if local else None)
     options = _merge(spec.theme_options, local.theme_options if local else None)
+    options = options.model_copy(update={"logo": logo if isinstance(logo, str) else None})
     origin, prefix = _split_url(spec.url, cfg.cluster.base_url)
     columns = {
         c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav)
@@ -170,8 +200,17 @@ def _merge(base: Any, *overrides: Any) -> Any:
 
 def _split_url(url: str, base_url: str) -> tuple[str, str]:
     if url.startswith("/"):
-        return base_url, url
+        return origin(base_url), url
+    return origin(url), "/"
+
+
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def origin(url: str) -> str:
+    """Return the scheme and host of a URL as browsers compare them: no default port, no trailing slash."""
     scheme, rest = url.split("://", 1)
-    return f"{scheme}://{rest.rstrip('/')}", "/"
+    host = rest.rstrip("/").lower()
+    return f"{scheme}://{host.removesuffix(DEFAULT_PORTS.get(scheme, '-'))}"
 
 

@@ -66,6 +66,7 @@ class Cluster:
     feed_items: int = 20
     page_size: int = 20
     deploy: DeploySpec = field(default_factory=DeploySpec)
+    admins: tuple[str, ...] = ()  # Git identities who own everything (sitegen/owners)
 
     @property
     def portal(self) -> Site:

@@ -3,11 +3,28 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_USER_NAME = r"@?[^\s@/#\\]+"
+_EMAIL = r"[^\s@/#\\]+@[^\s@/#\\]+"
+
+
+def _git_identity(value: str) -> str:
+    """Return `value` if it is a Git host user name (`zhangsan`, `@zhangsan`) or an e-mail address, else raise."""
+    if re.fullmatch(_USER_NAME, value) or re.fullmatch(_EMAIL, value):
+        return value
+    if re.fullmatch(r"@[^\s@/#\\]+/[^\s@/#\\]+", value):
+        raise ValueError(f"'{value}' is a team: a commit names one person, so teams cannot be checked; "
+                         "fix: list the team's members, each by user name or e-mail address")
+    raise ValueError(f"'{value}' is not a Git identity; fix: write one Git host user name (zhangsan or '@zhangsan') "
+                     "or one e-mail address (zhangsan@czj.example.gov.cn) per list item, without spaces")
+
+
+# who may change a site (owners) or everything (cluster admins); how a commit's author is matched: sitegen/owners/identity.py
+GitIdentity = Annotated[str, AfterValidator(_git_identity)]
 
 
 class Strict(BaseModel):
@@ -71,8 +88,17 @@ class SiteLocal(Strict):
     description: str | None = None
     footer: Footer | None = None
     theme_options: ThemeOptions | None = None
-    owners: list[str] | None = None
+    owners: None = Field(None, description="refused: a site's owners are set in sites.yaml only")
     allow_html: bool | None = None
+
+    @field_validator("owners", mode="before")
+    @classmethod
+    def _no_own_owners(cls, value: Any) -> None:
+        # An error rather than ignored: _site.yaml is in the site's own folder, so a unit could otherwise widen who
+        # may change its site, and a key silently ignored would look as if it had worked.
+        raise ValueError("a site cannot name its own owners: they are set in sites.yaml, which only the cluster admins "
+                         "change; fix: remove 'owners' from this file and ask a cluster admin to change the site's "
+                         "owners in sites.yaml")
 
 
 class SiteSpec(Strict):
@@ -89,7 +115,8 @@ class SiteSpec(Strict):
     theme_options: ThemeOptions = ThemeOptions()
     footer: Footer = Footer()
     allow_html: bool = Field(False, description="allow raw HTML in Markdown (sanitised)")
-    owners: list[str] = Field(default_factory=list)
+    owners: list[GitIdentity] = Field(default_factory=list,
+                                      description="Git identities who may change content/<site>/ (user names or e-mail addresses)")
 
     @field_validator("url")
     @classmethod
@@ -126,6 +153,8 @@ class ClusterSpec(Strict):
     timezone: str = "Asia/Shanghai"
     org_code: str | None = None
     footer: Footer = Footer()
+    admins: list[GitIdentity] = Field(default_factory=list, description="Git identities who own everything: "
+                                      "sites.yaml, themes/, checks/, deploy settings and every site")
 
 
 class DisclosureSpec(Strict):

@@ -20,6 +20,8 @@ from sitegen.errors import Problem, Problems
 from sitegen.sources.validation import problems_from
 from sitegen.sources.yamlio import parse
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: a typo (0001-01-01 gave feeds the offset +08:05:43)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible characters no web page or feed may carry
 DATE_HINT = "fix: write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2024-03-01 09:30"
 _DATE_RX = re.compile(
     r"(?P<y>\d{4})[-/年](?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?"
@@ -43,6 +45,8 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         naive = datetime(int(g["y"]), int(g["m"]), int(g["d"]), int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0))
     except ValueError as exc:
         raise ValueError(f"'{value}' is not a real date ({exc}); {DATE_HINT}") from None
+    if not FIRST_YEAR <= naive.year <= LAST_YEAR:
+        raise ValueError(f"'{value}' is not a plausible date (the year must be {FIRST_YEAR}-{LAST_YEAR}); {DATE_HINT}")
     if g["tz"]:
         return datetime.fromisoformat(naive.isoformat() + ("+00:00" if g["tz"] == "Z" else g["tz"]))
     return naive.replace(tzinfo=tz)
@@ -54,6 +58,10 @@ class _Meta(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _dates(cls, value: Any, info: ValidationInfo) -> Any:
+        for text in (value if isinstance(value, list) else [value]):
+            if isinstance(text, str) and (found := CONTROL.search(text)):
+                raise ValueError(f"contains an invisible control character (U+{ord(found.group()):04X}); "
+                                 "fix: type the text again, or paste it as plain text (it often comes from Word)")
         if info.field_name in cls.date_fields and value is not None:
             assert info.context is not None  # parse_meta always gives the time zone
             return parse_datetime(value, info.context["tz"])
@@ -113,10 +121,25 @@ class PageMeta(_Meta):
 
     date_fields: ClassVar[frozenset[str]] = frozenset({"date", "publish_at", "expire_at"})
 
+    @field_validator("title")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the title is empty; fix: write the title after 'title:'")
+        return value.strip()
+
     @field_validator("tags", "keywords")
     @classmethod
     def _no_blank(cls, values: list[str]) -> list[str]:
         return [v.strip() for v in values if v and v.strip()]
+
+
+APPLICATION_ONLY = "依申请公开"
+
+
+def application_only(meta: PageMeta) -> bool:
+    """Return True for a 依申请公开 document: published as metadata only, its text given on application."""
+    return meta.disclosure is not None and meta.disclosure.mode == APPLICATION_ONLY
 
 
 def split(text: str, shown: Path | str) -> tuple[str, str, int]:

@@ -10,16 +10,17 @@ from pathlib import Path
 
 from sitegen import workers
 from sitegen.config.model import Cluster, Site
-from sitegen.config.schema import ColumnType
 from sitegen.content.cache import Shelf
-from sitegen.content.frontmatter import AttachmentSpec, PageMeta, parse_meta, split
+from sitegen.content.frontmatter import CONTROL, AttachmentSpec, PageMeta, application_only, parse_meta, split
 from sitegen.content.page import Attachment, Page
 from sitegen.content.profile import Profile, Window, window
 from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
+from sitegen.sources.confine import inside, outside_problem, site_folder
 from sitegen.sources.encoding import decode
 from sitegen.urls import is_safe_slug
 
 SITE_FILES = {"_site.yaml", "_theme"}  # entries of content/<site>/ that are not pages or columns
+MARKDOWN = {".md", ".markdown", ".mdown", ".mkd"}  # any case: a page under another name is told, not ignored
 
 
 @dataclass
@@ -35,7 +36,8 @@ class Content:
 def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None, cores: int = 1) -> Content:
     """Return the cluster's pages, or raise ContentError naming every bad file."""
     problems: list[Problem] = []
-    sources = list(_sources(cluster, problems))
+    warnings: list[Problem] = []
+    sources = list(_sources(cluster, problems, warnings))
     if not sources and not problems:
         raise ContentError(Problem("the content tree is empty: no .md files under content/", "content/",
                                    hint="add pages as content/<site>/<column>/<name>.md"))
@@ -45,7 +47,7 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
     problems += _duplicate_slugs(parsed)
     if problems:
         raise ContentError(problems)
-    content = Content(pages=[], window=window((p.meta for p in parsed), profile.now))
+    content = Content(pages=[], warnings=warnings, window=window((p.meta for p in parsed), profile.now))
     for page in parsed:
         if profile.admits(page.meta):
             content.pages.append(page)
@@ -115,6 +117,10 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
     if not is_safe_slug(slug):
         problems.append(Problem(f"slug '{slug}' cannot be used in a URL", shown, line=2,
                                 hint="use letters, digits, '-', '_' and '.', with no '/' or '..'"))
+    if found := CONTROL.search(body):
+        problems.append(Problem(f"the text contains an invisible control character (U+{ord(found.group()):04X})", shown,
+                                line=body_line + body.count("\n", 0, found.start()),
+                                hint="type that line again, or paste the text as plain text (it often comes from Word)"))
     if column is not None and meta.date is None:
         problems.append(Problem("'date' is required: every item in a column shows its publish date", shown, line=2,
                                 hint="add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')"))
@@ -125,8 +131,8 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
                                 hint=f"put the file in {shown.parent}/ or fix the name"))
     if problems:
         raise Problems(problems)
-    if _application_only(site, column, meta):
-        # 依申请公开: published as metadata only; the text is given on application, never put online
+    if application_only(meta):
+        # in any column, draft or not: the text is given on application, never put online
         body, attachments = "", []
     page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body,
                 body_line=body_line, date=meta.date, attachments=attachments, lines=lines, key=key)
@@ -134,11 +140,6 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
         page.cover = cover.name
         page.assets[cover.name] = cover
     return page
-
-
-def _application_only(site: Site, column: str | None, meta: PageMeta) -> bool:
-    in_catalogue = column is not None and site.columns[column].type == ColumnType.disclosure
-    return in_catalogue and meta.disclosure is not None and meta.disclosure.mode == "依申请公开"
 
 
 def _attachment(spec: str | AttachmentSpec, src: Path, shown: Path, problems: list[Problem]) -> Attachment | None:
@@ -161,7 +162,10 @@ def _beside(src: Path, name: str) -> Path | None:
     return target
 
 
-def _sources(cluster: Cluster, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+Source = tuple[Site, str | None, Path]  # (site, column or None, file)
+
+
+def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem]) -> Iterator[Source]:
     """Yield (site, column or None, file) for every Markdown source, reporting misplaced ones."""
     root = cluster.content_dir
     if not root.is_dir():
@@ -171,7 +175,7 @@ def _sources(cluster: Cluster, problems: list[Problem]) -> Iterator[tuple[Site, 
             continue
         shown = entry.relative_to(cluster.root)
         if entry.is_dir() and entry.name in cluster.sites:
-            yield from _site_sources(cluster, cluster.sites[entry.name], entry, problems)
+            yield from _site_sources(cluster, cluster.sites[entry.name], entry, problems, warnings)
         elif entry.is_dir():
             problems.append(Problem(f"unknown site '{entry.name}'{did_you_mean(entry.name, cluster.sites)}", shown,
                                     hint="sites are declared in sites.yaml; add it there (sitegen new site) or rename the folder"))
@@ -179,30 +183,49 @@ def _sources(cluster: Cluster, problems: list[Problem]) -> Iterator[tuple[Site, 
             problems.append(Problem("pages belong in a site's folder", shown, hint="move it to content/<site>/<column>/"))
 
 
-def _site_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
+def _site_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem],
+                  warnings: list[Problem]) -> Iterator[Source]:
     for entry in sorted(folder.iterdir()):
         shown = entry.relative_to(cluster.root)
         if entry.name.startswith(".") or entry.name in SITE_FILES:
             continue
-        if entry.is_file() and entry.suffix == ".md" and not entry.name.startswith("_"):
+        if _is_page(cluster, site, entry, problems, warnings):
             yield site, None, entry
         elif entry.is_dir() and entry.name in site.columns:
-            yield from _column_sources(cluster, site, entry, problems)
+            yield from _column_sources(cluster, site, entry, problems, warnings)
+        elif entry.is_symlink() and not entry.exists():
+            problems.append(outside_problem(entry, cluster.root, site_folder(cluster.content_dir, site.id)))
         elif entry.is_dir():
             problems.append(Problem(
                 f"unknown column '{entry.name}' in site '{site.id}'{did_you_mean(entry.name, site.columns)}", shown,
                 hint=f"columns of {site.id}: {', '.join(site.columns)}; add the column in sites.yaml or rename the folder"))
 
 
-def _column_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem]) -> Iterator[tuple[Site, str | None, Path]]:
-    for path in sorted(folder.rglob("*.md")):
-        if path.name.startswith(("_", ".")):
+def _column_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem],
+                    warnings: list[Problem]) -> Iterator[Source]:
+    for path in sorted(folder.rglob("*")):
+        if path.name.startswith(("_", ".")) or not _is_page(cluster, site, path, problems, warnings):
             continue
         if path.parent != folder:
             problems.append(Problem("pages in sub-folders of a column are not published", path.relative_to(cluster.root),
                                     hint=f"move it up into {folder.relative_to(cluster.root)}/"))
             continue
         yield site, folder.name, path
+
+
+def _is_page(cluster: Cluster, site: Site, path: Path, problems: list[Problem], warnings: list[Problem]) -> bool:
+    """Return True for a page source of the site; report links out of its folder and Markdown under another name."""
+    if path.name.startswith("_") or path.suffix.lower() not in MARKDOWN or (path.is_dir() and not path.is_symlink()):
+        return False
+    if path.suffix != ".md":
+        warnings.append(Problem("this file is not published: pages are files ending in .md", path.relative_to(cluster.root),
+                                hint=f"rename it to {path.stem}.md"))
+        return False
+    folder = site_folder(cluster.content_dir, site.id)
+    if not inside(path, folder) or not path.is_file():
+        problems.append(outside_problem(path, cluster.root, folder))
+        return False
+    return True
 
 
 def _duplicate_slugs(pages: list[Page]) -> list[Problem]:

@@ -26,6 +26,7 @@ from sitegen.content.cache import Shelf
 from sitegen.content.page import Page
 from sitegen.digests import hexdigest
 from sitegen.errors import Problem
+from sitegen.sources.confine import inside, site_folder
 
 SUMMARY_CHARS = 120
 _ALLOWED_ATTRS = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title", "lang"},
@@ -122,9 +123,9 @@ def _add(out: Conversions, page: Page, done: Converted) -> None:
 
 
 def _key(page: Page, links: Links) -> str:
-    # the source's digest covers the body and where it starts; an entry's body withheld at load (依申请公开)
-    # follows from its front matter, which the digest covers too
-    return hexdigest(page.key or page.body, str(page.body_line), page.source.as_posix(),
+    # the source's digest covers the body and where it starts; the body's length too, so a text withheld at
+    # load (依申请公开) can never be served from a conversion made while it was not
+    return hexdigest(page.key or page.body, str(len(page.body)), str(page.body_line), page.source.as_posix(),
                      str(links.cluster.sites[page.site].allow_html))
 
 
@@ -230,9 +231,8 @@ def _nearest_hint(rel: str, links: Links) -> str:
 
 def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str:
     source = (links.cluster.root / rel).resolve()
-    content = links.cluster.content_dir.resolve()
-    if not source.is_file() or not source.is_relative_to(content):
-        links.problems.append(Problem(f"linked file not found: '{ref}'", page.source, line,
+    if not source.is_file() or not inside(source, site_folder(links.cluster.content_dir, page.site)):
+        links.problems.append(Problem(f"linked file not found in this site's folder: '{ref}'", page.source, line,
                                       hint="put the file beside the page and link it by its name"))
         return ref
     name = source.name

@@ -4,16 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sitegen.config.model import Cluster, Site
+from sitegen.outputs.registry import check_mounts
+from sitegen.outputs.search_page import INDEX_DIR
+from sitegen.outputs.theme import HASH_LENGTH
 
 # The theme has no inline scripts or styles; Pagefind needs WebAssembly.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
-CACHE_MAP = r"""map $uri $sitegen_cache_control {
-    "~*\.[0-9a-f]{10}\.(css|js)$"                             "public, max-age=31536000, immutable";
-    "~*/pagefind/.+\.(pf_fragment|pf_index|pf_filter|pf_meta)$" "public, max-age=31536000, immutable";
+CACHE_MAP = rf"""map $uri $sitegen_cache_control {{
+    "~*\.[0-9a-f]{{{HASH_LENGTH}}}\.(css|js)$"                             "public, max-age=31536000, immutable";
+    "~*/{INDEX_DIR}/.+\.(pf_fragment|pf_index|pf_filter|pf_meta)$" "public, max-age=31536000, immutable";
     "~*(/|\.html|\.xml|\.json|\.csv|\.txt)$"                  "public, max-age=300";
     default                                                   "public, max-age=3600";
-}
+}}
 """
 GZIP = """gzip on;
 gzip_vary on;
@@ -43,6 +46,7 @@ def options_for(cluster: Cluster, root: str | None, listen: str | None) -> Optio
 
 def http_block(cluster: Cluster, opts: Options) -> str:
     """Return what goes inside nginx's http {}: the cache map, gzip and one server per host."""
+    check_mounts(cluster)  # two sites at one address would be two clashing locations
     hosts: dict[str, list[Site]] = {}
     for site in cluster.sites.values():
         hosts.setdefault(site.origin, []).append(site)

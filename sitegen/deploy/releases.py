@@ -20,13 +20,16 @@ from pathlib import Path
 from sitegen.config.model import Cluster
 from sitegen.deploy.remote import Remote
 from sitegen.errors import DeployError, Problem, did_you_mean
+from sitegen.outputs.search_page import INDEX_DIR
 from sitegen.write import folder
+from sitegen.write.publisher import TMP_SUFFIX
 
 MARKER = ".sitegen-release-root"
 MANIFEST = "MANIFEST.sha256"
 INFO = "RELEASE.json"
 PARTIAL = ".partial"
-EXCLUDES = ["--exclude=pagefind.new/", "--exclude=pagefind.old/", "--exclude=*.sitegen-tmp"]
+SCRATCH = (f"{INDEX_DIR}.new", f"{INDEX_DIR}.old")  # an index being written or replaced: never part of a release
+EXCLUDES = [*(f"--exclude={name}/" for name in SCRATCH), f"--exclude=*{TMP_SUFFIX}"]
 Progress = Callable[[str, int, int], None]  # (target, files done, files to send)
 
 
@@ -83,15 +86,15 @@ def sites_to_upload(cluster: Cluster, targets: list[Remote], only: tuple[str, ..
 
 def check_build(cluster: Cluster, out_dir: Path, sites: set[str]) -> list[Problem]:
     """Raise unless the folder holds a finished public build of every site to deploy; warn if the sources are newer."""
+    missing = sorted(s for s in sites if not (out_dir / s / "index.html").is_file())
+    if missing:
+        raise DeployError(Problem(f"no build of {', '.join(missing)} in {out_dir}", hint="run `sitegen build` first"))
     state = folder.read_state(out_dir)
     if state is None:
         raise DeployError(Problem(f"{out_dir} holds no finished sitegen build", hint="run `sitegen build` first"))
     if not state.public:
         raise DeployError(Problem(f"{out_dir} holds {state.describe()}: only a finished public build may go to the web servers",
                                   hint="run `sitegen build` (public, without --drafts) and deploy its folder"))
-    missing = sorted(s for s in sites if not (out_dir / s / "index.html").is_file())
-    if missing:
-        raise DeployError(Problem(f"no build of {', '.join(missing)} in {out_dir}", hint="run `sitegen build` first"))
     built = state.completed_at or 0
     sources = [cluster.root / "sites.yaml", *cluster.content_dir.rglob("*"), *cluster.themes_dir.rglob("*")]
     newer = max((p for p in sources if p.is_file()), key=lambda p: p.stat().st_mtime, default=None)
@@ -184,7 +187,7 @@ def _manifest(out_dir: Path, item: TargetPlan, hashes: dict[Path, str]) -> str:
 
 
 def _excluded(path: Path) -> bool:
-    return any(part in ("pagefind.new", "pagefind.old") for part in path.parts) or path.name.endswith(".sitegen-tmp")
+    return any(part in SCRATCH for part in path.parts) or path.name.endswith(TMP_SUFFIX)
 
 
 def _stage(out_dir: Path, item: TargetPlan, release: str, manifest: str, build_id: str, progress: Progress | None) -> None:

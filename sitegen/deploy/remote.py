@@ -12,6 +12,7 @@ from sitegen.config.schema import TargetSpec
 from sitegen.errors import DeployError, Problem
 
 CONNECT_TIMEOUT = 10
+SSH_FAILED = 255  # ssh's own failure (connection refused or dropped, key refused), never the remote script's
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Remote:
         """Run a shell script on the target; return its output, or raise DeployError."""
         proc = subprocess.run([*self.ssh_command(), self.address, "sh -c " + shlex.quote(script)],
                               capture_output=True, text=True, timeout=600)
-        if check and proc.returncode != 0:
+        if proc.returncode == SSH_FAILED or (check and proc.returncode != 0):
             raise DeployError(self.problem(proc.returncode, proc.stderr))
         return proc.stdout
 
@@ -95,6 +96,9 @@ class Remote:
             return Problem(f"{where} refused the key: {last}", hint="check deploy.targets[].user and key, and the server's authorized_keys")
         if "Connection refused" in stderr or "timed out" in stderr or "Could not resolve" in stderr or "No route" in stderr:
             return Problem(f"cannot reach {where}: {last}", hint="check the host, the port and that sshd runs there")
+        if code == SSH_FAILED:
+            return Problem(f"the connection to {where} was lost: {last}",
+                           hint="run the deploy again once the server answers; no target was switched")
         return Problem(f"{where} failed: {last}")
 
 

@@ -12,7 +12,7 @@ from sitegen.assemble.plan import Plan, SitePlan
 from sitegen.config.model import Column
 from sitegen.config.taxonomy import Taxonomy
 from sitegen.content.page import Page
-from sitegen.disclosure.plan import DisclosurePlan
+from sitegen.disclosure.plan import DisclosurePlan, publisher
 from sitegen.job import Job
 
 SCHEMA = "sitegen-catalogue/1"
@@ -25,7 +25,6 @@ CSV_FIELDS = {  # export key -> CSV header
 FACETS = (("topic", "按主题"), ("genre", "按体裁"), ("year", "按年份"), ("validity", "按有效性"))
 CLUSTER_DIR = "cluster"  # the portal's catalogue of every site
 EXPORTS = ("catalogue.json", "catalogue.csv")
-CATALOGUE_NAMES = (*(key for key, _ in FACETS), CLUSTER_DIR, *EXPORTS)  # names the catalogue owns inside its column
 
 
 @dataclass(frozen=True)
@@ -51,12 +50,19 @@ class Row:
 
 
 def row(plan: Plan, disclosure: DisclosurePlan, page: Page) -> Row:
-    """Return the catalogue row of an entry."""
+    """Return the catalogue row of a page with disclosure metadata, made once per build and shared by every output."""
+    found = disclosure.rows.get(page.source)
+    if found is None:
+        found = disclosure.rows[page.source] = _row(plan, disclosure, page)
+    return found
+
+
+def _row(plan: Plan, disclosure: DisclosurePlan, page: Page) -> Row:
     d = page.meta.disclosure
     assert d is not None and page.date is not None
     return Row(
         index_no=disclosure.numbers.get(page.source, ""), title=page.title, doc_no=d.doc_no or "",
-        publisher=disclosure.publishers[page.source],
+        publisher=disclosure.publishers.get(page.source) or publisher(plan, page),
         written=d.written.strftime("%Y-%m-%d") if d.written else "", published=page.date.strftime("%Y-%m-%d"),
         topic=d.topic or "", genre=d.genre or "", validity=d.validity,
         validity_changed=d.validity_changed.strftime("%Y-%m-%d") if d.validity_changed else "",
@@ -82,7 +88,7 @@ def site_catalogue(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, column:
     base = f"{column.id}/"
     facets = _facets(pages, plan.cluster.taxonomy)
     common = {"column": column, "facets": facets, "base": base, "show_site": False, "publishers": None,
-              "current_publisher": None}
+              "current_publisher": None, "cluster_rel": f"{column.id}/{CLUSTER_DIR}/", "exports": EXPORTS}
     out = [render("catalogue.html", base, column_name=column.title, heading=column.title, items=rows, **common)]
     by_source = {item[0].source: item for item in rows}
     for key, label in FACETS:
@@ -96,6 +102,11 @@ def site_catalogue(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, column:
     return out
 
 
+def catalogue_names(portal: bool) -> tuple[str, ...]:
+    """Return the names the catalogue owns inside its column (the portal's also holds the cluster catalogue)."""
+    return (*(key for key, _ in FACETS), *EXPORTS, *((CLUSTER_DIR,) if portal else ()))
+
+
 def facet_rel(base: str, key: str, value: str) -> str:
     """Return the site-relative URL of the catalogue page of one facet value."""
     return f"{base}{key}/{urls.tag_slug(value)}/"
@@ -106,7 +117,6 @@ Item = tuple[Page, Row]  # what a catalogue page lists: the entry (for its link)
 
 def _rows(plan: Plan, disclosure: DisclosurePlan, pages: list[Page]) -> list[Item]:
     return [(p, row(plan, disclosure, p)) for p in pages]
-
 
 
 def _facets(pages: list[Page], taxonomy: Taxonomy) -> dict[str, dict[str, list[Page]]]:
@@ -132,7 +142,8 @@ def _cluster_catalogue(plan: Plan, disclosure: DisclosurePlan, column: Column, r
                         key=lambda item: (-(item[0].date.timestamp()), item[0].site, item[0].path))  # type: ignore[union-attr]
     base = f"{column.id}/{CLUSTER_DIR}/"
     sites = [(plan.cluster.sites[s], len(items)) for s, items in by_site.items() if items]
-    common = {"column": column, "base": base, "show_site": True, "publishers": sites, "facets": None}
+    common = {"column": column, "base": base, "show_site": True, "publishers": sites, "facets": None, "cluster_rel": base,
+              "exports": EXPORTS}
     out = [render("catalogue.html", base, column_name=column.title, heading="全市政府信息公开目录",
                   items=everything, current_publisher=None, **common)]
     for site, _ in sites:
@@ -156,10 +167,19 @@ def _json(rows: list[Row], scope: str, name: str, site: str | None) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """Return a CSV cell that Excel shows as text: one starting like a formula gets a leading apostrophe."""
+    # a title or 文号 such as '=HYPERLINK(...)' would otherwise run as a formula in the reader's spreadsheet
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _csv(rows: list[Row]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS.values())
-    writer.writerows([getattr(r, key) for key in CSV_FIELDS] for r in rows)
+    writer.writerows([spreadsheet_cell(getattr(r, key)) for key in CSV_FIELDS] for r in rows)
     # the BOM makes Excel read the file as UTF-8
     return buffer.getvalue().encode("utf-8-sig")

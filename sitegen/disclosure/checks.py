@@ -5,6 +5,7 @@ import posixpath
 from pathlib import Path, PurePosixPath
 
 from sitegen.assemble.plan import Plan
+from sitegen.config.schema import ColumnType
 from sitegen.content.page import Page
 from sitegen.errors import Problem
 
@@ -46,6 +47,19 @@ def repeated_doc_numbers(entries: list[Page], publishers: dict[Path, str]) -> li
     return problems
 
 
+POLICY_TYPES = (ColumnType.policy, ColumnType.disclosure)
+
+
+def _column_type(plan: Plan, page: Page) -> str:
+    column = plan.cluster.sites[page.site].columns.get(page.column or "")
+    return column.type.value if column else "page (no column)"
+
+
+def _is_policy(plan: Plan, page: Page) -> bool:
+    column = plan.cluster.sites[page.site].columns.get(page.column or "")
+    return column is not None and column.type in POLICY_TYPES
+
+
 Interpretations = tuple[dict[Path, Page], dict[Path, list[Page]]]  # interpretation -> policy; policy -> interpretations
 
 
@@ -59,7 +73,16 @@ def link_interpretations(plan: Plan) -> tuple[Interpretations, list[Problem]]:
             continue
         rel = Path(posixpath.normpath(posixpath.join(PurePosixPath(page.source).parent.as_posix(), page.meta.interprets)))
         policy = plan.pages.get(rel)
-        if policy is None or policy is page:
+        if policy is page:
+            problems.append(Problem("a page cannot interpret itself", page.source, page.lines.get("interprets"),
+                                    hint="name the policy this page explains, e.g. ../policy/2026-09-30-x.md"))
+            continue
+        if policy is not None and not _is_policy(plan, policy):
+            problems.append(Problem(f"interprets '{page.meta.interprets}', which is not a policy document (it is in a "
+                                    f"column of type {_column_type(plan, policy)})", page.source, page.lines.get("interprets"),
+                                    hint="a 政策解读 names a document of a policy or 政府信息公开 column"))
+            continue
+        if policy is None:
             why = "is left out of this build" if rel in plan.withheld else "does not exist"
             problems.append(Problem(f"interprets '{page.meta.interprets}', which {why}", page.source, page.lines.get("interprets"),
                                     hint="give the policy's .md file, relative to this file, e.g. ../policy/2026-09-30-x.md"))

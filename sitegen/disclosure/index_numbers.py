@@ -11,6 +11,7 @@ import yaml
 from sitegen.config.model import Cluster, Site
 from sitegen.content.page import Page
 from sitegen.errors import AssembleError, Problem, Problems
+from sitegen.sources.encoding import read_text
 from sitegen.sources.yamlio import parse
 
 STORE_NAME = "_index_numbers.yaml"
@@ -197,7 +198,7 @@ def _load_store(path: Path, root: Path, problems: list[Problem]) -> Store:
         return Store(path, [])
     shown = path.relative_to(root)
     try:
-        data, _ = parse(path.read_text(encoding="utf-8"), shown)
+        data, _ = parse(read_text(path, shown), shown)
     except Problems as exc:
         problems.extend(exc.problems)
         return Store(path, [])

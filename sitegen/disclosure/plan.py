@@ -1,10 +1,12 @@
 """The 政府信息公开 stage: check every entry, give 索引号, link policies and interpretations; return its own plan."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.assemble.plan import Plan, newest_first
+from sitegen.content.frontmatter import application_only
 from sitegen.content.page import Page
 from sitegen.disclosure.checks import (
     entry_problems,
@@ -14,7 +16,8 @@ from sitegen.disclosure.checks import (
 from sitegen.disclosure.index_numbers import Assignment, assign
 from sitegen.errors import AssembleError
 
-APPLICATION_ONLY = "依申请公开"
+if TYPE_CHECKING:  # the catalogue builds on this module; only the row's type is needed here
+    from sitegen.disclosure.catalogue import Row
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class DisclosurePlan:
     interpreted: dict[Path, Page]  # interpretation -> its policy
     interpretations: dict[Path, list[Page]]  # policy -> its interpretations
     assignment: Assignment  # the numbers this build gave, to be recorded once it succeeds
+    rows: dict[Path, Row] = field(default_factory=dict, compare=False)  # catalogue rows, made once (catalogue.row)
 
     def commit(self) -> list[str]:
         """Record newly given 索引号 in content/ (only after a successful build); return what was done."""
@@ -68,5 +72,5 @@ def publisher(plan: Plan, page: Page) -> str:
 
 
 def is_application_only(page: Page) -> bool:
-    """Return True for a 依申请公开 entry: published as metadata only, its text given on application."""
-    return page.meta.disclosure is not None and page.meta.disclosure.mode == APPLICATION_ONLY
+    """Return True for a 依申请公开 document: published as metadata only, its text given on application."""
+    return application_only(page.meta)

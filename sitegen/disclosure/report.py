@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sitegen.assemble.plan import Plan
 from sitegen.content.page import Page
+from sitegen.disclosure.catalogue import spreadsheet_cell
 from sitegen.disclosure.plan import DisclosurePlan
 
 NORMATIVE = ("规章", "行政规范性文件")
@@ -76,7 +77,7 @@ def write(figures: list[Figures], folder: Path) -> list[Path]:
     writer.writerow(["站点", "名称", "本年公开条数", *[f"{k}{c}" for k in NORMATIVE for c in ("本年制发", "本年废止", "现行有效")],
                      *[f"{m}月" for m in range(1, 13)]])
     for f in figures:
-        writer.writerow([f.scope, f.name, f.published,
+        writer.writerow([spreadsheet_cell(f.scope), spreadsheet_cell(f.name), f.published,
                          *[f.normative[k][c] for k in NORMATIVE for c in ("issued", "repealed", "in_force")], *f.by_month])
     csv_path = folder / f"disclosure-{year}.csv"
     csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))

@@ -125,7 +125,7 @@ class Digester:
             self._container(parts, value)
         else:
             # an output must not depend on something its fingerprint cannot see
-            raise TypeError(f"cannot fingerprint a {type(value).__name__}: teach sitegen/fingerprint.py what it shows")
+            raise TypeError(f"cannot fingerprint a {type(value).__name__}: teach sitegen/incremental/fingerprint.py what it shows")
 
 
 # Cluster fields no output shows; every other field is in every site key, so a new setting cannot be forgotten.
@@ -133,6 +133,7 @@ NOT_SHOWN = {
     "sites": "each site's own settings are digested whole, the others' by what pages show of them (name, URL)",
     "root": "where the cluster's folder is changes no output",
     "deploy": "the deploy targets change no output",
+    "admins": "who may change what (sitegen owners) changes no output",
 }
 
 

@@ -24,6 +24,8 @@ def digest(cluster: Cluster, settings: str) -> str:
     for path in map(str, files + sorted(_walk(cluster.content_dir)) + sorted(_walk(cluster.themes_dir))):
         h.update(path.encode("utf-8", "surrogateescape") + b"\0")
         try:
+            if os.path.islink(path):  # where a link leads is an input too (the build refuses links out of a folder)
+                h.update(os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")
             if path.endswith(TEXT):
                 with open(path, "rb") as fh:
                     h.update(fh.read())
@@ -37,6 +39,8 @@ def digest(cluster: Cluster, settings: str) -> str:
 
 
 def _walk(folder: Path) -> Iterable[str]:
+    """Yield every file below `folder` and every link to a folder (which the walk does not enter)."""
     for base, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         yield from (os.path.join(base, name) for name in files)
+        yield from (os.path.join(base, name) for name in dirs if os.path.islink(os.path.join(base, name)))

@@ -56,7 +56,6 @@ class Ledger:
 
     def stale(self, plan: Plan, jobs: dict[str, list[Job]], out_dir: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
         """Return the jobs to make (changed or missing; all with `force`) and every output's fingerprint."""
-        self.manifest.inputs = ""  # until this build is complete
         prints = fingerprints(plan, jobs, Digester())
         todo = [job for site_jobs in jobs.values() for job in site_jobs]
         if not force:
@@ -66,6 +65,7 @@ class Ledger:
 
     def record(self, prints: dict[str, str], chosen: list[str]) -> None:
         """Record the files just put in place; keep the fingerprints of sites not built this time."""
+        self.manifest.inputs = ""  # no longer complete for any inputs, until complete() says so
         sites = self.cluster.sites
         kept = {rel: fp for rel, fp in self.manifest.outputs.items()
                 if rel.split("/", 1)[0] in sites and rel.split("/", 1)[0] not in chosen}

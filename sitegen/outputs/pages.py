@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
 from sitegen import urls
 from sitegen.assemble.plan import Plan, SitePlan
@@ -22,6 +23,8 @@ from sitegen.job import Job
 from sitegen.outputs.theme import Theme, environment
 
 HOME_ITEMS = 8
+SANDBOX_HINT = ("a site's own templates may show what pages show (page, site, column, the helpers), nothing of "
+                "Python's internals or of the servers: remove this expression")
 SITE_GROUPS = {"portal": "门户网站", "department": "部门网站", "township": "乡镇（街道）网站"}
 
 
@@ -45,6 +48,44 @@ def paginate(base: str, pages: list[Page], size: int) -> Iterator[Pager]:
         yield Pager(n, total, pages[(n - 1) * size:n * size], base)
 
 
+@dataclass(frozen=True)
+class SiteRef:
+    """What a page may show of another site: exactly what every site's fingerprint digests of it."""
+
+    id: str
+    name: str
+    kind: str
+    origin: str
+    prefix: str
+
+    @property
+    def base_url(self) -> str:
+        return self.origin + self.prefix
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    """What a page may show of the cluster: its settings in the site key, and every site as a SiteRef."""
+
+    name: str
+    language: str
+    sites: dict[str, SiteRef]
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    """What a page may show of the publishing profile (not its clock: that is in no fingerprint)."""
+
+    name: str
+    drafts: bool
+
+
+def facts(plan: Plan) -> tuple[ClusterFacts, ProfileFacts]:
+    """Return the cluster and profile as templates see them."""
+    refs = {s.id: SiteRef(s.id, s.name, s.kind, s.origin, s.prefix) for s in plan.cluster.sites.values()}
+    return ClusterFacts(plan.cluster.name, plan.cluster.language, refs), ProfileFacts(plan.profile.name, plan.profile.drafts)
+
+
 class SiteRenderer:
     """Renders one site's templates; holds the template helpers bound to that site."""
 
@@ -53,6 +94,7 @@ class SiteRenderer:
         self.site, self.cluster = site_plan.site, plan.cluster
         self.theme, self.assets = theme, assets
         self.env = environment(theme)
+        self.facts, self.profile = facts(plan)
 
     def job(self, template: str, rel: str, *, column_name: str, **context: Any) -> Job:
         """Return the job rendering `template` at `rel`; its inputs are exactly what the template is given."""
@@ -73,12 +115,13 @@ class SiteRenderer:
             raise BuildError(Problem(f"template '{exc.name}' not found in the theme of site '{self.site.id}'",
                                      hint="add it to the theme or to content/<site>/_theme/templates/")) from None
         except Exception as exc:
-            frames = _template_frames(exc.__traceback__, self.theme.template_dirs)
+            frames = _template_frames(exc.__traceback__, self.theme.template_dirs, self.helpers)
             if not frames or not _template_mistake(exc, frames):
                 raise InternalError(Problem(f"rendering {template} failed: {type(exc).__name__}: {exc}", where)) from exc
             file, line, _ = frames[-1]
+            hint = SANDBOX_HINT if isinstance(exc, SecurityError) else "fix the template at this line; the previous output is unchanged"
             raise BuildError(Problem(f"template error while rendering {where}: {_what(exc)}", self._shown(file), line,
-                                     hint="fix the template at this line; the previous output is unchanged")) from None
+                                     hint=hint)) from None
 
     def _shown(self, file: str) -> str:
         """Return a template's path as messages show it: from the cluster's folder."""
@@ -88,15 +131,21 @@ class SiteRenderer:
     def _context(self, rel: str, column_name: str, **extra: Any) -> dict[str, Any]:
         return {
             # only settings every fingerprint covers, and the values of the job: nothing else can reach a page
-            "cluster": self.cluster, "site": self.site, "rel": rel,
-            "nav": [c for c in self.site.columns.values() if c.in_nav], "portal": self.cluster.portal,
-            "column_name": column_name, "page": None, "column": None, "profile": self.plan.profile,
+            "cluster": self.facts, "site": self.site, "rel": rel,
+            "nav": [c for c in self.site.columns.values() if c.in_nav], "portal": self.facts.sites[self.cluster.portal.id],
+            "column_name": column_name, "page": None, "column": None, "profile": self.profile,
             "url": self.url, "link": self.link, "site_url": self.site_url, "asset": self.asset,
             "has_asset": lambda name: name in self.assets, "canonical": urls.absolute(self.site, rel),
             "tag_url": self.tag_url, "facet_rel": facet_rel, "catalogue_facets": FACETS,
             "is_application_only": is_application_only, "topic_top": Taxonomy.top,
             **extra,
         }
+
+    @property
+    def helpers(self) -> frozenset[Any]:
+        """The code of the helpers templates call: an error raised directly in one is the calling template's."""
+        return frozenset(f.__code__ for f in (SiteRenderer.url, SiteRenderer.link, SiteRenderer.site_url,
+                                              SiteRenderer.asset, SiteRenderer.tag_url, facet_rel, is_application_only))
 
     def url(self, rel: str = "") -> str:
         """Return the link to `rel` within this site."""
@@ -106,7 +155,7 @@ class SiteRenderer:
         """Return the link to any page of the cluster from this site."""
         return urls.href(self.site, self.cluster.sites[page.site], page.path)
 
-    def site_url(self, site: Site, rel: str = "") -> str:
+    def site_url(self, site: urls.Site, rel: str = "") -> str:
         """Return the link to `rel` of another site."""
         return urls.href(self.site, site, rel)
 
@@ -124,22 +173,28 @@ def tag_rel(name: str) -> str:
     return f"tags/{urls.tag_slug(name)}/"
 
 
-def _template_frames(tb: TracebackType | None, dirs: tuple[Path, ...]) -> list[tuple[str, int, bool]]:
-    """Return (template file, line, raised there) for every template frame of a traceback, outermost first."""
+def _template_frames(tb: TracebackType | None, dirs: tuple[Path, ...], helpers: frozenset[Any]) -> list[tuple[str, int, bool]]:
+    """Return (template file, line, the template's own doing) for every template frame of a traceback, outermost first.
+
+    The template's own doing: the error was raised on its line, or in a helper that line called (wrong arguments,
+    a value of the wrong kind), not deeper in sitegen.
+    """
     frames = []
     roots = tuple(str(d) for d in dirs)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.startswith(roots):  # Jinja rewrites template frames to the template's file and line
-            frames.append((filename, tb.tb_lineno, tb.tb_next is None))
+            after = tb.tb_next
+            own = after is None or (after.tb_frame.f_code in helpers and after.tb_next is None)
+            frames.append((filename, tb.tb_lineno, own))
         tb = tb.tb_next
     return frames
 
 
 def _template_mistake(exc: Exception, frames: list[tuple[str, int, bool]]) -> bool:
     """Return True if the template itself went wrong, not sitegen code it called."""
-    # an undefined name fails inside Jinja's runtime; anything else counts if raised in the template's own line
-    return isinstance(exc, jinja2.UndefinedError) or frames[-1][2]
+    # an undefined name and a sandbox refusal fail inside Jinja; anything else counts if raised in the template's own line
+    return isinstance(exc, (jinja2.UndefinedError, SecurityError)) or frames[-1][2]
 
 
 def _what(exc: Exception) -> str:
@@ -171,7 +226,7 @@ def articles(r: SiteRenderer) -> list[Job]:
 def _article(r: SiteRenderer, page: Page) -> Job:
     column = r.site.columns.get(page.column or "")
     newer, older = r.sp.neighbours.get(page.source, (None, None))
-    entry = row(r.plan, r.disclosure, page) if page.source in r.disclosure.publishers else None
+    entry = row(r.plan, r.disclosure, page) if page.meta.disclosure is not None and page.date is not None else None
     job = r.job("article.html", page.path, column_name=column.title if column else page.title,
                 column=column, page=page, newer=newer, older=older, source=page.source, entry=entry,
                 policy=r.disclosure.interpreted.get(page.source),

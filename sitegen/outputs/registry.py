@@ -13,14 +13,15 @@ from sitegen import urls
 from sitegen.assemble.plan import Plan, SitePlan
 from sitegen.config.model import Cluster, Column, Site
 from sitegen.config.schema import ColumnType
-from sitegen.disclosure.catalogue import CATALOGUE_NAMES, site_catalogue
+from sitegen.disclosure.catalogue import catalogue_names, site_catalogue
 from sitegen.disclosure.plan import DisclosurePlan
-from sitegen.errors import AssembleError, BuildError, Problem
+from sitegen.errors import AssembleError, BuildError, ConfigError, Problem
 from sitegen.job import Job
 from sitegen.outputs import feeds, pages, search_page, sitemap, theme
 from sitegen.outputs.pages import SiteRenderer
 
 ALL = frozenset({"portal", "department", "township"})
+LISTED = frozenset(t for t in ColumnType if t is not ColumnType.disclosure)  # column types shown as listing pages
 
 
 @dataclass(frozen=True)
@@ -30,22 +31,27 @@ class Producer:
     name: str  # as messages name it, e.g. "the tag pages"
     jobs: Callable[[SiteRenderer, list[Job]], list[Job]] | None  # (renderer, jobs made before) -> jobs; None: made elsewhere
     owns: tuple[str, ...] = ()  # first path segments of the site it writes under
-    in_columns: tuple[str, ...] = ()  # names it writes inside every column
+    in_columns: tuple[str, ...] = ()  # names it writes inside the columns of `column_types`
     kinds: frozenset[str] = ALL  # the kinds of site that get it
+    column_types: frozenset[ColumnType] = frozenset(ColumnType)
+    settings: tuple[str, ...] = ()  # the sites.yaml keys that configure it ('sites[].x' for a key of every site)
 
 
 PRODUCERS: tuple[Producer, ...] = (
-    Producer("the theme's static files", None, owns=(theme.STATIC_DIR,)),  # made first: templates need their names
-    Producer("the home page", lambda r, _: pages.home(r)),
-    Producer("the column listings", lambda r, _: column_jobs(r), in_columns=("page",)),
-    Producer("the articles", lambda r, _: pages.articles(r)),
-    Producer("the tag pages", lambda r, _: pages.tag_pages(r), owns=("tags",)),
+    Producer("the theme's static files", None, owns=(theme.STATIC_DIR,),  # made first: templates need their names
+             settings=("defaults.theme", "sites[].theme", "sites[].theme_options")),
+    Producer("the home page", lambda r, _: pages.home(r), settings=("sites[].columns[].in_nav",)),
+    Producer("the column listings", lambda r, _: column_jobs(r), in_columns=("page",), column_types=LISTED,
+             settings=("defaults.page_size", "sites[].columns[].page_size")),
+    Producer("the articles", lambda r, _: pages.articles(r), settings=("sites[].allow_html",)),
+    Producer("the tag pages", lambda r, _: pages.tag_pages(r), owns=("tags",), settings=("defaults.page_size",)),
     Producer("the cluster navigation (站群导航)", lambda r, _: pages.cluster_navigation(r), owns=("sites",),
              kinds=frozenset({"portal"})),
     Producer("the search page", lambda r, _: search_page.jobs(r), owns=("search",)),
     Producer("the search index", None, owns=(search_page.INDEX_DIR,)),  # written by the index stage
     Producer("the 404 page", lambda r, _: pages.not_found(r), owns=("404.html",)),
-    Producer("the feeds", lambda r, _: feeds.jobs(r.cluster, r.sp), owns=feeds.NAMES, in_columns=feeds.NAMES),
+    Producer("the feeds", lambda r, _: feeds.jobs(r.cluster, r.sp), owns=feeds.NAMES, in_columns=feeds.NAMES,
+             settings=("defaults.feed_items",)),
     Producer("the files beside the pages", lambda r, _: page_files(r.sp)),
     Producer("the sitemap", lambda r, made: [sitemap.sitemap(r.sp, [j.rel for j in made if j.kind == "html"])],
              owns=("sitemap.xml",)),
@@ -54,9 +60,21 @@ PRODUCERS: tuple[Producer, ...] = (
              kinds=frozenset({"portal"})),
 )
 
-# Column types with outputs of their own; every other type gets the listing pages.
-COLUMN_PRODUCERS: dict[ColumnType, tuple[Callable[[SiteRenderer, Column], list[Job]], tuple[str, ...]]] = {
-    ColumnType.disclosure: (lambda r, c: site_catalogue(r.plan, r.disclosure, r.sp, c, r.job), CATALOGUE_NAMES),
+
+@dataclass(frozen=True)
+class ColumnProducer:
+    """The outputs of a column type that is not shown as listing pages, and the names they own inside the column."""
+
+    jobs: Callable[[SiteRenderer, Column], list[Job]]
+    owns: Callable[[Site], tuple[str, ...]]
+    settings: tuple[str, ...] = ()
+
+
+# Column types with outputs of their own; the others (LISTED) get the listing pages.
+COLUMN_PRODUCERS: dict[ColumnType, ColumnProducer] = {
+    ColumnType.disclosure: ColumnProducer(lambda r, c: site_catalogue(r.plan, r.disclosure, r.sp, c, r.job),
+                                          lambda site: catalogue_names(site.kind == "portal"),
+                                          settings=("disclosure.index_format", "disclosure.topics", "disclosure.genres")),
 }
 
 
@@ -64,7 +82,7 @@ def column_jobs(r: SiteRenderer) -> list[Job]:
     """Return every column's pages, made by the producer of its type."""
     out: list[Job] = []
     for column in r.site.columns.values():
-        make = COLUMN_PRODUCERS[column.type][0] if column.type in COLUMN_PRODUCERS else pages.listing
+        make = COLUMN_PRODUCERS[column.type].jobs if column.type in COLUMN_PRODUCERS else pages.listing
         out += [job.owned_by(f"column '{column.id}' of site '{r.site.id}' (sites.yaml)") for job in make(r, column)]
     return out
 
@@ -121,20 +139,27 @@ def reserved(site: Site) -> dict[str, str]:
     return {name: p.name for p in PRODUCERS if site.kind in p.kinds for name in p.owns}
 
 
-def reserved_in_column(column: Column) -> dict[str, str]:
-    """Return the names inside a column that its outputs own."""
-    names = {name: p.name for p in PRODUCERS for name in p.in_columns}
+def reserved_in_column(site: Site, column: Column) -> dict[str, str]:
+    """Return the names inside a column of a site that its outputs own."""
+    names = {name: p.name for p in PRODUCERS if site.kind in p.kinds and column.type in p.column_types for name in p.in_columns}
     if column.type in COLUMN_PRODUCERS:
-        names.update(dict.fromkeys(COLUMN_PRODUCERS[column.type][1], f"the {column.type.value} pages of column '{column.id}'"))
+        names.update(dict.fromkeys(COLUMN_PRODUCERS[column.type].owns(site), f"the {column.type.value} pages of column '{column.id}'"))
     return names
 
 
 def check_urls(plan: Plan) -> None:
     """Raise AssembleError naming both sides of every URL that two things want, in every site of the cluster."""
     problems = [p for sp in plan.sites.values() for p in _site_urls(sp)]
-    problems += _mounts(plan.cluster, plan)
+    problems += _mounts(plan.cluster, {p.slug: str(p.source) for p in plan.sites[plan.cluster.portal.id].standalone})
     if problems:
         raise AssembleError(problems)
+
+
+def check_mounts(cluster: Cluster) -> None:
+    """Raise ConfigError for every site mounted where another site or a generated output is (what config alone shows)."""
+    problems = _mounts(cluster, {})
+    if problems:
+        raise ConfigError(problems)
 
 
 def _site_urls(sp: SitePlan) -> list[Problem]:
@@ -150,21 +175,24 @@ def _site_urls(sp: SitePlan) -> list[Problem]:
             problems.append(Problem(f"this page wants the URL {site.prefix}{page.slug}/, which belongs to {taken}",
                                     page.source, hint="rename the file or give it another 'slug:'"))
     for column in site.columns.values():
-        inside = reserved_in_column(column)
+        inside = reserved_in_column(site, column)
         problems += [Problem(f"this page wants the URL {site.prefix}{page.path}, which belongs to {inside[page.slug]}",
                              page.source, hint="rename the file or give it another 'slug:'")
                      for page in sp.columns[column.id] if page.slug in inside]
     return problems
 
 
-def _mounts(cluster: Cluster, plan: Plan) -> list[Problem]:
-    """Return a problem for every site mounted at a path another site, or one of its outputs, owns."""
+def _mounts(cluster: Cluster, portal_pages: dict[str, str]) -> list[Problem]:
+    """Return a problem for every site mounted at a path another site, or one of its outputs or pages, owns."""
     problems = []
+    order = list(cluster.sites)
     for outer in cluster.sites.values():
         for inner in cluster.sites.values():
             if inner is outer or inner.origin != outer.origin or not inner.prefix.startswith(outer.prefix):
                 continue
-            at = f"sites.yaml: site '{inner.id}' at '{inner.prefix}'"
+            if inner.prefix == outer.prefix and order.index(inner.id) < order.index(outer.id):
+                continue  # one address, two sites: said once, at the later one
+            at = f"sites[{order.index(inner.id)}].url: site '{inner.id}' at '{inner.prefix}'"
             if inner.prefix == outer.prefix:
                 problems.append(Problem(f"{at} has the same address as site '{outer.id}' ({outer.base_url})",
                                         "sites.yaml", hint="give each site its own path or host"))
@@ -173,17 +201,14 @@ def _mounts(cluster: Cluster, plan: Plan) -> list[Problem]:
                                         "sites.yaml", hint="mount the site at a path of its own"))
             else:
                 first = inner.prefix.strip("/").split("/")[0]
-                owner = _portal_owner(plan, outer, first)
+                owner = _portal_owner(outer, portal_pages, first)
                 if owner:
                     problems.append(Problem(f"{at}: '{inner.prefix}' collides with the portal's own '/{first}/' ({owner})",
                                             "sites.yaml", hint="choose another path for this site"))
     return problems
 
 
-def _portal_owner(plan: Plan, portal: Site, segment: str) -> str | None:
+def _portal_owner(portal: Site, portal_pages: dict[str, str], segment: str) -> str | None:
     if segment in portal.columns:
         return f"column '{segment}' of site '{portal.id}'"
-    page = next((p for p in plan.sites[portal.id].standalone if p.slug == segment), None)
-    if page is not None:
-        return str(page.source)
-    return reserved(portal).get(segment)
+    return portal_pages.get(segment) or reserved(portal).get(segment)

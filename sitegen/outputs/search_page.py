@@ -37,4 +37,4 @@ def t2s_job(plan: Plan) -> Job:
     """Return the job writing each site's Traditional-to-Simplified table; it depends on every page's text."""
     pages = [p for sp in plan.sites.values() for p in sp.pages]
     # every site gets the same table: make it once (per process)
-    return Job(T2S_FILE, (pages,), functools.lru_cache(maxsize=1)(lambda: t2s_map(plan)), "t2s")
+    return Job(T2S_FILE, (pages,), functools.lru_cache(maxsize=1)(lambda: t2s_map(plan)), "t2s", owner="the search page")

@@ -8,16 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from sitegen.config.model import Cluster, Site
-from sitegen.errors import ConfigError, Problem
+from sitegen.errors import ConfigError, ContentError, Problem
 from sitegen.job import Job
+from sitegen.sources.confine import escapes, outside_problem, site_folder
 from sitegen.urls import tag_slug
 
 FINGERPRINTED = {".css", ".js"}
 STATIC_DIR = "static"  # under each site's output folder
+HASH_LENGTH = 10  # hex digits of content in a CSS or JS file's name: such a file never changes (nginx caches it for a year)
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Theme:
 
     template_dirs: tuple[Path, ...]
     static_dirs: tuple[Path, ...]  # later ones override earlier ones
+    sandboxed: bool = False  # the site has templates of its own: they are a unit's, not the cluster admin's
 
 
 def theme_of(cluster: Cluster, site: Site) -> Theme:
@@ -37,9 +42,23 @@ def theme_of(cluster: Cluster, site: Site) -> Theme:
                                   f"(themes/{site.theme}/templates/)", "sites.yaml",
                                   hint=f"themes available: {', '.join(known) or 'none'}"))
     local = cluster.content_dir / site.id / "_theme"
+    problems = [outside_problem(p, cluster.root, site_folder(cluster.content_dir, site.id))
+                for p in escapes(local, site_folder(cluster.content_dir, site.id))] if os.path.lexists(local) else []
+    problems += [outside_problem(p, cluster.root, cluster.root.resolve()) for p in escapes(base, cluster.root.resolve())]
+    if problems:
+        raise ContentError(problems)
     templates = tuple(d for d in (local / "templates", base / "templates") if d.is_dir())
     statics = tuple(d for d in (base / "static", local / "static") if d.is_dir())
-    return Theme(templates, statics)
+    return Theme(templates, statics, sandboxed=(local / "templates").is_dir())
+
+
+class SiteSandbox(SandboxedEnvironment):
+    """Renders a site whose unit wrote templates: no Python internals, no settings that never belong on a page."""
+
+    PRIVATE = frozenset({"deploy", "root", "owners", "admins"})  # servers and keys, the project's path, people
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return attr not in self.PRIVATE and super().is_safe_attribute(obj, attr, value)
 
 
 _ENVS: dict[tuple[tuple[Path, ...], frozenset[str]], jinja2.Environment] = {}
@@ -52,7 +71,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     key = (theme.template_dirs, frozenset(f"{i}/{name}" for i, d in enumerate(theme.template_dirs) for name in _files(d)))
     env = _ENVS.get(key)
     if env is None:
-        env = jinja2.Environment(
+        env = (SiteSandbox if theme.sandboxed else jinja2.Environment)(
             loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -105,7 +124,8 @@ def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job],
         logo = cluster.root / site.theme_options.logo
         if not logo.is_file():
             raise ConfigError(Problem(f"logo of site '{site.id}' not found: {site.theme_options.logo}", "sites.yaml",
-                                      hint="give the image path relative to sites.yaml"))
+                                      hint="give the image path relative to the file that names it (sites.yaml, or "
+                                           "the site's own _site.yaml)"))
         assets["logo"] = f"{STATIC_DIR}/logo{logo.suffix}"
         files[assets["logo"]] = Job.copy(assets["logo"], logo)
     return list(files.values()), assets
@@ -124,7 +144,7 @@ def _fingerprinted_version(name: str, path: Path, size: int, mtime_ns: int) -> s
 
 def _fingerprint(name: str, data: bytes) -> str:
     stem, dot, ext = name.rpartition(".")
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{ext}"
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{dot}{ext}"
 
 
 def _colour_css(site: Site) -> bytes:

@@ -28,7 +28,7 @@ def start(cluster: Cluster, options: BuildOptions, bind: str, port: int, say: Ca
     live = server.LiveReload()
     clock = (lambda: datetime.now(cluster.tz)) if follow_clock else None
     session = watch.Session(options, live, say, clock)
-    session.rebuild()
+    session.rebuild(cluster=cluster)  # later rebuilds read sites.yaml again: it may have changed
     addresses = []
     for host, running in server.start(cluster, options.out, bind, port, live):
         address = f"http://{bind}:{running.server_address[1]}"

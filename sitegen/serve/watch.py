@@ -80,15 +80,15 @@ class Session:
     def __post_init__(self) -> None:
         self.caches = Caches(self.options.root)
 
-    def rebuild(self, why: str = "") -> BuildResult | None:
-        """Build now; report the result to the terminal and to every open page."""
+    def rebuild(self, why: str = "", cluster: Cluster | None = None) -> BuildResult | None:
+        """Build now (from `cluster` if given, else sites.yaml read again); report to the terminal and every open page."""
         with self.lock:
             started = time.perf_counter()
             options = self.options
             if self.clock is not None:  # scheduled items appear while the preview runs
                 options = replace(options, profile=replace(options.profile, now=self.clock()))
             try:
-                result = build(options, caches=self.caches)
+                result = build(options, caches=self.caches, cluster=cluster)
             except SitegenError as exc:
                 self._failed(exc.render(), why)
                 return None

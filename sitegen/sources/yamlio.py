@@ -1,7 +1,7 @@
 """Read YAML with the C loader, report errors with line and column, and locate key paths."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,26 @@ def parse(text: str, path: Path | str, line_offset: int = 0) -> tuple[Any, yaml.
         raise Problems(_problem_from_yaml_error(exc, path, line_offset)) from None
     finally:
         loader.dispose()
+    repeated = list(_repeated_keys(node, path, line_offset))
+    if repeated:
+        raise Problems(repeated)
     return data, node
+
+
+def _repeated_keys(node: yaml.Node | None, path: Path | str, offset: int) -> Iterator[Problem]:
+    """Yield a problem for every key written twice in one mapping (YAML would silently keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1 + offset
+            if str(key.value) in first:
+                yield Problem(f"the key '{key.value}' is written twice (first on line {first[key.value]})", path, line,
+                              hint="keep one of the two lines")
+            first.setdefault(str(key.value), line)
+            yield from _repeated_keys(value, path, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _repeated_keys(item, path, offset)
 
 
 def _problem_from_yaml_error(exc: yaml.MarkedYAMLError, path: Path | str, offset: int) -> Problem:

@@ -116,6 +116,7 @@ class Publisher:
             _remove_other_sites(self.out_dir, site_ids, removed)
         return WriteStats(written=len(written), unchanged=len(wanted) - len(written), removed=len(removed))
 
+
 def _same(target: Path, data: Output) -> bool:
     try:
         size = target.stat().st_size
