@@ -345,3 +345,17 @@ def test_the_text_of_an_application_only_document_is_published_in_no_column(tmp_
     leaked = [p for p in (root / "build").rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
     assert leaked == []
     assert "全文不在网上公开" in (root / f"build/portal/{column}/apply/index.html").read_text(encoding="utf-8")
+
+
+def test_an_internal_entry_takes_no_index_number_and_leaves_no_trace_in_the_record(tmp_path):
+    internal = page("内部文件正文。", title="内部文件", date="2026-02-10", visibility="internal",
+                    disclosure={"topic": "综合政务\\政务公开", "genre": "通知"})
+    root = make_cluster(tmp_path, {"content/portal/disclosure/internal.md": internal,
+                                   "content/portal/disclosure/later.md": entry("公开文件", date="2026-02-20")})
+    result = build(root, "--no-search", "--profile", "internal")
+    assert result.exit_code == 0, result.output
+    doc = lxml.html.fromstring((root / "build-internal/portal/disclosure/internal/index.html").read_bytes())
+    assert doc.xpath("//table[@class='disclosure-meta']//th[.='索引号']/following-sibling::td[1]")[0].text_content() == ""
+    assert "internal.md" not in numbers(root) and "内部文件" not in (root / STORE).read_text(encoding="utf-8")
+    assert build(root, "--no-search").exit_code == 0
+    assert sorted(numbers(root).values()) == [f"{ORG}/2026-00001", f"{ORG}/2026-00002"]  # no gap in the public sequence
