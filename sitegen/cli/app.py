@@ -1,0 +1,94 @@
+"""The command line's group and what every command shares: plain-text messages, exit codes, the cluster read once."""
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sitegen import __version__
+from sitegen.config.loader import load_config
+from sitegen.config.model import Cluster
+from sitegen.content.frontmatter import parse_datetime
+from sitegen.errors import InternalError, SitegenError
+
+# markup=False: messages carry user text (titles, paths, YAML values) that must print as it is
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
+LONG_BUILD_PAGES = 300
+T = TypeVar("T")
+ProfileName = Literal["public", "internal"]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sitegen")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="Folder holding sites.yaml, content/ and themes/.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Build, check and publish a government website cluster (政府网站群)."""
+    ctx.obj = {"root": root.resolve(), "debug": debug}
+
+
+def say(console: Console, label: str, style: str, text: str) -> None:
+    """Print a styled label, then plain text that is never read as markup."""
+    console.print(Text.assemble((label, style), " " if text else "", text))
+
+
+def guarded(ctx: click.Context, action: Callable[[], T], failed: str = "") -> T:
+    """Run `action`, turning sitegen errors into messages and exit codes."""
+    try:
+        return action()
+    except SitegenError as exc:
+        for problem in exc.problems:
+            say(err, "error", "bold red", problem.format(exc.stage))
+        if isinstance(exc, InternalError):
+            err.print("this is a bug in sitegen; please report it with the file named above")
+            if ctx.obj["debug"]:
+                traceback.print_exception(exc.__cause__ or exc)
+        n = len(exc.problems)
+        say(err, f"{n} problem{'s' if n != 1 else ''}.", "bold red", failed)
+        ctx.exit(exc.exit_code)
+        raise AssertionError("unreachable") from None
+
+
+def cluster_of(ctx: click.Context) -> Cluster:
+    """Return the cluster of --root, read once per command."""
+    if "cluster" not in ctx.obj:
+        ctx.obj["cluster"] = guarded(ctx, lambda: load_config(ctx.obj["root"]))
+    return ctx.obj["cluster"]
+
+
+def moment(value: str | None, cluster: Cluster) -> datetime:
+    if value is None:
+        return datetime.now(cluster.tz)
+    try:
+        return parse_datetime(value, cluster.tz)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).replace("; fix: ", "; "), param_hint="--now") from None
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]], titled: bool = False) -> None:
+    """Print a table: laid out on a terminal, tab-separated when piped (after its title if `titled`)."""
+    if not stdout.is_terminal:
+        for row in ([[title]] if titled else []) + [header, *rows]:
+            click.echo("\t".join(row))
+        return
+    view = Table(*header, title=title)
+    for row in rows:
+        view.add_row(*row)
+    stdout.print(view)
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

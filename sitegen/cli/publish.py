@@ -1,0 +1,95 @@
+"""Commands that put the cluster on its web servers: deploy, releases, rollback, nginx-config."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sitegen.cli.app import cli, cluster_of, err, guarded, say, shown, stdout
+from sitegen.deploy import nginx
+from sitegen.deploy import releases as deploy
+from sitegen.errors import Problem
+
+
+@cli.command("deploy")
+@click.option("--target", "targets", multiple=True, metavar="NAME", help="Deploy to this target only (repeatable).")
+@click.option("--site", "sites", multiple=True, metavar="ID", help="Upload only this site (repeatable); others stay as they are.")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Build folder to deploy (default: build/).")
+@click.option("--dry-run", is_flag=True, help="Show what would be uploaded and deleted on each target, and why.")
+@click.pass_context
+def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool) -> None:
+    """Upload the build to every target as a new release, then switch all targets to it at once."""
+    source = (out or ctx.obj["root"] / "build").resolve()
+    cluster = cluster_of(ctx)
+
+    def planned() -> tuple[list[Problem], list[deploy.TargetPlan]]:
+        chosen = deploy.remotes(cluster, targets)
+        warnings = deploy.check_build(cluster, source, deploy.sites_to_upload(cluster, chosen, sites))
+        return warnings, deploy.plan(cluster, source, chosen, sites)
+
+    warnings, plans = guarded(ctx, planned, "Nothing was changed on any server.")
+    for warning in warnings:
+        say(err, "warning", "yellow", warning.format("deploy"))
+    if dry_run:
+        for line in deploy.describe(plans):
+            stdout.print(line)
+        stdout.print("Dry run: nothing was changed on any server.")
+        return
+    with Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bars:
+        tasks = {p.remote.name: bars.add_task(p.remote.name, total=len(p.uploads) or 1) for p in plans}
+        result = guarded(ctx, lambda: deploy.deploy(cluster, source, plans,
+                                                 lambda t, done, total: bars.update(tasks[t], completed=done)))
+    stdout.print(f"Deployed release {result.release} to {', '.join(p.remote.name for p in plans)}: "
+                 f"{result.files} files sent, {result.bytes / 1024:.0f} KiB, in {result.seconds:.1f} s. It is live.")
+
+
+@cli.command("releases")
+@click.option("--target", "targets", multiple=True, metavar="NAME")
+@click.pass_context
+def releases_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
+    """List the releases on each target, newest first, and which one is live."""
+
+    def listing() -> list[tuple[str, list[dict]]]:
+        return [(r.name, deploy.releases(r)) for r in deploy.remotes(cluster_of(ctx), targets)]
+
+    for name, found in guarded(ctx, listing):
+        table = Table("release", "time", "build", "files", "size", "", title=f"target {name}")
+        for rel in found:
+            table.add_row(rel["id"], rel["time"], rel["build_id"][:12], str(rel["files"]), f"{rel['bytes'] / 1024:.0f} KiB",
+                          "live" if rel["live"] else "")
+        stdout.print(table)
+
+
+@cli.command("rollback")
+@click.option("--to", "to", metavar="RELEASE", help="Release id (default: the one before the live one).")
+@click.option("--target", "targets", multiple=True, metavar="NAME")
+@click.pass_context
+def rollback_cmd(ctx: click.Context, to: str | None, targets: tuple[str, ...]) -> None:
+    """Switch every target back to an earlier release."""
+    chosen = guarded(ctx, lambda: deploy.rollback(deploy.remotes(cluster_of(ctx), targets), to), "Nothing was switched.")
+    for name, release in chosen.items():
+        stdout.print(f"{name}: live release is now {release}")
+
+
+@cli.command("nginx-config")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of printing.")
+@click.option("--root", "release_root", help="Release root on the web server (default: deploy.nginx.root or the first target's path).")
+@click.option("--listen", help="nginx listen value, e.g. 80 or 127.0.0.1:8080.")
+@click.option("--standalone", is_flag=True, help="A complete nginx.conf instead of a file to include in http {}.")
+@click.option("--prefix", default="/var/lib/sitegen-nginx", show_default=True, help="With --standalone: folder for pid, logs, temp files.")
+@click.option("--user", help="With --standalone: the user nginx workers run as.")
+@click.pass_context
+def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | None, listen: str | None,
+                     standalone: bool, prefix: str, user: str | None) -> None:
+    """Write the nginx configuration serving the cluster from the live release."""
+    cluster = cluster_of(ctx)
+    opts = nginx.options_for(cluster, release_root, listen)
+    text = guarded(ctx, lambda: nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        stdout.print(f"Wrote {shown(out)}; check it with `nginx -t`.")

@@ -1,0 +1,162 @@
+"""Commands that build and look at the cluster: build, serve, list, new."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sitegen.build import BuildOptions, BuildResult, build
+from sitegen.cli.app import LONG_BUILD_PAGES, ProfileName, cli, cluster_of, err, guarded, moment, print_table, say, shown, stdout
+from sitegen.content.profile import Profile
+from sitegen.plan import plan_cluster, site_counts
+from sitegen.scaffold import new_page, new_site
+from sitegen.serve import preview, watch
+from sitegen.workers import default_workers
+
+
+@cli.command("build")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: build/, and build-internal/ for --profile internal).")
+@click.option("--site", "sites", multiple=True, metavar="ID", help="Build only this site (repeatable).")
+@click.option("--profile", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+              help="internal also publishes pages marked 'visibility: internal'.")
+@click.option("--drafts", is_flag=True, help="Include pages marked 'draft: true'.")
+@click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Fix the clock for publish_at/expire_at (reproducible builds).")
+@click.option("--force", is_flag=True, help="Render every output again, ignoring the build manifest and caches.")
+@click.option("--no-search", is_flag=True, help="Skip the search indexes (the next build with search brings them up to date).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Render on N processes (default: every core).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: ProfileName, drafts: bool,
+              now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool) -> None:
+    """Build every site of sites.yaml (or those named by --site) into the output folder."""
+    root = ctx.obj["root"]
+    target = (out or root / ("build-internal" if profile == "internal" else "build")).resolve()
+    cluster = cluster_of(ctx)
+    options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, drafts), sites=sites,
+                           force=force, search=not no_search, workers=jobs or default_workers())
+
+    def run() -> BuildResult:
+        with _progress(quiet) as progress:
+            return build(options, progress, cluster=cluster)
+
+    result = guarded(ctx, run, f"Nothing was written; the previous output in {shown(target)} is unchanged.")
+    for note in result.notes:
+        say(err, "note", "cyan", note)
+    for warning in result.warnings:
+        say(err, "warning", "yellow", warning.format("build"))
+    if not quiet:
+        _summary(result, target)
+
+
+class _progress:
+    """A progress bar on stderr for long builds on a terminal; silent otherwise."""
+
+    def __init__(self, quiet: bool):
+        self.bar = Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err, transient=True, disable=quiet or not err.is_terminal)
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Callable[[str, int, int], None]:
+        self.bar.start()
+        return self.update
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage == "convert" and total < LONG_BUILD_PAGES:
+            return
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done)
+
+
+def _summary(result: BuildResult, target: Path) -> None:
+    stdout.print(result.summary())
+    stdout.print(f"Output: {shown(target)}/<site>/ (one folder per site). To look at it: sitegen serve, then open http://127.0.0.1:8000/")
+
+
+@cli.command("serve")
+@click.option("--site", "sites", multiple=True, metavar="ID", help="Build and watch only this site (repeatable).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port of the portal host; own-host sites take the next ones.")
+@click.option("--bind", default="127.0.0.1", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder the preview is built into (default: .sitegen-cache/preview; never build/).")
+@click.option("--profile", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--no-drafts", is_flag=True, help="Leave out pages marked 'draft: true' (shown by default, marked 草稿).")
+@click.option("--now", metavar="'YYYY-MM-DD HH:MM'", help="Fix the clock for publish_at/expire_at (default: the real clock).")
+@click.option("--search", is_flag=True, help="Also write the search indexes on every rebuild (slow on big clusters).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, out: Path | None, profile: ProfileName,
+              no_drafts: bool, now: str | None, search: bool) -> None:
+    """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
+    root = ctx.obj["root"]
+    target = (out or watch.preview_dir(root, profile)).resolve()
+    cluster = cluster_of(ctx)
+    options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, not no_drafts),
+                           sites=sites, search=search)
+
+    def tell(text: str, failed: bool) -> None:
+        if failed:
+            say(err, "error", "bold red", text)
+        else:
+            err.print(text)
+
+    running = guarded(ctx, lambda: preview.start(cluster, options, bind, port, tell, follow_clock=now is None))
+    for address, site in running.addresses:
+        stdout.print(f"  {address}  {site.name}  ({site.base_url})")
+    stdout.print(f"Serving {shown(target)}; watching {shown(root)} (drafts {'hidden' if no_drafts else 'shown'}). Ctrl+C stops.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        running.stop()
+        stdout.print("Stopped.")
+
+
+@cli.group("new")
+def new() -> None:
+    """Scaffold a site or a page."""
+
+
+@new.command("site")
+@click.argument("site_id")
+@click.option("--kind", type=click.Choice(["department", "township"]), required=True)
+@click.option("--name", required=True, help="Full name, e.g. 示范市财政局.")
+@click.option("--url", help="'/path/' under the portal host (default /ID/) or 'https://host/'.")
+@click.pass_context
+def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: str | None) -> None:
+    """Add a site to sites.yaml and create its content folders."""
+    created = guarded(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url), "sites.yaml is unchanged.")
+    stdout.print(f"Added site '{site_id}' ({name}) to sites.yaml; content folders:")
+    for path in created[1:]:
+        stdout.print(f"  {path.relative_to(ctx.obj['root'])}/")
+
+
+@new.command("page")
+@click.argument("site_id")
+@click.argument("column")
+@click.argument("title")
+@click.option("--slug", help="File and URL name (default: date and a number).")
+@click.pass_context
+def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug: str | None) -> None:
+    """Create a page with its front matter, ready to fill in."""
+    root = ctx.obj["root"]
+    path = guarded(ctx, lambda: new_page(root, site_id, column, title, moment(None, cluster_of(ctx)), slug))
+    stdout.print(f"Created {path.relative_to(root)}")
+
+
+@cli.command("list")
+@click.pass_context
+def list_cmd(ctx: click.Context) -> None:
+    """Show the sites, their columns and how many public pages each has (tab-separated when piped)."""
+    cluster = cluster_of(ctx)
+    counts = guarded(ctx, lambda: site_counts(plan_cluster(cluster, Profile(datetime.now(cluster.tz)))))
+    header = ["site", "name", "kind", "url", "columns (pages)", "pages"]
+    rows = [[s.id, s.name, s.kind, s.url, " ".join(f"{c}({n})" for c, n in s.columns), str(s.pages)] for s in counts]
+    print_table(cluster.name, header, rows)
