@@ -57,7 +57,7 @@ CLASHES = {
     ),
     "site at an output the portal owns": (
         {"sites.yaml": MINI_YAML.replace("url: /town/", "url: /tags/")},
-        ["'/tags/' collides with the portal's own '/tags/' (the tag pages)"],
+        ["sites.yaml:33: sites[2].url: site 'town' at '/tags/': '/tags/' collides with the portal's own '/tags/' (the tag pages)"],
     ),
     "site at a page of the portal": (
         {"sites.yaml": MINI_YAML.replace("url: /town/", "url: /about/"), "content/portal/about.md": page("关于。", title="关于")},

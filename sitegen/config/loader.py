@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,8 +37,9 @@ def load_config(root: Path) -> Cluster:
     if problems:
         raise ConfigError(problems)
     tz = ZoneInfo(spec.cluster.timezone)
-    sites = {s.id: _resolve_site(s, spec, local if isinstance(local := locals_[s.id], SiteLocal) else None, logos[s.id])
-             for s in spec.sites}
+    sites = {s.id: replace(_resolve_site(s, spec, local if isinstance(local := locals_[s.id], SiteLocal) else None,
+                                         logos[s.id]), line=locate(node, ("sites", i, "url")))
+             for i, s in enumerate(spec.sites)}
     return Cluster(
         name=spec.cluster.name,
         base_url=origin(spec.cluster.base_url),

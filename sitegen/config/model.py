@@ -38,6 +38,7 @@ class Site:
     description: str = ""
     allow_html: bool = False
     owners: tuple[str, ...] = ()
+    line: int | None = field(default=None, compare=False, repr=False)  # of its url in sites.yaml; no output shows it
 
     @property
     def base_url(self) -> str:

@@ -195,16 +195,16 @@ def _mounts(cluster: Cluster, portal_pages: dict[str, str]) -> list[Problem]:
             at = f"sites[{order.index(inner.id)}].url: site '{inner.id}' at '{inner.prefix}'"
             if inner.prefix == outer.prefix:
                 problems.append(Problem(f"{at} has the same address as site '{outer.id}' ({outer.base_url})",
-                                        "sites.yaml", hint="give each site its own path or host"))
+                                        "sites.yaml", inner.line, hint="give each site its own path or host"))
             elif outer.prefix != "/" or outer.kind != "portal":
                 problems.append(Problem(f"{at} lies inside site '{outer.id}' at '{outer.prefix}', which owns every URL below it",
-                                        "sites.yaml", hint="mount the site at a path of its own"))
+                                        "sites.yaml", inner.line, hint="mount the site at a path of its own"))
             else:
                 first = inner.prefix.strip("/").split("/")[0]
                 owner = _portal_owner(outer, portal_pages, first)
                 if owner:
                     problems.append(Problem(f"{at}: '{inner.prefix}' collides with the portal's own '/{first}/' ({owner})",
-                                            "sites.yaml", hint="choose another path for this site"))
+                                            "sites.yaml", inner.line, hint="choose another path for this site"))
     return problems
 
 
