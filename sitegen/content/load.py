@@ -175,7 +175,11 @@ def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem])
             continue
         shown = entry.relative_to(cluster.root)
         if entry.is_dir() and entry.name in cluster.sites:
-            yield from _site_sources(cluster, cluster.sites[entry.name], entry, problems, warnings)
+            allowed = site_folder(root, entry.name)
+            if entry.is_symlink() and not inside(entry, allowed):
+                problems.append(outside_problem(entry, cluster.root, allowed))
+                continue
+            yield from _site_sources(cluster, cluster.sites[entry.name], entry, allowed, problems, warnings)
         elif entry.is_dir():
             problems.append(Problem(f"unknown site '{entry.name}'{did_you_mean(entry.name, cluster.sites)}", shown,
                                     hint="sites are declared in sites.yaml; add it there (sitegen new site) or rename the folder"))
@@ -183,28 +187,36 @@ def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem])
             problems.append(Problem("pages belong in a site's folder", shown, hint="move it to content/<site>/<column>/"))
 
 
-def _site_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem],
+def _site_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, problems: list[Problem],
                   warnings: list[Problem]) -> Iterator[Source]:
+    # the walk follows no links below a folder: only a link itself can lead out, so only links are resolved
     for entry in sorted(folder.iterdir()):
         shown = entry.relative_to(cluster.root)
         if entry.name.startswith(".") or entry.name in SITE_FILES:
             continue
-        if _is_page(cluster, site, entry, problems, warnings):
+        if entry.is_symlink() and not inside(entry, allowed):
+            if entry.suffix.lower() in MARKDOWN or entry.name in site.columns or not entry.exists():
+                problems.append(outside_problem(entry, cluster.root, allowed))
+        elif _is_page(cluster, entry, warnings):
             yield site, None, entry
         elif entry.is_dir() and entry.name in site.columns:
-            yield from _column_sources(cluster, site, entry, problems, warnings)
-        elif entry.is_symlink() and not entry.exists():
-            problems.append(outside_problem(entry, cluster.root, site_folder(cluster.content_dir, site.id)))
+            yield from _column_sources(cluster, site, entry, allowed, problems, warnings)
         elif entry.is_dir():
             problems.append(Problem(
                 f"unknown column '{entry.name}' in site '{site.id}'{did_you_mean(entry.name, site.columns)}", shown,
                 hint=f"columns of {site.id}: {', '.join(site.columns)}; add the column in sites.yaml or rename the folder"))
 
 
-def _column_sources(cluster: Cluster, site: Site, folder: Path, problems: list[Problem],
+def _column_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, problems: list[Problem],
                     warnings: list[Problem]) -> Iterator[Source]:
-    for path in sorted(folder.rglob("*")):
-        if path.name.startswith(("_", ".")) or not _is_page(cluster, site, path, problems, warnings):
+    for path in sorted(folder.rglob("*")):  # rglob enters no linked folder
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.is_symlink() and not inside(path, allowed):
+            if path.suffix.lower() in MARKDOWN:
+                problems.append(outside_problem(path, cluster.root, allowed))
+            continue
+        if not _is_page(cluster, path, warnings):
             continue
         if path.parent != folder:
             problems.append(Problem("pages in sub-folders of a column are not published", path.relative_to(cluster.root),
@@ -213,17 +225,13 @@ def _column_sources(cluster: Cluster, site: Site, folder: Path, problems: list[P
         yield site, folder.name, path
 
 
-def _is_page(cluster: Cluster, site: Site, path: Path, problems: list[Problem], warnings: list[Problem]) -> bool:
-    """Return True for a page source of the site; report links out of its folder and Markdown under another name."""
-    if path.name.startswith("_") or path.suffix.lower() not in MARKDOWN or (path.is_dir() and not path.is_symlink()):
+def _is_page(cluster: Cluster, path: Path, warnings: list[Problem]) -> bool:
+    """Return True for a page source (links out of the site were sorted out before); warn of Markdown under another name."""
+    if path.name.startswith("_") or path.suffix.lower() not in MARKDOWN or not path.is_file():
         return False
     if path.suffix != ".md":
         warnings.append(Problem("this file is not published: pages are files ending in .md", path.relative_to(cluster.root),
                                 hint=f"rename it to {path.stem}.md"))
-        return False
-    folder = site_folder(cluster.content_dir, site.id)
-    if not inside(path, folder) or not path.is_file():
-        problems.append(outside_problem(path, cluster.root, folder))
         return False
     return True
 
