@@ -30,29 +30,38 @@ def load_config(root: Path) -> Cluster:
         raise ConfigError(Problem(f"no {CONFIG_NAME} in {root}", hint="run sitegen in the folder holding sites.yaml, or pass --root"))
     spec, node = _validate(path, shown, ConfigFile)
     problems = list(_cross_checks(spec, node, shown))
-    locals_ = {s.id: _site_local(root, s.id) for s in spec.sites}
-    problems += [p for local in locals_.values() if isinstance(local, list) for p in local]
-    logos = {s.id: _logo(root, s, local if isinstance(local := locals_[s.id], SiteLocal) else None) for s in spec.sites}
-    problems += [logo for logo in logos.values() if isinstance(logo, Problem)]
+    locals_, logos = _site_files(root, spec, problems)
     if problems:
         raise ConfigError(problems)
-    tz = ZoneInfo(spec.cluster.timezone)
-    sites = {s.id: replace(_resolve_site(s, spec, local if isinstance(local := locals_[s.id], SiteLocal) else None,
-                                         logos[s.id]), line=locate(node, ("sites", i, "url")))
+    sites = {s.id: replace(_resolve_site(s, spec, locals_[s.id], logos[s.id]), line=locate(node, ("sites", i, "url")))
              for i, s in enumerate(spec.sites)}
+    return _cluster(root, spec, sites)
+
+
+def _site_files(root: Path, spec: ConfigFile, problems: list[Problem]) -> tuple[dict[str, SiteLocal | None], dict[str, str | None]]:
+    """Return each site's _site.yaml and its checked logo path, adding what is wrong with them to `problems`."""
+    locals_: dict[str, SiteLocal | None] = {}
+    logos: dict[str, str | None] = {}
+    for site in spec.sites:
+        local = _site_local(root, site.id)
+        if isinstance(local, list):
+            problems += local
+            local = None
+        logo = _logo(root, site, local)
+        if isinstance(logo, Problem):
+            problems.append(logo)
+            logo = None
+        locals_[site.id], logos[site.id] = local, logo
+    return locals_, logos
+
+
+def _cluster(root: Path, spec: ConfigFile, sites: dict[str, Site]) -> Cluster:
+    """Return the Cluster of a validated sites.yaml and its resolved sites."""
     return Cluster(
-        name=spec.cluster.name,
-        base_url=origin(spec.cluster.base_url),
-        language=spec.cluster.language,
-        tz=tz,
-        org_code=spec.cluster.org_code,
-        sites=sites,
-        root=root,
-        taxonomy=load_taxonomy(root, spec.disclosure),
-        index_format=spec.disclosure.index_format,
-        feed_items=spec.defaults.feed_items,
-        page_size=spec.defaults.page_size,
-        deploy=spec.deploy,
+        name=spec.cluster.name, base_url=origin(spec.cluster.base_url), language=spec.cluster.language,
+        tz=ZoneInfo(spec.cluster.timezone), org_code=spec.cluster.org_code, sites=sites, root=root,
+        taxonomy=load_taxonomy(root, spec.disclosure), index_format=spec.disclosure.index_format,
+        feed_items=spec.defaults.feed_items, page_size=spec.defaults.page_size, deploy=spec.deploy,
         admins=tuple(spec.cluster.admins),
     )
 
@@ -172,13 +181,13 @@ def _logo(root: Path, spec: SiteSpec, local: SiteLocal | None) -> str | Problem 
     return Path(os.path.relpath(base / named, root)).as_posix()
 
 
-def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, logo: str | Problem | None) -> Site:
+def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, logo: str | None) -> Site:
     """Return the runtime Site: defaults applied, _site.yaml merged, URL split into origin and prefix."""
     if local is not None:
         spec = spec.model_copy(update=local.model_dump(exclude_none=True, exclude={"footer", "theme_options"}))
     footer = _merge(cfg.cluster.footer, spec.footer, local.footer if local else None)
     options = _merge(spec.theme_options, local.theme_options if local else None)
-    options = options.model_copy(update={"logo": logo if isinstance(logo, str) else None})
+    options = options.model_copy(update={"logo": logo})
     origin, prefix = _split_url(spec.url, cfg.cluster.base_url)
     columns = {
         c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav)

@@ -113,17 +113,7 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
                parsed: tuple[PageMeta, dict[str, int], str, int]) -> Page:
     meta, lines, body, body_line = parsed
     slug = meta.slug if meta.slug is not None else src.stem
-    problems = []
-    if not is_safe_slug(slug):
-        problems.append(Problem(f"slug '{slug}' cannot be used in a URL", shown, line=2,
-                                hint="use letters, digits, '-', '_' and '.', with no '/' or '..'"))
-    if found := CONTROL.search(body):
-        problems.append(Problem(f"the text contains an invisible control character (U+{ord(found.group()):04X})", shown,
-                                line=body_line + body.count("\n", 0, found.start()),
-                                hint="type that line again, or paste the text as plain text (it often comes from Word)"))
-    if column is not None and meta.date is None:
-        problems.append(Problem("'date' is required: every item in a column shows its publish date", shown, line=2,
-                                hint="add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')"))
+    problems = _text_problems(meta, body, body_line, slug, column, shown)
     attachments = [a for a in (_attachment(spec, src, shown, problems) for spec in meta.attachments) if a]
     cover = _beside(src, meta.cover) if meta.cover else None
     if meta.cover and cover is None:
@@ -140,6 +130,22 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
         page.cover = cover.name
         page.assets[cover.name] = cover
     return page
+
+
+def _text_problems(meta: PageMeta, body: str, body_line: int, slug: str, column: str | None, shown: Path) -> list[Problem]:
+    """Return what is wrong with a page's own words: its URL name, invisible characters, a missing date."""
+    problems = []
+    if not is_safe_slug(slug):
+        problems.append(Problem(f"slug '{slug}' cannot be used in a URL", shown, line=2,
+                                hint="use letters, digits, '-', '_' and '.', with no '/' or '..'"))
+    if found := CONTROL.search(body):
+        problems.append(Problem(f"the text contains an invisible control character (U+{ord(found.group()):04X})", shown,
+                                line=body_line + body.count("\n", 0, found.start()),
+                                hint="type that line again, or paste the text as plain text (it often comes from Word)"))
+    if column is not None and meta.date is None:
+        problems.append(Problem("'date' is required: every item in a column shows its publish date", shown, line=2,
+                                hint="add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')"))
+    return problems
 
 
 def _attachment(spec: str | AttachmentSpec, src: Path, shown: Path, problems: list[Problem]) -> Attachment | None:

@@ -68,25 +68,30 @@ def link_interpretations(plan: Plan) -> tuple[Interpretations, list[Problem]]:
     interpreted: dict[Path, Page] = {}
     interpretations: dict[Path, list[Page]] = {}
     problems = []
-    for page in sorted(plan.pages.values(), key=lambda p: p.source):
-        if not page.meta.interprets:
-            continue
-        rel = Path(posixpath.normpath(posixpath.join(PurePosixPath(page.source).parent.as_posix(), page.meta.interprets)))
-        policy = plan.pages.get(rel)
-        if policy is page:
-            problems.append(Problem("a page cannot interpret itself", page.source, page.lines.get("interprets"),
-                                    hint="name the policy this page explains, e.g. ../policy/2026-09-30-x.md"))
-            continue
-        if policy is not None and not _is_policy(plan, policy):
-            problems.append(Problem(f"interprets '{page.meta.interprets}', which is not a policy document (it is in a "
-                                    f"column of type {_column_type(plan, policy)})", page.source, page.lines.get("interprets"),
-                                    hint="a 政策解读 names a document of a policy or 政府信息公开 column"))
-            continue
-        if policy is None:
-            why = "is left out of this build" if rel in plan.withheld else "does not exist"
-            problems.append(Problem(f"interprets '{page.meta.interprets}', which {why}", page.source, page.lines.get("interprets"),
-                                    hint="give the policy's .md file, relative to this file, e.g. ../policy/2026-09-30-x.md"))
+    for page in sorted((p for p in plan.pages.values() if p.meta.interprets), key=lambda p: p.source):
+        policy = _policy_of(plan, page)
+        if isinstance(policy, Problem):
+            problems.append(policy)
             continue
         interpreted[page.source] = policy
         interpretations.setdefault(policy.source, []).append(page)
     return (interpreted, interpretations), problems
+
+
+def _policy_of(plan: Plan, page: Page) -> Page | Problem:
+    """Return the policy a 政策解读 names, or what is wrong with its `interprets:`."""
+    named = page.meta.interprets or ""
+    rel = Path(posixpath.normpath(posixpath.join(PurePosixPath(page.source).parent.as_posix(), named)))
+    policy, line = plan.pages.get(rel), page.lines.get("interprets")
+    if policy is page:
+        return Problem("a page cannot interpret itself", page.source, line,
+                             hint="name the policy this page explains, e.g. ../policy/2026-09-30-x.md")
+    if policy is None:
+        why = "is left out of this build" if rel in plan.withheld else "does not exist"
+        return Problem(f"interprets '{named}', which {why}", page.source, line,
+                             hint="give the policy's .md file, relative to this file, e.g. ../policy/2026-09-30-x.md")
+    if not _is_policy(plan, policy):
+        return Problem(f"interprets '{named}', which is not a policy document (it is in a column of type "
+                             f"{_column_type(plan, policy)})", page.source, line,
+                             hint="a 政策解读 names a document of a policy or 政府信息公开 column")
+    return policy
