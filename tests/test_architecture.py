@@ -23,7 +23,7 @@ LAYERS = [
     {"write"},  # 5. produce and publish
     {"search"},  # 6. Pagefind indexes
     {"plan", "build"},  # the orchestrators
-    {"serve", "deploy", "scaffold", "owners"},  # commands built on them
+    {"serve", "deploy", "scaffold", "owners", "check"},  # commands built on them
     {"cli", "__init__"},  # the command line
 ]
 LAYER = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -62,7 +62,7 @@ def _cluster(root: Path, spec: ConfigFile, sites: dict[str, Site]) -> Cluster:
         tz=ZoneInfo(spec.cluster.timezone), org_code=spec.cluster.org_code, sites=sites, root=root,
         taxonomy=load_taxonomy(root, spec.disclosure), index_format=spec.disclosure.index_format,
         feed_items=spec.defaults.feed_items, page_size=spec.defaults.page_size, deploy=spec.deploy,
-        admins=tuple(spec.cluster.admins),
+        admins=tuple(spec.cluster.admins), check=spec.check,
     )
 
 
@@ -190,7 +190,8 @@ def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, logo
     options = options.model_copy(update={"logo": logo})
     origin, prefix = _split_url(spec.url, cfg.cluster.base_url)
     columns = {
-        c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav)
+        c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav,
+                     update_within=c.update_within, archived=c.archived)
         for c in _columns_of(spec, cfg.defaults)
     }
     return Site(

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
-from sitegen.config.schema import ColumnType, DeploySpec, Footer, ThemeOptions
+from sitegen.config.schema import CheckSpec, ColumnType, DeploySpec, Footer, ThemeOptions
 from sitegen.config.taxonomy import Taxonomy
 
 
@@ -19,6 +19,9 @@ class Column:
     page_size: int
     description: str = ""
     in_nav: bool = True
+    # only sitegen check reads these: left out of the site key (repr) so marking a column archived rebuilds nothing
+    update_within: int | None = field(default=None, repr=False)  # days; None: the limit of the column's type
+    archived: bool = field(default=False, repr=False)  # a historical 专题: exempt from the update rules
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Cluster:
     page_size: int = 20
     deploy: DeploySpec = field(default_factory=DeploySpec)
     admins: tuple[str, ...] = ()  # Git identities who own everything (sitegen/owners)
+    check: CheckSpec = field(default_factory=CheckSpec)  # limits of sitegen check; no output shows them
 
     @property
     def portal(self) -> Site:

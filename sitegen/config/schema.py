@@ -71,6 +71,11 @@ class ColumnSpec(Strict):
     page_size: int | None = Field(None, ge=1, le=200, description="items per listing page")
     description: str = ""
     in_nav: bool = Field(True, description="show in the site's main navigation")
+    update_within: int | None = Field(None, ge=1, description="days within which the column must get a new item "
+                                      "(sitegen check); overrides the limit of its type in check:, and makes a general "
+                                      "column checked too")
+    archived: bool = Field(False, description="a historical special topic (历史性工作专题): exempt from the update "
+                           "rules of sitegen check (column-stale, column-empty)")
 
 
 class ThemeOptions(Strict):
@@ -174,6 +179,25 @@ class DisclosureSpec(Strict):
         return value
 
 
+class CheckSpec(Strict):
+    """`sitegen check`: the limits of the national inspection (政府网站与政务新媒体检查指标, 2019). No output shows them."""
+
+    homepage_days: int = Field(14, ge=1, description="the home page must show an item newer than this many days "
+                               "(homepage-stale, a single veto)")
+    news_days: int = Field(14, ge=1, description="a news (动态) column must get a new item within this many days")
+    notice_days: int = Field(183, ge=1, description="a notice (通知公告) column must get a new item within this many days")
+    policy_days: int = Field(183, ge=1, description="a policy (政策文件) or disclosure (政府信息公开) column must get a new "
+                             "item within this many days")
+    stale_columns: int = Field(5, ge=1, description="this many stale columns (column-stale) make a site 不合格")
+    empty_columns: int = Field(5, ge=1, description="this many empty columns (column-empty) make a site 不合格")
+    long_stale_columns: int = Field(10, ge=1, description="this many long-stale columns (应更新但长期未更新) make a site 不合格")
+    long_stale_days: int = Field(365, ge=1, description="a column that should be updated and has nothing newer than "
+                                 "this many days counts as long stale")
+    banned_words: str | None = Field(None, description="file of banned words (违禁词), one per line, from sites.yaml's folder")
+    typos: str | None = Field(None, description="file of common mistakes, 'wrong<TAB>right' per line, from sites.yaml's folder")
+    hotlines: list[str] = Field(default_factory=list, description="official mobile numbers that may be published unmasked")
+
+
 class TargetSpec(Strict):
     """A web server the cluster is deployed to, over SSH. Secrets stay out of the repository."""
 
@@ -214,4 +238,5 @@ class ConfigFile(Strict):
     defaults: Defaults = Defaults()
     disclosure: DisclosureSpec = DisclosureSpec()
     deploy: DeploySpec = DeploySpec()
+    check: CheckSpec = Field(CheckSpec(), description="limits of sitegen check, the national website inspection")
     sites: list[SiteSpec] = Field(min_length=1)

@@ -134,6 +134,7 @@ NOT_SHOWN = {
     "root": "where the cluster's folder is changes no output",
     "deploy": "the deploy targets change no output",
     "admins": "who may change what (sitegen owners) changes no output",
+    "check": "the limits of sitegen check change no output",
 }
 
 

@@ -1,0 +1,60 @@
+"""What every check rule is given: the planned cluster, a finished public build of it, and the moment to judge at."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sitegen import urls
+from sitegen.assemble.plan import Plan, SitePlan
+from sitegen.config.model import Cluster, Column, Site
+from sitegen.config.schema import CheckSpec
+from sitegen.plan import ClusterPlan
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """The cluster as sitegen planned and built it: content rules read `planned`, output rules read `out`."""
+
+    planned: ClusterPlan  # the public profile at `now`: drafts, internal and scheduled pages left out
+    out: Path  # folder of a finished public build of the same sources (without search indexes)
+    now: datetime  # aware, in the cluster's time zone
+    sites: tuple[str, ...]  # ids of the sites to check, in sites.yaml order
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.planned.cluster
+
+    @property
+    def plan(self) -> Plan:
+        return self.planned.plan
+
+    @property
+    def settings(self) -> CheckSpec:
+        """The check: section of sites.yaml."""
+        return self.cluster.check
+
+    def site_plans(self) -> Iterator[SitePlan]:
+        """Yield the plan of every site to check."""
+        for site_id in self.sites:
+            yield self.plan.sites[site_id]
+
+    def built(self, site: Site, rel: str = "") -> Path:
+        """Return the built file of a site-relative URL (`news/x/` → `<out>/<site>/news/x/index.html`)."""
+        return self.out / urls.output_file(site, rel)
+
+    def read_built(self, site: Site, rel: str = "") -> str | None:
+        """Return the text of a built page, or None if the build wrote no such file."""
+        try:
+            return self.built(site, rel).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def url(self, site: Site, rel: str = "") -> str:
+        """Return the public URL of a site-relative path, as readers and inspectors see it."""
+        return urls.absolute(site, rel)
+
+    def column_path(self, site: Site, column: Column) -> str:
+        """Return a column's source folder relative to the cluster root, e.g. `content/finance/news/`."""
+        return f"content/{site.id}/{column.id}/"

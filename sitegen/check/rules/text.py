@@ -1,0 +1,81 @@
+"""Words: unmasked personal numbers (resident ID, mobile) and the cluster's banned words and common mistakes.
+
+Every page's title and text are scanned as the unit wrote them, so each finding names the source file and line.
+A personal number is shown masked in the finding: the report must not publish it again.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from sitegen.check.context import CheckContext
+from sitegen.check.findings import Finding, Severity
+from sitegen.check.rules import Rule
+from sitegen.check.scan import Dictionary, Hit, id_numbers, line_of, phone_numbers
+from sitegen.content.page import Page
+from sitegen.errors import ConfigError, Problem
+from sitegen.sources.confine import inside
+
+MESSAGES = {
+    "privacy-id-number": ("an unmasked resident ID number ({found}) is published here",
+                          "mask it, e.g. 1101**********002X: personal ID numbers must never be shown in full"),
+    "privacy-phone": ("an unmasked mobile number ({found}) is published here",
+                      "mask it (138****5678), or, if it is an official hotline, ask a cluster admin to add it to "
+                      "check.hotlines in sites.yaml"),
+    "banned-word": ("the banned word '{found}' is used here", "rewrite the sentence without it"),
+    "typo": ("'{found}' is a common mistake", "write '{suggestion}'"),
+}
+
+
+def texts(page: Page) -> Iterator[tuple[str, int]]:
+    """Yield the texts of a page a reader sees, each with the source line it starts on."""
+    yield page.title, page.lines.get("title", 2)
+    yield page.body, page.body_line
+
+
+Finder = Callable[[str], list[Hit]]
+
+
+def scan(ctx: CheckContext, find: Finder, severity: Severity) -> Iterator[Finding]:
+    """Yield a finding for every hit of `find` in the title and text of every page of the sites checked."""
+    for sp in ctx.site_plans():
+        for page in sp.pages:
+            for text, first in texts(page):
+                yield from (_finding(ctx, page, hit, line_of(text, hit.start, first), severity) for hit in find(text))
+
+
+def _finding(ctx: CheckContext, page: Page, hit: Hit, line: int, severity: Severity) -> Finding:
+    what, fix = MESSAGES[hit.kind]
+    message = what.format(found=hit.found) + "; fix: " + fix.format(suggestion=hit.suggestion)
+    return Finding(hit.kind, severity, page.site, message, page.source.as_posix(), line,
+                   ctx.url(ctx.cluster.sites[page.site], page.path))
+
+
+def dictionary(ctx: CheckContext) -> Dictionary:
+    """Return the cluster's banned words and common mistakes (an empty dictionary without them)."""
+    root, settings = ctx.cluster.root, ctx.settings
+    named = {key: getattr(settings, key) for key in ("banned_words", "typos")}
+    paths = {key: root / value if value else None for key, value in named.items()}
+    for key, path in paths.items():
+        if path is not None and not inside(path, root.resolve()):
+            raise ConfigError(Problem(f"check.{key}: {named[key]} is outside the project's folder", "sites.yaml",
+                                      hint="keep the word list in the project and name it from sites.yaml's folder"))
+    return Dictionary.load(paths["banned_words"], paths["typos"])
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("privacy-id-number", Severity.error, lambda ctx: scan(ctx, id_numbers, Severity.error),
+         "an 18-digit resident ID number with a valid check digit (GB 11643), not masked"),
+    Rule("privacy-phone", Severity.warning,
+         lambda ctx: scan(ctx, lambda text: phone_numbers(text, ctx.settings.hotlines), Severity.warning),
+         "a mainland mobile number, not masked and not an official hotline (check.hotlines)"),
+    Rule("banned-word", Severity.error, lambda ctx: listed(ctx, "banned-word", Severity.error),
+         "a word of the cluster's banned-word list (check.banned_words)"),
+    Rule("typo", Severity.warning, lambda ctx: listed(ctx, "typo", Severity.warning),
+         "a common mistake from the cluster's list (check.typos), with the right form"),
+)
+
+
+def listed(ctx: CheckContext, kind: str, severity: Severity) -> Iterator[Finding]:
+    """Yield a finding for every word of the cluster's lists of this kind ('banned-word' or 'typo')."""
+    words = dictionary(ctx)
+    return scan(ctx, lambda text: [hit for hit in words.find(text) if hit.kind == kind], severity) if len(words) else iter(())

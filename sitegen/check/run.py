@@ -1,0 +1,57 @@
+"""The check: build the cluster as the public sees it, run every rule on the plan and the build, judge each site."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.build import BuildOptions, build, chosen_sites
+from sitegen.check.context import CheckContext
+from sitegen.check.findings import Finding
+from sitegen.check.registry import RULES
+from sitegen.check.verdict import Report, judge, worst_first
+from sitegen.config.model import Cluster
+from sitegen.content.cache import CACHE_DIR, Caches
+from sitegen.content.profile import Profile
+from sitegen.plan import plan_cluster
+from sitegen.workers import default_workers
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What to check, and when."""
+
+    now: datetime  # the moment to judge at: the public profile and every age are taken at it
+    sites: tuple[str, ...] = ()  # empty: every site
+    external: bool = False  # also run the rules that fetch from other servers
+    workers: int = field(default_factory=default_workers)
+
+
+def check_dir(root: Path) -> Path:
+    """Return where the check builds: never build/, so checking cannot change what is deployed; kept for next time."""
+    return root / CACHE_DIR / "check"
+
+
+def check(cluster: Cluster, options: CheckOptions) -> Report:
+    """Build the chosen sites publicly (no search), run the rules, return every site's verdict and findings."""
+    chosen = tuple(chosen_sites(cluster, options.sites))  # ConfigError for an unknown --site
+    now = options.now.astimezone(cluster.tz)
+    profile = Profile(now, "public")
+    caches = Caches(cluster.root)  # shared by the build and the plan: front matter is parsed once
+    out = check_dir(cluster.root)
+    build(BuildOptions(root=cluster.root, out=out, profile=profile, sites=chosen, search=False, workers=options.workers),
+          caches=caches, cluster=cluster)  # a SitegenError stops the check with the build's own message
+    ctx = CheckContext(plan_cluster(cluster, profile, caches, options.workers), out, now, chosen)
+    return judged(ctx, findings(ctx, options.external))
+
+
+def findings(ctx: CheckContext, external: bool) -> list[Finding]:
+    """Return the findings of every rule (the external ones only if asked) on the chosen sites."""
+    found = [f for rule in RULES if external or not rule.external for f in rule.find(ctx)]
+    return [f for f in found if f.site in ctx.sites]
+
+
+def judged(ctx: CheckContext, found: list[Finding]) -> Report:
+    """Return the report: every chosen site judged, worst first."""
+    sites = [judge(s, ctx.cluster.sites[s].name, [f for f in found if f.site == s], ctx.settings) for s in ctx.sites]
+    return Report(ctx.now, worst_first(sites))
