@@ -100,7 +100,7 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
     publisher.claim()
     with folder.locked(options.out):
         state = folder.read_state(options.out)
-        folder.check_profile(options.out, state, options.profile.name)
+        folder.check_kind(options.out, state, options.profile.name, options.profile.drafts)
         if state is not None and not state.complete:
             publisher.remove_leftovers()                                     # a stopped build's staged files
         return _stages(options, cluster, chosen, publisher, state, report, caches)
@@ -119,7 +119,8 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
-    folder.mark(options.out, options.profile.name, options.profile.drafts, complete=False)  # before the first write
+    moment = _moment(options, state)
+    folder.mark(options.out, options.profile.name, options.profile.drafts, False, moment)  # before the first write
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites, keep=(INDEX_DIR + "/",))
@@ -129,8 +130,15 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     indexed = _index(planned, options, chosen, ledger) if options.search else ()  # 6. index
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
-    folder.mark(options.out, options.profile.name, options.profile.drafts, complete=True)
+    folder.mark(options.out, options.profile.name, options.profile.drafts, True, moment)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed)
+
+
+def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:
+    """Return the latest moment the folder's pages were published for: a --site build keeps the others' pages."""
+    now = options.profile.now.timestamp()
+    earlier = state.now if state is not None and options.sites else None
+    return max(now, earlier) if earlier is not None else now
 
 
 def _settings(options: BuildOptions, chosen: list[str]) -> str:

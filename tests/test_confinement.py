@@ -86,6 +86,15 @@ ESCAPES: dict[str, tuple[Setup, list[str]]] = {
     "template shows the project's path": (override("{{ cluster.root }}"), [TEMPLATE, "template error", "no attribute 'root'"]),
     "template shows the owners": (override("{{ site.owners }}"), [TEMPLATE, "unsafe", "owners"]),
     "template includes a file outside": (override("{% include '../../../../outside/secret.txt' %}"), ["not found"]),
+    "template reads a file through a page's path": (override("{{ pager.items[0].source.joinpath(site.id).read_text() }}"),
+                                                    [TEMPLATE, "unsafe", "joinpath"]),
+    "template writes a file through a page's path": (override("{{ (pager.items[0].source / 'x').write_text('pwned') }}"),
+                                                     [TEMPLATE, "unsafe", "write_text"]),
+    "template finds the project through a path": (override("{{ pager.items[0].source.resolve() }}"), [TEMPLATE, "unsafe"]),
+    "template changes the page data": (override("{{ pager.items.append(1) }}"), [TEMPLATE, "unsafe", "append"]),
+    "template makes a huge string": (override("{{ ('x' * 10**10)|length }}"), [TEMPLATE, "too large"]),
+    "template pads a huge string": (override("{{ 'a'|center(10**9) }}"), [TEMPLATE, "too large"]),
+    "template counts past any page": (override("{% for i in range(10**9) %}{% endfor %}"), [TEMPLATE, "template error"]),
 }
 
 
@@ -135,3 +144,13 @@ def test_markdown_under_another_file_name_is_told_not_ignored(tmp_path):
     assert result.exit_code == 0
     assert "content/town/news/upper.MD: this file is not published: pages are files ending in .md" in result.output
     assert "rename it to long.md" in result.output
+
+
+def test_a_sites_printed_form_shows_no_owner(tmp_path):
+    yaml = MINI_YAML.replace("    url: /town/\n", "    url: /town/\n    owners: [secret.person@town.gov.cn]\n")
+    root = make_cluster(tmp_path, {"sites.yaml": yaml})
+    override("<p class='site'>{{ site }}</p>")(root, tmp_path)
+    result = build(root, "--no-search")
+    assert result.exit_code == 0, result.output
+    listing = (root / "build/town/news/index.html").read_text(encoding="utf-8")
+    assert "<p class='site'>" in listing and "secret.person" not in listing

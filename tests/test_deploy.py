@@ -337,6 +337,8 @@ CANARY = "内部通知-CANARY-0d4e"
     ("internal", "holds an internal build (--profile internal): only a finished public build may go to the web servers"),
     ("drafts", "holds a public build with drafts (--drafts)"),
     ("unfinished", "holds a public build that did not finish"),
+    ("future", "was built for a moment still to come (--now)"),
+    ("locked", "another build is writing into"),
 ])
 def test_deploy_refuses_anything_but_a_finished_public_build(tmp_path, servers, case, said):
     secret = page(f"不得上网：{CANARY}", title="内部通知", visibility="internal")
@@ -349,6 +351,14 @@ def test_deploy_refuses_anything_but_a_finished_public_build(tmp_path, servers, 
     elif case == "drafts":
         assert build(root, "--drafts", "--out", str(tmp_path / "preview")).exit_code == 0
         args = ["--out", str(tmp_path / "preview")]
+    elif case == "future":  # a scheduled notice the build publishes early
+        (root / "content/portal/news/later.md").write_text(page("定时发布。", title="定时", publish_at="2098-01-01"), encoding="utf-8")
+        assert build(root, "--now", "2099-01-01 00:00").exit_code == 0
+    elif case == "locked":
+        from sitegen.write.folder import locked
+
+        held = locked(root / "build")
+        held.__enter__()
     else:
         template = root / "themes/gov/templates/article.html"
         template.write_text(template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ 1 // 0 }}"),

@@ -13,6 +13,9 @@ def front(*lines: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n正文。\n"
 
 
+BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [f"{n}: &{n} [" + ", ".join([f"*{p}"] * 9) + "]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
+
+
 MISTAKES = {
     # user text is printed as it is: never read as markup or emoji codes
     "brackets in a value": ({GOOD: front("title: 新闻", 'date: "[/]"')}, [f"{GOOD}:3: date: '[/]' is not a date"]),
@@ -36,6 +39,13 @@ MISTAKES = {
                                  ["interprets 'first.md', which is not a policy document (it is in a column of type news)"]),
     "a binary 索引号 record": ({"content/portal/disclosure/_index_numbers.yaml": b"\xff\xfe\x00binary"},
                               ["content/portal/disclosure/_index_numbers.yaml:1: the file is not valid UTF-8"]),
+    "an alias bomb in front matter": ({GOOD: front("title: 新闻", "date: 2026-03-01", *BOMB)},
+                                      [f"{GOOD}: the file repeats its own parts (YAML anchors '&' and aliases '*')"]),
+    "an alias bomb in _site.yaml": ({"content/town/_site.yaml": "\n".join(BOMB) + "\n"}, ["content/town/_site.yaml: the file repeats"]),
+    "a control character in _site.yaml": ({"content/town/_site.yaml": 'name: "镇\\x0c政府"\n'},
+                                          ["content/town/_site.yaml:1: name: contains an invisible control character (U+000C)"]),
+    "a NUL byte in a link": ({GOOD: front("title: 新闻", "date: 2026-03-01") + "[附件](./private%00.txt)\n"},
+                             ["linked file not found in this site's folder: './private%00.txt'"]),
     "a page at the feed's URL": ({"content/portal/feed.xml.md": page("订阅。", title="订阅")}, ["content/portal/feed.xml.md", "the feeds"]),
 }
 

@@ -53,7 +53,7 @@ def test_an_internal_build_goes_to_its_own_folder_and_never_into_a_public_one(tm
     assert public_files_with_canary(root / "build") == []
     refused = build(root, "--no-search", "--profile", "internal", "--out", str(root / "build"))
     assert refused.exit_code == 1
-    assert "holds a public build; an internal build must not write into it" in refused.output
+    assert "holds a public build; an internal build (--profile internal) must not write into it" in refused.output
     assert public_files_with_canary(root / "build") == []
     back = build(root, "--no-search", "--out", str(root / "build-internal"), "--site", "finance")
     assert back.exit_code == 1 and "holds an internal build" in back.output
@@ -128,3 +128,30 @@ def test_a_read_only_output_folder_is_a_message_not_a_traceback(tmp_path):
     (root / "build").chmod(0o500)
     result = build(root, "--no-search")
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_drafts_never_share_a_folder_with_a_public_build_and_a_site_build_cannot_clear_the_record(tmp_path):
+    root = make_cluster(tmp_path, {"content/town/news/draft.md": page(f"草稿：{CANARY}", title="草稿", draft=True)})
+    assert build(root, "--no-search").exit_code == 0
+    mixed = build(root, "--no-search", "--drafts", "--out", str(root / "build"))
+    assert mixed.exit_code == 1 and "holds a public build; a public build with drafts (--drafts) must not write into it" in mixed.output
+    assert public_files_with_canary(root / "build") == []
+    assert build(root, "--no-search", "--drafts").exit_code == 0  # its own folder
+    assert public_files_with_canary(root / "build-drafts") != []
+
+
+def test_a_build_for_a_moment_to_come_is_remembered_by_later_site_builds(tmp_path):
+    from sitegen.write.folder import read_state
+
+    root = make_cluster(tmp_path, {"content/town/news/later.md": page("定时发布。", title="定时", publish_at="2031-01-01")})
+    assert run_build(root, "2031-06-01").exit_code == 0
+    assert (root / "build/town/news/later/index.html").is_file()
+    assert run_build(root, "2026-03-10 12:00", "--site", "finance").exit_code == 0
+    state = read_state(root / "build")
+    assert state is not None and state.ahead()  # the town's scheduled page is still in the folder
+
+
+def run_build(root: Path, now: str, *args: str):
+    from conftest import run
+
+    return run(root, "build", "--now", now, "--no-search", *args)

@@ -33,10 +33,10 @@ def test_drafts_appear_only_with_the_drafts_flag(tmp_path):
     root = make_cluster(tmp_path, {"content/portal/news/draft.md": page("草稿正文", title="草稿标题", draft=True)})
     assert build(root).exit_code == 0
     assert leaks(root / "build", "草稿标题") == []
-    assert build(root, "--drafts").exit_code == 0
-    assert (root / "build/portal/news/draft/index.html").exists()
-    assert 'badge-draft">草稿' in (root / "build/portal/news/draft/index.html").read_text(encoding="utf-8")
-    assert any("草稿标题" in (root / "build/portal/news" / rel).read_text(encoding="utf-8")
+    assert build(root, "--drafts").exit_code == 0  # into build-drafts/: drafts never share a folder with a public build
+    assert (root / "build-drafts/portal/news/draft/index.html").exists()
+    assert 'badge-draft">草稿' in (root / "build-drafts/portal/news/draft/index.html").read_text(encoding="utf-8")
+    assert any("草稿标题" in (root / "build-drafts/portal/news" / rel).read_text(encoding="utf-8")
                for rel in ("index.html", "page/2/index.html", "page/3/index.html"))
 
 

@@ -1,6 +1,7 @@
 """Commands that put the cluster on its web servers: deploy, releases, rollback, nginx-config."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from sitegen.cli.app import cli, cluster_of, err, guarded, say, shown, stdout
 from sitegen.deploy import nginx
 from sitegen.deploy import releases as deploy
 from sitegen.errors import Problem
+from sitegen.write import folder
 
 
 @cli.command("deploy")
@@ -22,6 +24,13 @@ from sitegen.errors import Problem
 def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool) -> None:
     """Upload the build to every target as a new release, then switch all targets to it at once."""
     source = (out or ctx.obj["root"] / "build").resolve()
+    with contextlib.ExitStack() as held:
+        if source.is_dir():  # no build may change the folder while it is checked and uploaded
+            guarded(ctx, lambda: held.enter_context(folder.locked(source)), "Nothing was changed on any server.")
+        _deploy(ctx, source, targets, sites, dry_run)
+
+
+def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: tuple[str, ...], dry_run: bool) -> None:
     cluster = cluster_of(ctx)
 
     def planned() -> tuple[list[Problem], list[deploy.TargetPlan]]:

@@ -17,11 +17,12 @@ from sitegen.plan import plan_cluster, site_counts
 from sitegen.scaffold import new_page, new_site
 from sitegen.serve import preview, watch
 from sitegen.workers import default_workers
+from sitegen.write import folder
 
 
 @cli.command("build")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: build/, and build-internal/ for --profile internal).")
+              help="Output folder (default: build/; build-internal/ for --profile internal, build-drafts/ with --drafts).")
 @click.option("--site", "sites", multiple=True, metavar="ID", help="Build only this site (repeatable).")
 @click.option("--profile", type=click.Choice(["public", "internal"]), default="public", show_default=True,
               help="internal also publishes pages marked 'visibility: internal'.")
@@ -36,7 +37,7 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
               now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
-    target = (out or root / ("build-internal" if profile == "internal" else "build")).resolve()
+    target = (out or root / folder.default_folder(profile, drafts)).resolve()
     cluster = cluster_of(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, drafts), sites=sites,
                            force=force, search=not no_search, workers=jobs or default_workers())
@@ -97,7 +98,7 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
               no_drafts: bool, now: str | None, search: bool) -> None:
     """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
     root = ctx.obj["root"]
-    target = (out or watch.preview_dir(root, profile)).resolve()
+    target = (out or watch.preview_dir(root, profile, not no_drafts)).resolve()
     cluster = cluster_of(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, not no_drafts),
                            sites=sites, search=search)

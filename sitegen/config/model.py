@@ -40,7 +40,7 @@ class Site:
     org_code: str | None = None
     description: str = ""
     allow_html: bool = False
-    owners: tuple[str, ...] = ()
+    owners: tuple[str, ...] = field(default=(), repr=False)  # Git identities: people, never on a page
     line: int | None = field(default=None, compare=False, repr=False)  # of its url in sites.yaml; no output shows it
 
     @property

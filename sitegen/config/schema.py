@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from sitegen.sources.encoding import visible
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _USER_NAME = r"@?[^\s@/#\\]+"
 _EMAIL = r"[^\s@/#\\]+@[^\s@/#\\]+"
@@ -28,9 +30,14 @@ GitIdentity = Annotated[str, AfterValidator(_git_identity)]
 
 
 class Strict(BaseModel):
-    """Base for schema sections: unknown keys are errors."""
+    """Base for schema sections: unknown keys are errors, and no text carries an invisible control character."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _visible(cls, value: Any) -> Any:
+        return visible(value)
 
 
 class Footer(Strict):

@@ -17,11 +17,11 @@ from pydantic import (
 )
 
 from sitegen.errors import Problem, Problems
+from sitegen.sources.encoding import visible
 from sitegen.sources.validation import problems_from
 from sitegen.sources.yamlio import parse
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: a typo (0001-01-01 gave feeds the offset +08:05:43)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible characters no web page or feed may carry
 DATE_HINT = "fix: write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2024-03-01 09:30"
 _DATE_RX = re.compile(
     r"(?P<y>\d{4})[-/年](?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?"
@@ -58,10 +58,7 @@ class _Meta(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _dates(cls, value: Any, info: ValidationInfo) -> Any:
-        for text in (value if isinstance(value, list) else [value]):
-            if isinstance(text, str) and (found := CONTROL.search(text)):
-                raise ValueError(f"contains an invisible control character (U+{ord(found.group()):04X}); "
-                                 "fix: type the text again, or paste it as plain text (it often comes from Word)")
+        visible(value)
         if info.field_name in cls.date_fields and value is not None:
             assert info.context is not None  # parse_meta always gives the time zone
             return parse_datetime(value, info.context["tz"])

@@ -11,12 +11,12 @@ from pathlib import Path
 from sitegen import workers
 from sitegen.config.model import Cluster, Site
 from sitegen.content.cache import Shelf
-from sitegen.content.frontmatter import CONTROL, AttachmentSpec, PageMeta, application_only, parse_meta, split
+from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_meta, split
 from sitegen.content.page import Attachment, Page
 from sitegen.content.profile import Profile, Window, window
 from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
 from sitegen.sources.confine import inside, outside_problem, site_folder
-from sitegen.sources.encoding import decode
+from sitegen.sources.encoding import CONTROL, decode
 from sitegen.urls import is_safe_slug
 
 SITE_FILES = {"_site.yaml", "_theme"}  # entries of content/<site>/ that are not pages or columns

@@ -230,8 +230,8 @@ def _nearest_hint(rel: str, links: Links) -> str:
 
 
 def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str:
-    source = (links.cluster.root / rel).resolve()
-    if not source.is_file() or not inside(source, site_folder(links.cluster.content_dir, page.site)):
+    source = links.cluster.root / rel
+    if not inside(source, site_folder(links.cluster.content_dir, page.site)) or not source.resolve().is_file():
         links.problems.append(Problem(f"linked file not found in this site's folder: '{ref}'", page.source, line,
                                       hint="put the file beside the page and link it by its name"))
         return ref

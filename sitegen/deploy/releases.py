@@ -95,6 +95,9 @@ def check_build(cluster: Cluster, out_dir: Path, sites: set[str]) -> list[Proble
     if not state.public:
         raise DeployError(Problem(f"{out_dir} holds {state.describe()}: only a finished public build may go to the web servers",
                                   hint="run `sitegen build` (public, without --drafts) and deploy its folder"))
+    if state.ahead():
+        raise DeployError(Problem(f"{out_dir} was built for a moment still to come (--now): items scheduled with "
+                                  "publish_at would go out early", hint="run `sitegen build` without --now and deploy that"))
     built = state.completed_at or 0
     sources = [cluster.root / "sites.yaml", *cluster.content_dir.rglob("*"), *cluster.themes_dir.rglob("*")]
     newer = max((p for p in sources if p.is_file()), key=lambda p: p.stat().st_mtime, default=None)

@@ -116,7 +116,8 @@ class SiteRenderer:
                                      hint="add it to the theme or to content/<site>/_theme/templates/")) from None
         except Exception as exc:
             frames = _template_frames(exc.__traceback__, self.theme.template_dirs, self.helpers)
-            if not frames or not _template_mistake(exc, frames):
+            # a unit's own template answers for anything that goes wrong under it (its helpers cannot reach further)
+            if not frames or not (self.theme.sandboxed or _template_mistake(exc, frames)):
                 raise InternalError(Problem(f"rendering {template} failed: {type(exc).__name__}: {exc}", where)) from exc
             file, line, _ = frames[-1]
             hint = SANDBOX_HINT if isinstance(exc, SecurityError) else "fix the template at this line; the previous output is unchanged"

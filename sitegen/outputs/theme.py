@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from sitegen.config.model import Cluster, Site
 from sitegen.errors import ConfigError, ContentError, Problem
@@ -52,13 +53,53 @@ def theme_of(cluster: Cluster, site: Site) -> Theme:
     return Theme(templates, statics, sandboxed=(local / "templates").is_dir())
 
 
-class SiteSandbox(SandboxedEnvironment):
-    """Renders a site whose unit wrote templates: no Python internals, no settings that never belong on a page."""
+class SiteSandbox(ImmutableSandboxedEnvironment):
+    """Renders a site whose unit wrote templates: what pages show, and nothing else.
+
+    No Python internals (Jinja's sandbox), nothing changed in place (its immutable form), no attribute of a file
+    path (a path object can read and write any file), none of the settings that never belong on a page, and no
+    value grown so large that it stops the build.
+    """
 
     PRIVATE = frozenset({"deploy", "root", "owners", "admins"})  # servers and keys, the project's path, people
+    intercepted_binops = frozenset({"*", "**"})
+    LARGEST = 1_000_000  # characters or items one expression may make
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        for name in ("center", "indent", "wordwrap", "truncate"):
+            self.filters[name] = _bounded(self.filters[name])
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        return attr not in self.PRIVATE and super().is_safe_attribute(obj, attr, value)
+        if isinstance(obj, (PurePath, os.PathLike)) or attr in self.PRIVATE:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError(f"the power {right} is too large for a page")
+        if operator == "*" and _size(left) * _size(right) > self.LARGEST:
+            raise SecurityError("this would make a value too large for a page")
+        return super().call_binop(context, operator, left, right)
+
+
+def _size(value: Any) -> int:
+    """Return how many characters or items a value stands for in a product (a number counts as itself)."""
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return abs(value)
+    return len(value) if isinstance(value, (str, list, tuple)) else 1
+
+
+def _bounded(fn: Any) -> Any:
+    """Return a filter that refuses a width beyond what a page can hold."""
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        widths = [a for a in (*args[1:], *kwargs.values()) if isinstance(a, int) and not isinstance(a, bool)]
+        if any(w > 10_000 for w in widths):
+            raise SecurityError("a width this large is too large for a page")
+        return fn(*args, **kwargs)
+    return bounded
 
 
 _ENVS: dict[tuple[tuple[Path, ...], frozenset[str]], jinja2.Environment] = {}

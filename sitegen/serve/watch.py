@@ -182,6 +182,6 @@ def read_elsewhere(cluster: Cluster) -> tuple[Path, ...]:
     return logos + cluster.taxonomy.files
 
 
-def preview_dir(root: Path, profile: str = "public") -> Path:
-    """Return where `sitegen serve` builds: never build/, so a draft cannot be deployed by mistake; one per profile."""
-    return root / CACHE_DIR / ("preview" if profile == "public" else f"preview-{profile}")
+def preview_dir(root: Path, profile: str = "public", drafts: bool = True) -> Path:
+    """Return where `sitegen serve` builds: never build/, so a draft cannot be deployed by mistake; one per kind."""
+    return root / CACHE_DIR / ("preview" + ("" if profile == "public" else f"-{profile}") + ("" if drafts else "-no-drafts"))

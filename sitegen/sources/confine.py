@@ -23,7 +23,7 @@ def inside(path: Path, folder: Path) -> bool:
     """Return True if `path`, every link followed, lies inside `folder` (a resolved path); False for a link loop."""
     try:
         return path.resolve().is_relative_to(folder)
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # a loop, or a NUL byte in the name
         return False
 
 

@@ -1,11 +1,22 @@
 """Read source text as UTF-8, recognise GBK/GB18030 files and convert them on request."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sitegen.errors import Problem, Problems
 
 BOM = b"\xef\xbb\xbf"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible characters no web page or feed may carry
+
+
+def visible(value: object) -> object:
+    """Return a value (a string or a list of them) unchanged; raise ValueError naming an invisible control character."""
+    for text in (value if isinstance(value, list) else [value]):
+        if isinstance(text, str) and (found := CONTROL.search(text)):
+            raise ValueError(f"contains an invisible control character (U+{ord(found.group()):04X}); "
+                             "fix: type the text again, or paste it as plain text (it often comes from Word)")
+    return value
 
 
 def read_text(path: Path, shown: Path | str | None = None) -> str:

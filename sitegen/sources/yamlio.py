@@ -33,14 +33,35 @@ def parse(text: str, path: Path | str, line_offset: int = 0) -> tuple[Any, yaml.
         raise Problems(_problem_from_yaml_error(exc, path, line_offset)) from None
     finally:
         loader.dispose()
-    repeated = list(_repeated_keys(node, path, line_offset))
+    if _expanded(node, {}) > MAX_NODES:
+        raise Problems(Problem(f"the file repeats its own parts (YAML anchors '&' and aliases '*') into more than {MAX_NODES:,} "
+                               "values", path, hint="write the values out instead of repeating them with aliases"))
+    repeated = list(_repeated_keys(node, path, line_offset, set()))
     if repeated:
         raise Problems(repeated)
     return data, node
 
 
-def _repeated_keys(node: yaml.Node | None, path: Path | str, offset: int) -> Iterator[Problem]:
+MAX_NODES = 100_000  # far beyond any real settings or front matter; an alias 'bomb' expands to billions
+
+
+def _expanded(node: yaml.Node | None, sizes: dict[int, int]) -> int:
+    """Return how many values the document holds once every alias is written out (each node counted once)."""
+    if node is None:
+        return 0
+    found = sizes.get(id(node))
+    if found is None:
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair] \
+            if isinstance(node, yaml.MappingNode) else []
+        found = sizes[id(node)] = 1 + sum(_expanded(child, sizes) for child in children)
+    return found
+
+
+def _repeated_keys(node: yaml.Node | None, path: Path | str, offset: int, seen: set[int]) -> Iterator[Problem]:
     """Yield a problem for every key written twice in one mapping (YAML would silently keep the last)."""
+    if node is None or id(node) in seen:  # an alias: the node it names was looked at already
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         first: dict[str, int] = {}
         for key, value in node.value:
@@ -49,10 +70,10 @@ def _repeated_keys(node: yaml.Node | None, path: Path | str, offset: int) -> Ite
                 yield Problem(f"the key '{key.value}' is written twice (first on line {first[key.value]})", path, line,
                               hint="keep one of the two lines")
             first.setdefault(str(key.value), line)
-            yield from _repeated_keys(value, path, offset)
+            yield from _repeated_keys(value, path, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _repeated_keys(item, path, offset)
+            yield from _repeated_keys(item, path, offset, seen)
 
 
 def _problem_from_yaml_error(exc: yaml.MarkedYAMLError, path: Path | str, offset: int) -> Problem:

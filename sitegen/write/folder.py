@@ -30,6 +30,11 @@ class FolderState:
     drafts: bool
     complete: bool
     completed_at: float | None = None  # the moment the last finished build finished
+    now: float | None = None  # the latest moment (--now) any build into the folder published for
+
+    def ahead(self, slack: float = 300) -> bool:
+        """True if some pages were published for a moment still to come: scheduled items would go out early."""
+        return self.now is not None and self.now > time.time() + slack
 
     @property
     def public(self) -> bool:
@@ -47,25 +52,30 @@ def read_state(out_dir: Path) -> FolderState | None:
     """Return the folder's state, or None if no build recorded one."""
     try:
         data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
-        return FolderState(str(data["profile"]), bool(data["drafts"]), bool(data["complete"]), data.get("completed_at"))
+        return FolderState(str(data["profile"]), bool(data["drafts"]), bool(data["complete"]), data.get("completed_at"),
+                           data.get("now"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def check_profile(out_dir: Path, state: FolderState | None, profile: str) -> None:
-    """Refuse to build one profile into a folder holding the other: internal pages must never mix with public ones."""
-    if state is None or state.profile == profile:
+def default_folder(profile: str, drafts: bool) -> str:
+    """Return the output folder a build of this kind writes to unless told otherwise: each kind has its own."""
+    return "build" + ("-internal" if profile == "internal" else "") + ("-drafts" if drafts else "")
+
+
+def check_kind(out_dir: Path, state: FolderState | None, profile: str, drafts: bool) -> None:
+    """Refuse a build of one kind into a folder holding another: internal pages and drafts never mix with public ones."""
+    if state is None or (state.profile, state.drafts) == (profile, drafts):
         return
-    other = "build-internal/" if profile == "internal" else "build/"
-    article = "an" if profile == "internal" else "a"
-    raise BuildError(Problem(f"the output folder {out_dir} holds {state.describe()}; {article} {profile} build must not write into it",
-                             hint=f"build into another folder (the default for --profile {profile} is {other}), "
+    kind = FolderState(profile, drafts, complete=True).describe()
+    raise BuildError(Problem(f"the output folder {out_dir} holds {state.describe()}; {kind} must not write into it",
+                             hint=f"build into another folder (the default for this kind is {default_folder(profile, drafts)}/), "
                                   "or delete this one if it is no longer needed"))
 
 
-def mark(out_dir: Path, profile: str, drafts: bool, complete: bool) -> None:
-    """Record the folder's state in one step: unfinished before a build writes, finished after."""
-    state = FolderState(profile, drafts, complete, time.time() if complete else None)
+def mark(out_dir: Path, profile: str, drafts: bool, complete: bool, now: float | None) -> None:
+    """Record the folder's state in one step: unfinished before a build writes, finished after (and for when)."""
+    state = FolderState(profile, drafts, complete, time.time() if complete else None, now)
     tmp = out_dir / (STATE + ".tmp")
     tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
     os.replace(tmp, out_dir / STATE)
