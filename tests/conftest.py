@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,13 @@ def make_cluster(tmp_path: Path, files: dict[str, str | bytes | None] | None = N
     root = tmp_path / "cluster"
     shutil.copytree(FIXTURES / base, root)
     shutil.copytree(REPO / "themes", root / "themes")
-    for rel, data in (files or {}).items():
+    write_files(root, files or {})
+    return root
+
+
+def write_files(root: Path, files: dict[str, str | bytes | None]) -> None:
+    """Write files below `root`: None deletes, str is written as UTF-8, bytes as they are."""
+    for rel, data in files.items():
         path = root / rel
         if data is None:
             path.unlink()
@@ -33,7 +40,20 @@ def make_cluster(tmp_path: Path, files: dict[str, str | bytes | None] | None = N
             path.write_bytes(data)
         else:
             path.write_text(data, encoding="utf-8")
-    return root
+
+
+def assert_refused(root: Path, change: Callable[[Path], object], expected: list[str]) -> Result:
+    """Build, make `change`, build again: exit 1 with every expected text, no traceback, the previous output unchanged."""
+    assert build(root, "--no-search").exit_code == 0
+    before = tree(root / "build")
+    change(root)
+    result = build(root, "--no-search")
+    assert result.exit_code == 1, result.output
+    for text in expected:
+        assert text in result.output, result.output
+    assert "Traceback" not in result.output and "bug in sitegen" not in result.output
+    assert tree(root / "build") == before
+    return result
 
 
 def copy_example(dest: Path) -> Path:

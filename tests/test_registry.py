@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, build, make_cluster, page, run, tree
+from conftest import FIXTURES, assert_refused, build, make_cluster, page, run, write_files
 
 MINI_YAML = (FIXTURES / "mini" / "sites.yaml").read_text(encoding="utf-8")
 PORTAL_COLUMNS = "      - {id: news, title: 政务要闻, type: news}\n"
@@ -69,19 +69,7 @@ CLASHES = {
 @pytest.mark.parametrize("case", list(CLASHES), ids=list(CLASHES))
 def test_two_things_wanting_one_url_is_an_error_naming_both_and_nothing_is_written(tmp_path, case):
     files, expected = CLASHES[case]
-    root = make_cluster(tmp_path)
-    assert build(root, "--no-search").exit_code == 0
-    before = tree(root / "build")
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    result = build(root, "--no-search")
-    assert result.exit_code == 1, result.output
-    for text in expected:
-        assert text in result.output, result.output
-    assert "Traceback" not in result.output and "bug in sitegen" not in result.output
-    assert tree(root / "build") == before
+    assert_refused(make_cluster(tmp_path), lambda root: write_files(root, files), expected)
 
 
 def test_a_column_id_may_be_any_free_name(tmp_path):
