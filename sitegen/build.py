@@ -54,6 +54,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # e.g. index numbers assigned
     made: int = 0  # outputs rendered (the others were unchanged since the last build)
     indexed: tuple[str, ...] = ()  # sites whose search index was written
+    planned: ClusterPlan | None = None  # the cluster as this build planned it (None: nothing changed, none was made)
 
     def summary(self) -> str:
         """Return the one line that says what the build did."""
@@ -131,7 +132,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.profile.name, options.profile.drafts, True, moment)
-    return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed)
+    return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 
 def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:

@@ -40,17 +40,6 @@ class CheckContext:
         for site_id in self.sites:
             yield self.plan.sites[site_id]
 
-    def built(self, site: Site, rel: str = "") -> Path:
-        """Return the built file of a site-relative URL (`news/x/` → `<out>/<site>/news/x/index.html`)."""
-        return self.out / urls.output_file(site, rel)
-
-    def read_built(self, site: Site, rel: str = "") -> str | None:
-        """Return the text of a built page, or None if the build wrote no such file."""
-        try:
-            return self.built(site, rel).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-
     def url(self, site: Site, rel: str = "") -> str:
         """Return the public URL of a site-relative path, as readers and inspectors see it."""
         return urls.absolute(site, rel)

@@ -39,9 +39,10 @@ def check(cluster: Cluster, options: CheckOptions) -> Report:
     profile = Profile(now, "public")
     caches = Caches(cluster.root)  # shared by the build and the plan: front matter is parsed once
     out = check_dir(cluster.root)
-    build(BuildOptions(root=cluster.root, out=out, profile=profile, sites=chosen, search=False, workers=options.workers),
-          caches=caches, cluster=cluster)  # a SitegenError stops the check with the build's own message
-    ctx = CheckContext(plan_cluster(cluster, profile, caches, options.workers), out, now, chosen)
+    built = build(BuildOptions(root=cluster.root, out=out, profile=profile, sites=chosen, search=False,
+                               workers=options.workers), caches=caches, cluster=cluster)  # an error stops the check
+    planned = built.planned or plan_cluster(cluster, profile, caches, options.workers)  # nothing changed: plan it here
+    ctx = CheckContext(planned, out, now, chosen)
     return judged(ctx, findings(ctx, options.external))
 
 

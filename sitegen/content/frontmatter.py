@@ -57,7 +57,8 @@ class _Meta(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _dates(cls, value: Any, info: ValidationInfo) -> Any:
+    def _readable(cls, value: Any, info: ValidationInfo) -> Any:
+        """Refuse invisible control characters; read dates in the cluster's time zone."""
         visible(value)
         if info.field_name in cls.date_fields and value is not None:
             assert info.context is not None  # parse_meta always gives the time zone
