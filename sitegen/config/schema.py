@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -203,6 +204,16 @@ class CheckSpec(Strict):
     banned_words: str | None = Field(None, description="file of banned words (违禁词), one per line, from sites.yaml's folder")
     typos: str | None = Field(None, description="file of common mistakes, 'wrong<TAB>right' per line, from sites.yaml's folder")
     hotlines: list[str] = Field(default_factory=list, description="official mobile numbers that may be published unmasked")
+    link_timeout: float = Field(10, gt=0, le=300, description="seconds an external link's server may take to answer "
+                                "before the link counts as dead (link-external, with --external)")
+    link_host_limit: int = Field(2, ge=1, le=16, description="how many external links of one server are fetched at "
+                                 "the same time (link-external, with --external)")
+    disclosure_working_days: int = Field(20, ge=1, description="a 政府信息公开 entry must be published within this many "
+                                         "working days of its 成文日期 (disclosure-late)")
+    holidays: list[date] = Field(default_factory=list, description="public holidays on working days (法定节假日), "
+                                 "not counted as working days")
+    workdays: list[date] = Field(default_factory=list, description="weekend days worked instead (调休上班日), counted "
+                                 "as working days")
 
 
 class TargetSpec(Strict):
