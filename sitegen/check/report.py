@@ -1,12 +1,15 @@
-"""The check's report as text (a table per site, worst site first) and as JSON (schema sitegen-check/1)."""
+"""The check's report as text (a table per site, worst site first), as JSON (schema sitegen-check/1) and as one HTML page."""
 from __future__ import annotations
 
 import json
 import unicodedata
 from collections import Counter
+from html import escape
+from itertools import groupby
 
 from sitegen.check.findings import Finding, Severity
-from sitegen.check.verdict import Report, SiteReport
+from sitegen.check.registry import RULES, order
+from sitegen.check.verdict import FAILED, Report, SiteReport
 
 SCHEMA = "sitegen-check/1"
 HEADER = ("severity", "rule", "where", "message")
@@ -62,3 +65,105 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+# --- HTML: one self-contained page (inline CSS, no script, no external request) to send to the units ---
+
+CSS = """
+body{font:16px/1.6 system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
+ color:#1a1a1a;background:#fff;margin:0 auto;padding:1rem;max-width:72rem}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #1a1a1a}
+h3{font-size:1.05rem;margin:1.25rem 0 .5rem}a{color:#0b4a8b}code{font-size:.95em;overflow-wrap:anywhere}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{border:1px solid #6b6b6b;padding:.35rem .5rem;
+ text-align:left;vertical-align:top}thead th{background:#e8e8e8}td.n{text-align:right}
+.verdict{display:inline-block;font-weight:700;padding:0 .4rem;border:2px solid;border-radius:3px;white-space:nowrap}
+.failed{color:#8f0a0a;background:#fdecea}.passed{color:#0b5a27;background:#e6f4ea}
+.sev{display:inline-block;min-width:4.5rem;font-weight:700}.sev-veto{color:#8f0a0a}.sev-error{color:#8a3b00}
+.sev-warning{color:#4d4d4d}ul.findings{padding-left:1.25rem}ul.findings li{margin:.4rem 0;overflow-wrap:anywhere}
+"""
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<p class="summary">{summary}</p>
+</header>
+<main>
+{table}
+{sections}
+</main>
+</body>
+</html>
+"""
+TABLE = """<h2 id="verdicts">Verdicts (检查结论)</h2>
+<div class="scroll"><table>
+<thead><tr><th scope="col">Site</th><th scope="col">Name</th><th scope="col">Verdict</th><th scope="col">Vetoes</th>
+<th scope="col">Errors</th><th scope="col">Warnings</th><th scope="col">Why 不合格</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table></div>"""
+ROW = """<tr><th scope="row"><a href="#site-{id}">{id}</a></th><td>{name}</td><td>{verdict}</td>{counts}<td>{reasons}</td></tr>"""
+SECTION = """<section id="site-{id}" aria-labelledby="site-{id}-title">
+<h2 id="site-{id}-title">{id} {name} {verdict}</h2>
+{body}
+<p><a href="#verdicts">Back to the verdicts</a></p>
+</section>"""
+LINKED = ("https://", "http://", "/")  # a finding's URL becomes a link only with one of these (never javascript:)
+
+
+def as_html(report: Report, cluster_name: str) -> str:
+    """Return the report as one HTML page: a summary, a verdict table, then per site its findings grouped by rule."""
+    title = f"{cluster_name} 网站检查报告"
+    return PAGE.format(title=escape(title), css=CSS.strip(), summary=escape(summary(report)), table=_html_table(report),
+                       sections="\n".join(_html_section(site) for site in report.sites))
+
+
+def _html_table(report: Report) -> str:
+    """Return the verdict table: one row per site, linking to its section."""
+    return TABLE.format(rows="\n".join(_html_row(site) for site in report.sites))
+
+
+def _html_row(site: SiteReport) -> str:
+    counts = Counter(f.severity for f in site.findings)
+    cells = "".join(f'<td class="n">{counts[v]}</td>' for v in Severity)
+    reasons = "<br>".join(escape(reason) for reason in site.reasons) or "—"
+    return ROW.format(id=escape(site.site), name=escape(site.name), verdict=_verdict(site), counts=cells, reasons=reasons)
+
+
+def _verdict(site: SiteReport) -> str:
+    """Return the verdict as a badge: its words and a mark tell it apart, not only its colour."""
+    mark, style = ("✗", "failed") if site.verdict == FAILED else ("✓", "passed")
+    return f'<span class="verdict {style}"><span aria-hidden="true">{mark} </span>{escape(site.verdict)}</span>'
+
+
+def _html_section(site: SiteReport) -> str:
+    """Return a site's section: its findings grouped by rule in registry order, or that it has none."""
+    if not site.findings:
+        body = "<p>No findings.</p>"
+    else:
+        ordered = sorted(site.findings, key=lambda f: (order(f.rule), f.rule))  # stable: worst first within a rule
+        body = "\n".join(_html_rule(rule, list(group)) for rule, group in groupby(ordered, key=lambda f: f.rule))
+    return SECTION.format(id=escape(site.site), name=escape(site.name), verdict=_verdict(site), body=body)
+
+
+def _html_rule(rule: str, findings: list[Finding]) -> str:
+    """Return one rule's group: the rule id and what it looks for, then its findings."""
+    about = next((r.about for r in RULES if r.id == rule), "")
+    items = "\n".join(f"<li>{_html_finding(f)}</li>" for f in findings)
+    return f'<h3><code>{escape(rule)}</code> {escape(about)}</h3>\n<ul class="findings">\n{items}\n</ul>'
+
+
+def _html_finding(f: Finding) -> str:
+    """Return a finding: its severity, where to fix it, the message, and a link to the page when it has one."""
+    where = f" <code>{escape(f.where)}</code>" if f.where else ""
+    text = f'<span class="sev sev-{f.severity.value}">{f.severity.value}</span>{where} {escape(f.message)}'
+    if f.url and f.url.startswith(LINKED):
+        text += f' <a href="{escape(f.url)}" rel="noopener">{escape(f.url)}</a>'
+    return text
