@@ -7,6 +7,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,9 +40,15 @@ def target_yaml(name: str, server, path: Path, **extra: object) -> str:
 def deploy_cluster(tmp_path: Path, servers, keep: int = 3, files: dict | None = None, **web2: object) -> Path:
     text = MINI_YAML + f"deploy:\n  keep: {keep}\n  targets:\n"
     text += target_yaml("web1", servers[0], tmp_path / "srv1") + target_yaml("web2", servers[1], tmp_path / "srv2", **web2)
-    root = make_cluster(tmp_path, {"sites.yaml": text, **(files or {})})
+    root = make_cluster(tmp_path, {"sites.yaml": text, **current_news(), **(files or {})})
     assert build(root).exit_code == 0
     return root
+
+
+def current_news() -> dict[str, str]:
+    """Return an item of yesterday for every site's news: the cluster passes the inspection deploy runs first."""
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    return {f"content/{site}/news/current.md": page(title="本周工作动态", date=yesterday) for site in ("portal", "finance", "town")}
 
 
 def live(release_root: Path) -> str:
@@ -369,3 +376,20 @@ def test_deploy_refuses_anything_but_a_finished_public_build(tmp_path, servers, 
     assert result.exit_code == 1, result.output
     assert said in result.output and "Nothing was changed on any server." in result.output
     assert not (tmp_path / "srv1").exists() and not (tmp_path / "srv2").exists()
+
+
+def test_a_site_the_inspection_fails_is_not_deployed_unless_ignore_check(tmp_path, servers):
+    stale = page(title="镇集市升级改造完成", date="2026-03-04")  # the town's newest item: long before the real clock
+    root = deploy_cluster(tmp_path, servers, files={"content/town/news/current.md": stale})
+    refused = run(root, "deploy")
+    assert refused.exit_code == 1
+    assert "town (测试镇人民政府) is 不合格 now: homepage-stale: single veto (单项否决)" in refused.output
+    assert "portal" not in refused.output.split("Nothing was changed")[0]  # the sites that pass are not named
+    assert "deploy anyway with --ignore-check" in refused.output
+    assert not (tmp_path / "srv1" / "current").exists() and not (tmp_path / "srv2" / "current").exists()
+    assert run(root, "deploy", "--dry-run").exit_code == 1  # a dry run says the same before listing uploads
+    assert run(root, "deploy", "--site", "portal", "--site", "finance").exit_code == 0  # the town's live site is left alone
+    forced = run(root, "deploy", "--ignore-check")
+    assert forced.exit_code == 0, forced.output
+    assert "town (测试镇人民政府) is 不合格 now" in forced.output and "deploying all the same" in forced.output
+    assert live(tmp_path / "srv1") == live(tmp_path / "srv2")

@@ -1,12 +1,19 @@
 """Every check rule, in report order: a new rule module adds its import and one line to RULES."""
 from __future__ import annotations
 
-from sitegen.check.rules import Rule, freshness, text
+from sitegen.check.rules import Rule, disclosure, external, freshness, pages, text
 
 RULES: tuple[Rule, ...] = (
     *freshness.RULES,
+    *pages.RULES,
+    *disclosure.RULES,
     *text.RULES,
+    *external.RULES,
 )
+
+# what a site's verdict rests on (single vetoes and the counted columns): they read the sources only, so
+# `sitegen deploy` can run them before anything goes live without building
+VERDICT_RULES: tuple[Rule, ...] = freshness.RULES
 
 
 def order(rule_id: str) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sitegen.build import BuildOptions, build, chosen_sites
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding
-from sitegen.check.registry import RULES
+from sitegen.check.registry import RULES, VERDICT_RULES
 from sitegen.check.verdict import Report, judge, worst_first
 from sitegen.config.model import Cluster
 from sitegen.content.cache import CACHE_DIR, Caches
@@ -56,3 +56,15 @@ def judged(ctx: CheckContext, found: list[Finding]) -> Report:
     """Return the report: every chosen site judged, worst first."""
     sites = [judge(s, ctx.cluster.sites[s].name, [f for f in found if f.site == s], ctx.settings) for s in ctx.sites]
     return Report(ctx.now, worst_first(sites))
+
+
+def verdicts(cluster: Cluster, now: datetime, sites: tuple[str, ...] = (), workers: int = 1) -> Report:
+    """Judge the chosen sites at `now` by the rules a verdict rests on alone, from the sources: no build needed.
+
+    `sitegen deploy` asks this before anything goes live; `sitegen check` runs these and every other rule.
+    """
+    chosen = tuple(chosen_sites(cluster, sites))
+    now = now.astimezone(cluster.tz)
+    planned = plan_cluster(cluster, Profile(now, "public"), Caches(cluster.root), workers)
+    ctx = CheckContext(planned, check_dir(cluster.root), now, chosen)
+    return judged(ctx, [f for rule in VERDICT_RULES for f in rule.find(ctx) if f.site in chosen])

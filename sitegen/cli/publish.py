@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sitegen.check.run import verdicts
 from sitegen.cli.app import cli, cluster_of, err, guarded, say, shown, stdout
 from sitegen.deploy import nginx
 from sitegen.deploy import releases as deploy
@@ -20,14 +22,41 @@ from sitegen.write import folder
 @click.option("--site", "sites", multiple=True, metavar="ID", help="Upload only this site (repeatable); others stay as they are.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Build folder to deploy (default: build/).")
 @click.option("--dry-run", is_flag=True, help="Show what would be uploaded and deleted on each target, and why.")
+@click.option("--ignore-check", is_flag=True, help="Deploy even if a site is 不合格 by the inspection's verdict rules.")
 @click.pass_context
-def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool) -> None:
-    """Upload the build to every target as a new release, then switch all targets to it at once."""
+def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool,
+               ignore_check: bool) -> None:
+    """Upload the build to every target as a new release, then switch all targets to it at once.
+
+    First the inspection's verdict rules (sitegen check's single vetoes and counted columns) judge the sites to
+    upload at the real clock: a 不合格 site stops the deploy unless --ignore-check is given.
+    """
     source = (out or ctx.obj["root"] / "build").resolve()
     with contextlib.ExitStack() as held:
         if source.is_dir():  # no build may change the folder while it is checked and uploaded
             guarded(ctx, lambda: held.enter_context(folder.locked(source)), "Nothing was changed on any server.")
+        _inspect(ctx, targets, sites, ignore_check)
         _deploy(ctx, source, targets, sites, dry_run)
+
+
+def _inspect(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], ignore_check: bool) -> None:
+    """Refuse to deploy a site the inspection would judge 不合格 now, unless told to ignore it."""
+    cluster = cluster_of(ctx)
+    wanted = guarded(ctx, lambda: deploy.sites_to_upload(cluster, deploy.remotes(cluster, targets), sites),
+                     "Nothing was changed on any server.")
+    uploaded = tuple(s for s in cluster.sites if s in wanted)
+    if not uploaded:
+        return
+    report = guarded(ctx, lambda: verdicts(cluster, datetime.now(cluster.tz), uploaded), "Nothing was changed on any server.")
+    for site in report.failed:
+        said = f"{site.site} ({site.name}) is 不合格 now: " + "; ".join(site.reasons)
+        say(err, "warning" if ignore_check else "error", "yellow" if ignore_check else "red", said)
+    if report.failed and ignore_check:
+        say(err, "warning", "yellow", "deploying all the same, as --ignore-check asks")
+    elif report.failed:
+        err.print("Nothing was changed on any server. Run `sitegen check` for every finding and how to fix it; publish "
+                  "what is missing and build again, or deploy anyway with --ignore-check.")
+        ctx.exit(1)
 
 
 def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: tuple[str, ...], dry_run: bool) -> None:
