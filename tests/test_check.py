@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, NOW, build, make_cluster, page, run
+from conftest import FIXTURES, NOW, build, make_cluster, page, run, tree, write_files
 
 MINI_YAML = (FIXTURES / "mini" / "sites.yaml").read_text(encoding="utf-8")
 PORTAL_COLUMNS = "      - {id: disclosure, title: 政府信息公开, type: disclosure}\n"
@@ -211,6 +211,17 @@ def test_check_builds_into_its_own_cache_folder_never_build(planted):
     assert not (planted / "build").exists()
     assert (planted / ".sitegen-cache/check/portal/index.html").is_file()
     assert not (planted / ".sitegen-cache/check/portal/pagefind").exists()  # no search index
+
+
+def test_the_first_check_starts_from_build_and_never_changes_it(planted):
+    assert build(planted, "--now", NOW).exit_code == 0  # with search: its index is not taken along
+    before = tree(planted / "build")
+    write_files(planted, {"content/portal/news/first.md": page("改过的正文。", title="改过的标题", date="2026-03-01 09:30")})
+    data = report(planted)
+    assert tree(planted / "build") == before  # shared files are replaced in the check's folder, never written into
+    check_home = (planted / ".sitegen-cache/check/portal/index.html").read_text(encoding="utf-8")
+    assert "改过的标题" in check_home and not (planted / ".sitegen-cache/check/portal/pagefind").exists()
+    assert verdicts(data)["town"] == "不合格"
 
 
 def test_a_second_check_reuses_the_previous_build(planted):

@@ -6,7 +6,6 @@ into head and body, so that a value in a meta tag is not taken for the same valu
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -43,16 +42,24 @@ class BuiltPage:
         return self.source.source.as_posix() if self.source else None
 
 
-def built_pages(ctx: CheckContext) -> Iterator[BuiltPage]:
-    """Yield every HTML page of the checked sites, in a stable order."""
-    for sp in ctx.site_plans():
-        articles = {p.path: p for p in sp.pages}
-        folder = ctx.out / sp.site.id
-        for rel in html_files(folder):
-            text = (folder / rel).read_text(encoding="utf-8", errors="replace")
-            url_rel = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
-            head, _, body = text.partition("<body")
-            yield BuiltPage(sp.site, url_rel, head, body, articles.get(url_rel), _listing(sp.site, url_rel, articles))
+def page_files(ctx: CheckContext) -> list[tuple[str, str]]:
+    """Return every HTML file of the checked sites as (site id, file relative to the site's folder), in a stable order."""
+    return [(site, rel) for site in ctx.sites for rel in html_files(ctx.out / site)]
+
+
+def located(ctx: CheckContext, site_id: str, rel: str, head: str = "", body: str = "") -> BuiltPage:
+    """Return the page the file `rel` of a site serves (its text left empty unless given)."""
+    sp = ctx.plan.sites[site_id]
+    url_rel = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+    articles = ctx.once(f"articles {site_id}", lambda: {p.path: p for p in sp.pages})
+    return BuiltPage(sp.site, url_rel, head, body, articles.get(url_rel), _listing(sp.site, url_rel, articles))
+
+
+def read_page(ctx: CheckContext, site_id: str, rel: str) -> BuiltPage:
+    """Return the page the file `rel` of a site serves, with its text split into head and body."""
+    text = (ctx.out / site_id / rel).read_text(encoding="utf-8", errors="replace")
+    head, _, body = text.partition("<body")
+    return located(ctx, site_id, rel, head, body)
 
 
 def html_files(folder: Path) -> list[str]:

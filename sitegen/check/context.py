@@ -24,6 +24,7 @@ class CheckContext:
     out: Path  # folder of a finished public build of the same sources (without search indexes)
     now: datetime  # aware, in the cluster's time zone
     sites: tuple[str, ...]  # ids of the sites to check, in sites.yaml order
+    workers: int = 1  # processes a rule may read the build on
     made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # see once()
 
     @property

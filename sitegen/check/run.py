@@ -1,6 +1,8 @@
 """The check: build the cluster as the public sees it, run every rule on the plan and the build, judge each site."""
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +17,7 @@ from sitegen.content.cache import CACHE_DIR, Caches
 from sitegen.content.profile import Profile
 from sitegen.plan import plan_cluster
 from sitegen.workers import default_workers
+from sitegen.write import folder
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,38 @@ def check(cluster: Cluster, options: CheckOptions) -> Report:
     profile = Profile(now, "public")
     caches = Caches(cluster.root)  # shared by the build and the plan: front matter is parsed once
     out = check_dir(cluster.root)
+    seed(cluster.root, out)
     built = build(BuildOptions(root=cluster.root, out=out, profile=profile, sites=chosen, search=False,
                                workers=options.workers), caches=caches, cluster=cluster)  # an error stops the check
     planned = built.planned or plan_cluster(cluster, profile, caches, options.workers)  # nothing changed: plan it here
-    ctx = CheckContext(planned, out, now, chosen)
+    ctx = CheckContext(planned, out, now, chosen, options.workers)
     return judged(ctx, findings(ctx, options.external))
+
+
+def seed(root: Path, out: Path) -> None:
+    """Start the check's folder as a copy of the finished public build in build/, if it has no finished build itself.
+
+    The build then only redoes what differs (pages published or withdrawn between the two moments): the first check
+    after a build costs a copy, not a second cold build. build/ is only read, under its lock.
+    """
+    state, source = folder.read_state(out), root / folder.default_folder("public", drafts=False)
+    given = folder.read_state(source)
+    if (state is not None and state.complete) or given is None or not given.public:
+        return
+    copy = out.with_name(out.name + ".seed")
+    shutil.rmtree(copy, ignore_errors=True)
+    with folder.locked(source):
+        shutil.copytree(source, copy, symlinks=True, ignore=shutil.ignore_patterns(folder.LOCK, "pagefind"), copy_function=_link)
+    shutil.rmtree(out, ignore_errors=True)
+    copy.rename(out)
+
+
+def _link(source: str, target: str) -> None:
+    """Share a file of build/ instead of copying it: a build never writes into a file, it replaces it (Publisher)."""
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copy2(source, target)
 
 
 def findings(ctx: CheckContext, external: bool) -> list[Finding]:

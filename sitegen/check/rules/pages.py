@@ -16,8 +16,8 @@ from pathlib import PurePosixPath
 
 from markupsafe import escape
 
-from sitegen import urls
-from sitegen.check.built import BuiltPage, built_pages, output_path, resolve
+from sitegen import urls, workers
+from sitegen.check.built import BuiltPage, located, output_path, page_files, read_page, resolve
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding, Severity
 from sitegen.check.rules import Rule
@@ -54,28 +54,40 @@ REF_RX = re.compile(r"\b(?:href|src)\s*=\s*\"([^\"]+)\"")
 NOT_FILES = ("#", "mailto:", "tel:", "javascript:", "data:")
 
 
+Hit = tuple[str, str, str]  # rule, what is wrong (grouped by), a detail of the first one
+
+
 @dataclass
 class Tally:
-    """Findings of one pass, grouped: how many pages, and the first page, for each (rule, site, what)."""
+    """Findings of the pass, grouped: how many, and the first page and detail, for each (rule, site, what)."""
 
     count: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     first: dict[tuple[str, str, str], tuple[BuiltPage, str]] = field(default_factory=dict)
 
-    def add(self, rule: str, page: BuiltPage, what: str, detail: str = "") -> None:
-        key = (rule, page.site.id, what)
-        self.count[key] += 1
-        self.first.setdefault(key, (page, detail))
+    def add(self, page: BuiltPage, hits: list[Hit]) -> None:
+        for rule, what, detail in hits:
+            key = (rule, page.site.id, what)
+            self.count[key] += 1
+            self.first.setdefault(key, (page, detail))
 
 
 def examine(ctx: CheckContext) -> dict[str, list[Finding]]:
-    """Read every built page once; return the findings of every rule of this module, by rule id."""
-    tally, dated, exists = Tally(), dated_links(ctx), ExistsCache(ctx)
-    for page in built_pages(ctx):
-        footer(page, tally)
-        meta(page, tally)
-        dates(page, dated, tally)
-        images(page, tally)
-        files(ctx, page, exists, tally)
+    """Read every built page once (on all cores); return the findings of every rule of this module, by rule id."""
+    dated, exists, tally = dated_links(ctx), ExistsCache(ctx), Tally()
+
+    def one(file: tuple[str, str]) -> list[Hit]:
+        page, hits = read_page(ctx, *file), list[Hit]()
+        footer(page, hits)
+        meta(page, hits)
+        dates(page, dated, hits)
+        images(page, hits)
+        files(ctx, page, exists, hits)
+        return hits
+
+    listed = page_files(ctx)
+    for file, hits in zip(listed, workers.run(one, listed, ctx.workers), strict=True):
+        if hits:
+            tally.add(located(ctx, *file), hits)
     found: dict[str, list[Finding]] = {rule: [] for rule in SEVERITY}
     found[FOOTER_MISSING] += unset_footers(ctx)
     for key in tally.first:
@@ -83,15 +95,15 @@ def examine(ctx: CheckContext) -> dict[str, list[Finding]]:
     return found
 
 
-def footer(page: BuiltPage, tally: Tally) -> None:
+def footer(page: BuiltPage, hits: list[Hit]) -> None:
     """Count every footer identifier the site has that this page does not show."""
     for key, _ in FOOTER:
         value = getattr(page.site.footer, key)
         if value and str(escape(value)) not in page.body:
-            tally.add(FOOTER_MISSING, page, key)
+            hits.append((FOOTER_MISSING, key, ""))
 
 
-def meta(page: BuiltPage, tally: Tally) -> None:
+def meta(page: BuiltPage, hits: list[Hit]) -> None:
     """Count every meta tag the page should have and lacks, leaves empty, or (PubDate) writes in another form."""
     found = dict(META_RX.findall(page.head))
     wanted = SITE_META + (COLUMN_META if page.kind == "list" else ())
@@ -99,9 +111,9 @@ def meta(page: BuiltPage, tally: Tally) -> None:
     for name in wanted:
         value = found.get(name)
         if value is None or (not value.strip() and name not in MAY_BE_EMPTY):
-            tally.add(META_MISSING, page, name, "empty" if value is not None else "missing")
+            hits.append((META_MISSING, name, "empty" if value is not None else "missing"))
         elif name == "PubDate" and not PUB_DATE.fullmatch(value):
-            tally.add(META_MISSING, page, name, f"written '{value}'")
+            hits.append((META_MISSING, name, f"written '{value}'"))
 
 
 def dated_links(ctx: CheckContext) -> dict[str, Page]:
@@ -120,25 +132,25 @@ def shows_date(text: str, page: Page) -> bool:
     return day is not None and (f"{day:%Y-%m-%d}" in text or f"{day.year}年{day.month}月{day.day}日" in text)
 
 
-def dates(page: BuiltPage, dated: dict[str, Page], tally: Tally) -> None:
+def dates(page: BuiltPage, dated: dict[str, Page], hits: list[Hit]) -> None:
     """Count an article that does not show its date, and every listed item shown without its date."""
     if page.kind == "article" and page.source and page.source.column and not shows_date(page.body, page.source):
-        tally.add(DATE_MISSING, page, "article")
+        hits.append((DATE_MISSING, "article", ""))
     for _, item in ITEM_RX.findall(page.body):
         link = HREF_RX.search(item)
         listed = dated.get(html.unescape(link.group(1))) if link else None
         if listed is not None and not shows_date(item, listed):
-            tally.add(DATE_MISSING, page, "listing", listed.title)
+            hits.append((DATE_MISSING, "listing", listed.title))
 
 
-def images(page: BuiltPage, tally: Tally) -> None:
+def images(page: BuiltPage, hits: list[Hit]) -> None:
     """Count every image without a text alternative (decorative ones, hidden from screen readers, excepted)."""
     for tag in IMG_RX.findall(page.body):
         if 'aria-hidden="true"' in tag or 'role="presentation"' in tag:
             continue
         alt, src = (ATTR_RX[name].search(tag) for name in ("alt", "src"))
         if alt is None or not alt.group(1).strip():
-            tally.add(IMAGE_ALT, page, html.unescape(src.group(1)) if src else "")
+            hits.append((IMAGE_ALT, html.unescape(src.group(1)) if src else "", ""))
 
 
 class ExistsCache:
@@ -146,6 +158,16 @@ class ExistsCache:
 
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx, self.known = ctx, dict[str, bool]()
+        self.resolved: dict[tuple[str, str], tuple[Site, str] | None] = {}
+
+    def resolve(self, page: BuiltPage, ref: str) -> tuple[Site, str] | None:
+        """Return the site and path a link leads to; a link from the site's root (most are) is worked out once."""
+        if not ref.startswith(("/", "http:", "https:")):
+            return resolve(self.ctx.cluster, self.ctx.url(page.site, page.rel), ref)
+        key = (page.site.origin, ref)
+        if key not in self.resolved:
+            self.resolved[key] = resolve(self.ctx.cluster, self.ctx.url(page.site), ref)
+        return self.resolved[key]
 
     def missing(self, site: Site, rel: str) -> bool:
         key = f"{site.id}/{rel}"
@@ -154,17 +176,16 @@ class ExistsCache:
         return self.known[key]
 
 
-def files(ctx: CheckContext, page: BuiltPage, exists: ExistsCache, tally: Tally) -> None:
+def files(ctx: CheckContext, page: BuiltPage, exists: ExistsCache, hits: list[Hit]) -> None:
     """Count every link to a file (an attachment, an image) of the checked sites that the build does not have."""
-    here = ctx.url(page.site, page.rel)
     for raw in REF_RX.findall(page.body):
-        ref = html.unescape(raw)
-        name = PurePosixPath(ref.split("?", 1)[0].split("#", 1)[0]).name
-        if ref.startswith(NOT_FILES) or "." not in name or name.endswith((".html", ".htm")):
+        ref = html.unescape(raw) if "&" in raw else raw
+        name = ref.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+        if "." not in name or ref.startswith(NOT_FILES) or name.endswith((".html", ".htm")):
             continue
-        target = resolve(ctx.cluster, here, ref)
+        target = exists.resolve(page, ref)
         if target is not None and target[0].id in ctx.sites and target[1] and exists.missing(*target):
-            tally.add(ATTACHMENT_MISSING, page, f"{target[0].id}/{target[1]}", ref)
+            hits.append((ATTACHMENT_MISSING, f"{target[0].id}/{target[1]}", ref))
 
 
 def unset_footers(ctx: CheckContext) -> Iterator[Finding]:

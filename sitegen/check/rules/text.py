@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from sitegen import workers
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding, Severity
 from sitegen.check.rules import Rule
@@ -36,11 +37,15 @@ Finder = Callable[[str], list[Hit]]
 
 
 def scan(ctx: CheckContext, find: Finder, severity: Severity) -> Iterator[Finding]:
-    """Yield a finding for every hit of `find` in the title and text of every page of the sites checked."""
-    for sp in ctx.site_plans():
-        for page in sp.pages:
-            for text, first in texts(page):
-                yield from (_finding(ctx, page, hit, line_of(text, hit.start, first), severity) for hit in find(text))
+    """Yield a finding for every hit of `find` in the title and text of every page of the sites checked (on all cores)."""
+
+    def one(page: Page) -> list[Finding]:
+        return [_finding(ctx, page, hit, line_of(text, hit.start, first), severity)
+                for text, first in texts(page) for hit in find(text)]
+
+    pages = [page for sp in ctx.site_plans() for page in sp.pages]
+    for found in workers.run(one, pages, ctx.workers):
+        yield from found
 
 
 def _finding(ctx: CheckContext, page: Page, hit: Hit, line: int, severity: Severity) -> Finding:
