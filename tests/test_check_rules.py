@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_check import check, report, sites_yaml, verdicts
+from test_check import _id_number, check, report, sites_yaml, verdicts
 
 from conftest import REPO, make_cluster, page
 from sitegen.check.rules.disclosure import working_days
@@ -17,11 +17,6 @@ POLICY_COLUMNS = ("      - {id: policies, title: 政策文件, type: policy}\n"
                   "      - {id: interpret, title: 政策解读}\n")
 WORDS = "check:\n  banned_words: words/banned.txt\n  typos: words/typos.txt\n  hotlines: ['139 0000 0000']\n"
 ENTRY = {"topic": "综合政务\\政务公开", "genre": "通知"}
-
-
-def _id_number(body17: str) -> str:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return body17 + "10X98765432"[sum(int(d) * w for d, w in zip(body17, weights, strict=True)) % 11]
 
 
 def theme_without(name: str, text: str) -> str:

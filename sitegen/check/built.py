@@ -6,6 +6,7 @@ into head and body, so that a value in a meta tag is not taken for the same valu
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -15,6 +16,7 @@ from sitegen.check.context import CheckContext
 from sitegen.config.model import Cluster, Site
 from sitegen.content.page import Page
 
+HREF_RX = re.compile(r"\bhref\s*=\s*\"([^\"]*)\"")  # the links of a built page (attributes are always double-quoted)
 SKIPPED = frozenset({"static", "pagefind"})  # theme files and search index: no page of the site
 
 

@@ -6,11 +6,10 @@ nowhere); these rules find what an inspector faults in a catalogue that builds.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sitegen.check.built import output_path, resolve
+from sitegen.check.built import HREF_RX, output_path, resolve
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding, Severity
 from sitegen.check.rules import Rule
@@ -21,7 +20,6 @@ from sitegen.disclosure.plan import is_application_only
 DISCLOSURE_METADATA = "disclosure-metadata"
 DISCLOSURE_LATE = "disclosure-late"
 INTERPRETATION_LINK = "interpretation-link"
-HREF_RX = re.compile(r"\bhref\s*=\s*\"([^\"]*)\"")
 INTERPRETATION = "解读"  # in a column's or a page's title: a 政策解读
 
 

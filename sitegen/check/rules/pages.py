@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from markupsafe import escape
 
 from sitegen import urls, workers
-from sitegen.check.built import BuiltPage, located, output_path, page_files, read_page, resolve
+from sitegen.check.built import HREF_RX, BuiltPage, located, output_path, page_files, read_page, resolve
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding, Severity
 from sitegen.check.rules import Rule
@@ -47,7 +47,6 @@ TEMPLATES = {"footer": ("_footer.html", "base.html"), "site": ("base.html",), "c
 
 META_RX = re.compile(r"<meta\s+name=\"([A-Za-z]+)\"\s+content=\"([^\"]*)\"")
 ITEM_RX = re.compile(r"<(li|tr)\b[^>]*>(.*?)</\1>", re.S)
-HREF_RX = re.compile(r"\bhref\s*=\s*\"([^\"]*)\"")
 IMG_RX = re.compile(r"<img\b[^>]*>", re.I)
 ATTR_RX = {name: re.compile(rf"\b{name}\s*=\s*\"([^\"]*)\"") for name in ("alt", "src")}
 REF_RX = re.compile(r"\b(?:href|src)\s*=\s*\"([^\"]+)\"")
