@@ -16,6 +16,14 @@ RULES: tuple[Rule, ...] = (
 VERDICT_RULES: tuple[Rule, ...] = freshness.RULES
 
 
+ORDER = {rule.id: i for i, rule in enumerate(RULES)}
+
+
 def order(rule_id: str) -> int:
     """Return a rule's place in the report (unknown ids last)."""
-    return next((i for i, rule in enumerate(RULES) if rule.id == rule_id), len(RULES))
+    return ORDER.get(rule_id, len(RULES))
+
+
+def about(rule_id: str) -> str:
+    """Return what a rule looks for, in one line (empty for an unknown id)."""
+    return RULES[ORDER[rule_id]].about if rule_id in ORDER else ""

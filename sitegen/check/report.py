@@ -8,7 +8,7 @@ from html import escape
 from itertools import groupby
 
 from sitegen.check.findings import Finding, Severity
-from sitegen.check.registry import RULES, order
+from sitegen.check.registry import about, order
 from sitegen.check.verdict import FAILED, Report, SiteReport
 
 SCHEMA = "sitegen-check/1"
@@ -155,9 +155,8 @@ def _html_section(site: SiteReport) -> str:
 
 def _html_rule(rule: str, findings: list[Finding]) -> str:
     """Return one rule's group: the rule id and what it looks for, then its findings."""
-    about = next((r.about for r in RULES if r.id == rule), "")
     items = "\n".join(f"<li>{_html_finding(f)}</li>" for f in findings)
-    return f'<h3><code>{escape(rule)}</code> {escape(about)}</h3>\n<ul class="findings">\n{items}\n</ul>'
+    return f'<h3><code>{escape(rule)}</code> {escape(about(rule))}</h3>\n<ul class="findings">\n{items}\n</ul>'
 
 
 def _html_finding(f: Finding) -> str:

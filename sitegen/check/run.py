@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from sitegen.build import BuildOptions, build, chosen_sites
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding
 from sitegen.check.registry import RULES, VERDICT_RULES
+from sitegen.check.rules import Rule
 from sitegen.check.verdict import Report, judge, worst_first
 from sitegen.config.model import Cluster
 from sitegen.content.cache import CACHE_DIR, Caches
@@ -47,7 +49,7 @@ def check(cluster: Cluster, options: CheckOptions) -> Report:
                                workers=options.workers), caches=caches, cluster=cluster)  # an error stops the check
     planned = built.planned or plan_cluster(cluster, profile, caches, options.workers)  # nothing changed: plan it here
     ctx = CheckContext(planned, out, now, chosen, options.workers)
-    return judged(ctx, findings(ctx, options.external))
+    return judged(ctx, findings(ctx, [rule for rule in RULES if options.external or not rule.external]))
 
 
 def seed(root: Path, out: Path) -> None:
@@ -76,10 +78,9 @@ def _link(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def findings(ctx: CheckContext, external: bool) -> list[Finding]:
-    """Return the findings of every rule (the external ones only if asked) on the chosen sites."""
-    found = [f for rule in RULES if external or not rule.external for f in rule.find(ctx)]
-    return [f for f in found if f.site in ctx.sites]
+def findings(ctx: CheckContext, rules: Iterable[Rule]) -> list[Finding]:
+    """Return the findings of the rules on the chosen sites."""
+    return [f for rule in rules for f in rule.find(ctx) if f.site in ctx.sites]
 
 
 def judged(ctx: CheckContext, found: list[Finding]) -> Report:
@@ -88,7 +89,7 @@ def judged(ctx: CheckContext, found: list[Finding]) -> Report:
     return Report(ctx.now, worst_first(sites))
 
 
-def verdicts(cluster: Cluster, now: datetime, sites: tuple[str, ...] = (), workers: int = 1) -> Report:
+def verdicts(cluster: Cluster, now: datetime, sites: tuple[str, ...] = (), workers: int = default_workers()) -> Report:
     """Judge the chosen sites at `now` by the rules a verdict rests on alone, from the sources: no build needed.
 
     `sitegen deploy` asks this before anything goes live; `sitegen check` runs these and every other rule.
@@ -97,4 +98,4 @@ def verdicts(cluster: Cluster, now: datetime, sites: tuple[str, ...] = (), worke
     now = now.astimezone(cluster.tz)
     planned = plan_cluster(cluster, Profile(now, "public"), Caches(cluster.root), workers)
     ctx = CheckContext(planned, check_dir(cluster.root), now, chosen)
-    return judged(ctx, [f for rule in VERDICT_RULES for f in rule.find(ctx) if f.site in chosen])
+    return judged(ctx, findings(ctx, VERDICT_RULES))

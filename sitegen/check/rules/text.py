@@ -16,6 +16,8 @@ from sitegen.content.page import Page
 from sitegen.errors import ConfigError, Problem
 from sitegen.sources.confine import inside
 
+SEVERITY = {"privacy-id-number": Severity.error, "privacy-phone": Severity.warning, "banned-word": Severity.error,
+            "typo": Severity.warning}
 MESSAGES = {
     "privacy-id-number": ("an unmasked resident ID number ({found}) is published here",
                           "mask it, e.g. 1101**********002X: personal ID numbers must never be shown in full"),
@@ -36,22 +38,21 @@ def texts(page: Page) -> Iterator[tuple[str, int]]:
 Finder = Callable[[str], list[Hit]]
 
 
-def scan(ctx: CheckContext, find: Finder, severity: Severity) -> Iterator[Finding]:
+def scan(ctx: CheckContext, find: Finder) -> Iterator[Finding]:
     """Yield a finding for every hit of `find` in the title and text of every page of the sites checked (on all cores)."""
 
     def one(page: Page) -> list[Finding]:
-        return [_finding(ctx, page, hit, line_of(text, hit.start, first), severity)
-                for text, first in texts(page) for hit in find(text)]
+        return [_finding(ctx, page, hit, line_of(text, hit.start, first)) for text, first in texts(page) for hit in find(text)]
 
     pages = [page for sp in ctx.site_plans() for page in sp.pages]
     for found in workers.run(one, pages, ctx.workers):
         yield from found
 
 
-def _finding(ctx: CheckContext, page: Page, hit: Hit, line: int, severity: Severity) -> Finding:
+def _finding(ctx: CheckContext, page: Page, hit: Hit, line: int) -> Finding:
     what, fix = MESSAGES[hit.kind]
     message = what.format(found=hit.found) + "; fix: " + fix.format(suggestion=hit.suggestion)
-    return Finding(hit.kind, severity, page.site, message, page.source.as_posix(), line,
+    return Finding(hit.kind, SEVERITY[hit.kind], page.site, message, page.source.as_posix(), line,
                    ctx.url(ctx.cluster.sites[page.site], page.path))
 
 
@@ -67,20 +68,29 @@ def dictionary(ctx: CheckContext) -> Dictionary:
     return Dictionary.load(paths["banned_words"], paths["typos"])
 
 
+def finder(ctx: CheckContext) -> Finder:
+    """Return what finds every kind of hit in one text: personal numbers, banned words, common mistakes."""
+    words, hotlines = dictionary(ctx), ctx.settings.hotlines
+    listed = len(words) > 0
+    return lambda text: id_numbers(text) + phone_numbers(text, hotlines) + (list(words.find(text)) if listed else [])
+
+
+def examine(ctx: CheckContext) -> dict[str, list[Finding]]:
+    """Read every page's title and text once; return the findings of every rule of this module, by rule id."""
+    found: dict[str, list[Finding]] = {kind: [] for kind in SEVERITY}
+    for finding in scan(ctx, finder(ctx)):
+        found[finding.rule].append(finding)
+    return found
+
+
+def rule(rule_id: str, about: str) -> Rule:
+    """Return one rule of this module: its findings come from the shared pass over the pages' texts."""
+    return Rule(rule_id, SEVERITY[rule_id], lambda ctx: ctx.once("texts", lambda: examine(ctx))[rule_id], about)
+
+
 RULES: tuple[Rule, ...] = (
-    Rule("privacy-id-number", Severity.error, lambda ctx: scan(ctx, id_numbers, Severity.error),
-         "an 18-digit resident ID number with a valid check digit (GB 11643), not masked"),
-    Rule("privacy-phone", Severity.warning,
-         lambda ctx: scan(ctx, lambda text: phone_numbers(text, ctx.settings.hotlines), Severity.warning),
-         "a mainland mobile number, not masked and not an official hotline (check.hotlines)"),
-    Rule("banned-word", Severity.error, lambda ctx: listed(ctx, "banned-word", Severity.error),
-         "a word of the cluster's banned-word list (check.banned_words)"),
-    Rule("typo", Severity.warning, lambda ctx: listed(ctx, "typo", Severity.warning),
-         "a common mistake from the cluster's list (check.typos), with the right form"),
+    rule("privacy-id-number", "an 18-digit resident ID number with a valid check digit (GB 11643), not masked"),
+    rule("privacy-phone", "a mainland mobile number, not masked and not an official hotline (check.hotlines)"),
+    rule("banned-word", "a word of the cluster's banned-word list (check.banned_words)"),
+    rule("typo", "a common mistake from the cluster's list (check.typos), with the right form"),
 )
-
-
-def listed(ctx: CheckContext, kind: str, severity: Severity) -> Iterator[Finding]:
-    """Yield a finding for every word of the cluster's lists of this kind ('banned-word' or 'typo')."""
-    words = dictionary(ctx)
-    return scan(ctx, lambda text: [hit for hit in words.find(text) if hit.kind == kind], severity) if len(words) else iter(())
