@@ -167,8 +167,10 @@ def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int
     plan = planned.plan
     links = Links.of(plan.cluster, plan.pages, plan.withheld)
     pages = [p for s in chosen for p in plan.sites[s].pages]
-    # pages of other sites are converted too: the portal shows their summaries
+    # pages of other sites are converted too: the portal shows their summaries, a feed those of the items it adopted
     pages += [p for s in plan.sites if s not in chosen for p in plan.sites[s].latest[:20]]
+    pages += [p for s in chosen for column in plan.routing.adopted.get(s, {}).values() for p in column]
+    pages = list({id(p): p for p in pages}.values())  # each once: an adopted item may be among the others already
     converted = convert_all(pages, links, caches.markdown, cores, lambda i, n: report("convert", i, n))
     if converted.problems:
         raise AssembleError(converted.problems)

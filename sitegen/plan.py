@@ -1,4 +1,5 @@
-"""The assembled cluster, as every command that needs it gets it: config → load → assemble → 政府信息公开."""
+"""The assembled cluster, as every command that needs it gets it: config → load → review → submissions → assemble →
+政府信息公开."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from sitegen.content.load import Content, load_content
 from sitegen.content.profile import Profile
 from sitegen.disclosure.plan import DisclosurePlan, prepare
 from sitegen.outputs.registry import check_urls
+from sitegen.review.gate import withhold_unreviewed
+from sitegen.submissions.routing import route
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class SiteCount:
 def plan_cluster(cluster: Cluster, profile: Profile, caches: Caches | None = None, workers: int = 1) -> ClusterPlan:
     """Load, assemble and check the cluster; raise the first stage's error with every problem of that stage."""
     content = load_content(cluster, profile, caches.front if caches else None, workers)  # profile applied here, once
-    plan = assemble(cluster, content, profile)
+    unreviewed = withhold_unreviewed(cluster, content, profile)  # 三审: no approver, not published
+    plan = assemble(cluster, content, profile, route(cluster, content), unreviewed)  # with the adopted submissions
     check_urls(plan)  # every URL wanted by one thing only
     return ClusterPlan(cluster, content, plan, prepare(plan))
 

@@ -71,6 +71,8 @@ def new_page(root: Path, site_id: str, column_id: str, title: str, now: datetime
     if site.columns[column_id].type == ColumnType.disclosure:
         meta["disclosure"] = {"publisher": site.name, "doc_no": "", "written": now.strftime("%Y-%m-%d"),
                               "topic": "", "genre": "通知", "validity": "有效", "mode": "主动公开"}
+    if site.review.required:  # 三审: published once the approver is filled in
+        meta["review"] = {"reviewed_by": "", "approved_by": "", "approved_at": None}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     path.write_text(f"---\n{front}---\n\n在此处填写正文。\n", encoding="utf-8")
     return path

@@ -16,6 +16,7 @@ LAYERS = [
     {"sources"},  # reading files: encodings, YAML with lines, schema messages
     {"config"},  # 1. sites.yaml into a typed Cluster
     {"content"},  # 2. pages, the profile, Markdown
+    {"review", "submissions"},  # 2. the review gate (三审); submissions to other sites' columns (信息报送)
     {"assemble"},  # 3. columns, tags, aggregations
     {"disclosure"},  # 3. 政府信息公开 plan, catalogue, report
     {"outputs"},  # 4. the output registry and its producers
@@ -23,7 +24,7 @@ LAYERS = [
     {"write"},  # 5. produce and publish
     {"search"},  # 6. Pagefind indexes
     {"plan", "build"},  # the orchestrators
-    {"serve", "deploy", "scaffold", "owners", "check"},  # commands built on them
+    {"serve", "deploy", "scaffold", "owners", "check", "figures"},  # commands built on them
     {"cli", "__init__"},  # the command line
 ]
 LAYER = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -8,8 +8,8 @@ import pytest
 from test_check import _id_number, check, report, sites_yaml, verdicts
 
 from conftest import REPO, make_cluster, page
-from sitegen.check.rules.disclosure import working_days
 from sitegen.config.schema import CheckSpec
+from sitegen.disclosure.deadline import working_days
 
 THEME = REPO / "themes" / "gov" / "templates"
 POLICY_COLUMNS = ("      - {id: policies, title: 政策文件, type: policy}\n"

@@ -90,8 +90,27 @@ def edit_disclosure(root: Path, n: int) -> None:
     _replace(root, "content/portal/disclosure/rule.md", "  genre: 办法", "  genre: 通知")
 
 
+def decide_submission(root: Path, n: int) -> None:
+    """Submit the town's item to the portal's news (once), then adopt and decline it in turn."""
+    market = root / "content/town/news/market.md"
+    if "submit_to" not in market.read_text(encoding="utf-8"):
+        _replace(root, "content/town/news/market.md", "title: 镇集市", "submit_to: [portal/news]\ntitle: 镇集市")
+    decision = "adopted" if n % 2 else "declined"
+    with (root / "content/portal/_submissions.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(f"- {{source: town/news/market.md, column: news, decision: {decision}, by: 编辑{n}, at: 2026-03-09}}\n")
+
+
+def require_review(root: Path, n: int) -> None:
+    """Turn the town's review requirement on and off: its unapproved pages leave and come back."""
+    path = root / "sites.yaml"
+    text = path.read_text(encoding="utf-8")
+    rule = '    review: {required: true}\n'
+    anchor = '    footer: {site_code: "9900000003"}\n'
+    path.write_text(text.replace(rule, "") if rule in text else text.replace(anchor, anchor + rule), encoding="utf-8")
+
+
 EDITS = [edit_body, edit_text_beyond_summary, edit_title, add_page, delete_page, rename_page, toggle_draft, edit_template, edit_macro, edit_css,
-         edit_config, edit_site_name, edit_disclosure]
+         edit_config, edit_site_name, edit_disclosure, decide_submission, require_review]
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,6 +10,7 @@ from sitegen.content.load import Content
 from sitegen.content.page import Page
 from sitegen.content.profile import Profile
 from sitegen.errors import Problem
+from sitegen.submissions.routing import Routing
 from sitegen.urls import tag_slug
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -30,7 +31,8 @@ class SitePlan:
     """Everything one site renders, already ordered."""
 
     site: Site
-    columns: dict[str, list[Page]]  # listing order: pinned, then newest
+    columns: dict[str, list[Page]]  # the site's own pages, listing order: pinned, then newest
+    listings: dict[str, list[Page]]  # what each column lists: its pages and the other sites' adopted items (报送采用)
     standalone: list[Page]
     tags: dict[str, Tag]
     latest: list[Page]  # every column page, newest first
@@ -52,6 +54,8 @@ class Plan:
     pages: dict[Path, Page]  # by source path
     withheld: set[Path]
     warnings: list[Problem]
+    routing: Routing = field(default_factory=Routing)  # submissions (信息报送) and what each target column adopted
+    unreviewed: list[Page] = field(default_factory=list)  # pages of review-required sites without an approver
 
     def aggregate(self, kind: str, limit: int = AGGREGATE_ITEMS) -> list[Page]:
         """Return the newest pages of all sites of `kind`, for the portal home."""
@@ -69,27 +73,40 @@ def listing_order(page: Page) -> tuple:
     return (not page.meta.pinned, page.meta.weight if page.meta.pinned else 0, *newest_first(page))
 
 
-def assemble(cluster: Cluster, content: Content, profile: Profile) -> Plan:
-    """Return the plan of the whole cluster."""
+def assemble(cluster: Cluster, content: Content, profile: Profile, routing: Routing | None = None,
+             unreviewed: list[Page] | None = None) -> Plan:
+    """Return the plan of the whole cluster, with the items each site adopted from others in its listings."""
+    routing = routing or Routing()
     by_site: dict[str, list[Page]] = {sid: [] for sid in cluster.sites}
     for page in content.pages:
         by_site[page.site].append(page)
-    warnings = list(content.warnings)
-    sites = {sid: _site_plan(cluster.sites[sid], pages, warnings) for sid, pages in by_site.items()}
-    return Plan(cluster, profile, sites, {p.source: p for p in content.pages}, content.withheld, warnings)
+    warnings = list(content.warnings) + routing.warnings
+    sites = {sid: _site_plan(cluster.sites[sid], pages, routing, warnings) for sid, pages in by_site.items()}
+    return Plan(cluster, profile, sites, {p.source: p for p in content.pages}, content.withheld, warnings, routing,
+                unreviewed or [])
 
 
-def _site_plan(site: Site, pages: list[Page], warnings: list[Problem]) -> SitePlan:
+def _site_plan(site: Site, pages: list[Page], routing: Routing, warnings: list[Problem]) -> SitePlan:
     columns = {cid: sorted((p for p in pages if p.column == cid), key=listing_order) for cid in site.columns}
     latest = sorted((p for p in pages if p.column), key=newest_first)
+    listings = {cid: _listing(site.id, own, routing.adopted_in(site.id, cid)) for cid, own in columns.items()}
     return SitePlan(
         site=site,
         columns=columns,
+        listings=listings,
         standalone=sorted((p for p in pages if p.column is None), key=lambda p: p.slug),
         tags=_tags(latest, warnings),
         latest=latest,
         neighbours=_neighbours(columns),
     )
+
+
+def _listing(site_id: str, own: list[Page], adopted: list[Page]) -> list[Page]:
+    """Return a column's own pages and the items it adopted, in listing order."""
+    if not adopted:
+        return own
+    # an adopted item is pinned on its own site only: in the target column it takes its place by date
+    return sorted(own + adopted, key=lambda p: listing_order(p) if p.site == site_id else (True, 0, *newest_first(p)))
 
 
 def _tags(latest: list[Page], warnings: list[Problem]) -> dict[str, Tag]:

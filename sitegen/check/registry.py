@@ -1,12 +1,13 @@
 """Every check rule, in report order: a new rule module adds its import and one line to RULES."""
 from __future__ import annotations
 
-from sitegen.check.rules import Rule, disclosure, external, freshness, pages, text
+from sitegen.check.rules import Rule, disclosure, external, freshness, pages, review, text
 
 RULES: tuple[Rule, ...] = (
     *freshness.RULES,
     *pages.RULES,
     *disclosure.RULES,
+    *review.RULES,
     *text.RULES,
     *external.RULES,
 )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from sitegen.config.model import Cluster, Column, Site
-from sitegen.config.schema import ColumnSpec, ConfigFile, Defaults, SiteLocal, SiteSpec
+from sitegen.config.schema import ColumnSpec, ColumnType, ConfigFile, Defaults, SiteLocal, SiteSpec
 from sitegen.config.taxonomy import load_taxonomy
 from sitegen.errors import ConfigError, Problem, Problems, did_you_mean
 from sitegen.sources.confine import inside, outside_problem, site_folder
@@ -125,6 +125,12 @@ def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
         ids = [c.id for c in columns]
         for dup in sorted({c for c in ids if ids.count(c) > 1}):
             yield Problem(f"sites[{i}].columns: column id '{dup}' is used twice", shown, at("sites", i, "columns"))
+        for j, column in enumerate(columns):
+            if column.accepts_submissions and column.type == ColumnType.disclosure:
+                yield Problem(f"sites[{i}].columns[{j}]: the 政府信息公开 column '{column.id}' cannot take submissions: "
+                              "its catalogue lists the site's own documents only", shown,
+                              at("sites", i, "columns", j, "accepts_submissions"),
+                              hint="remove 'accepts_submissions', or set it on a news or notice column")
         if sum(c.type.value == "disclosure" for c in columns) > 1:
             yield Problem(f"sites[{i}].columns: a site has one disclosure (政府信息公开) column, not several", shown,
                           at("sites", i, "columns"))
@@ -191,15 +197,23 @@ def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, logo
     origin, prefix = _split_url(spec.url, cfg.cluster.base_url)
     columns = {
         c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav,
-                     update_within=c.update_within, archived=c.archived)
+                     update_within=c.update_within, archived=c.archived,
+                     accepts_submissions=_accepts(c, spec.kind))
         for c in _columns_of(spec, cfg.defaults)
     }
     return Site(
         id=spec.id, name=spec.name, kind=spec.kind, origin=origin, prefix=prefix, columns=columns,
         footer=footer, theme=spec.theme or cfg.defaults.theme, theme_options=options,
         org_code=spec.org_code or cfg.cluster.org_code, description=spec.description,
-        allow_html=spec.allow_html, owners=tuple(spec.owners),
+        allow_html=spec.allow_html, review=_merge(cfg.defaults.review, spec.review), owners=tuple(spec.owners),
     )
+
+
+def _accepts(column: ColumnSpec, kind: str) -> bool:
+    """Return whether other sites may submit to a column: as set, else the portal's news columns only."""
+    if column.accepts_submissions is not None:
+        return column.accepts_submissions
+    return kind == "portal" and column.type == ColumnType.news
 
 
 def _merge(base: Any, *overrides: Any) -> Any:

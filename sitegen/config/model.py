@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
-from sitegen.config.schema import CheckSpec, ColumnType, DeploySpec, Footer, ThemeOptions
+from sitegen.config.schema import CheckSpec, ColumnType, DeploySpec, Footer, ReviewSpec, ThemeOptions
 from sitegen.config.taxonomy import Taxonomy
 
 
@@ -22,6 +22,8 @@ class Column:
     # only sitegen check reads these: left out of the site key (repr) so marking a column archived rebuilds nothing
     update_within: int | None = field(default=None, repr=False)  # days; None: the limit of the column's type
     archived: bool = field(default=False, repr=False)  # a historical 专题: exempt from the update rules
+    # what is submitted and adopted is in the listings' inputs; the setting itself shows on no page
+    accepts_submissions: bool = field(default=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Site:
     org_code: str | None = None
     description: str = ""
     allow_html: bool = False
+    review: ReviewSpec = field(default_factory=ReviewSpec)  # 三审: whether pages need approved_by, and show it
     owners: tuple[str, ...] = field(default=(), repr=False)  # Git identities: people, never on a page
     line: int | None = field(default=None, compare=False, repr=False)  # of its url in sites.yaml; no output shows it
 

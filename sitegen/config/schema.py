@@ -84,6 +84,16 @@ class ColumnSpec(Strict):
                                       "column checked too")
     archived: bool = Field(False, description="a historical special topic (历史性工作专题): exempt from the update "
                            "rules of sitegen check (column-stale, column-empty)")
+    accepts_submissions: bool | None = Field(None, description="other sites' items may be submitted (报送) to this column "
+                                             "with 'submit_to:'; default: yes for the portal's news columns, no elsewhere")
+
+
+class ReviewSpec(Strict):
+    """Review before publishing (三审: 撰稿, 审核, 签发) of one site."""
+
+    required: bool = Field(False, description="a page is published only once its front matter names who approved it "
+                           "(review: {approved_by: 姓名}); until then it is withheld like a draft")
+    show_review: bool = Field(False, description="articles show 审核 and 签发 (reviewed_by, approved_by)")
 
 
 class ThemeOptions(Strict):
@@ -128,6 +138,7 @@ class SiteSpec(Strict):
     theme_options: ThemeOptions = ThemeOptions()
     footer: Footer = Footer()
     allow_html: bool = Field(False, description="allow raw HTML in Markdown (sanitised)")
+    review: ReviewSpec | None = Field(None, description="review before publishing (default: defaults.review)")
     owners: list[GitIdentity] = Field(default_factory=list,
                                       description="Git identities who may change content/<site>/ (user names or e-mail addresses)")
 
@@ -155,6 +166,7 @@ class Defaults(Strict):
     page_size: int = Field(20, ge=1, le=200)
     feed_items: int = Field(20, ge=1, le=500)
     columns: list[ColumnSpec] = Field(default_factory=list)
+    review: ReviewSpec = ReviewSpec()
 
 
 class ClusterSpec(Strict):

@@ -95,6 +95,21 @@ class DisclosureMeta(_Meta):
     date_fields: ClassVar[frozenset[str]] = frozenset({"written", "validity_changed"})
 
 
+class ReviewMeta(_Meta):
+    """Who reviewed and who approved a page before it was published (三审: 撰稿 is the author)."""
+
+    reviewed_by: str | None = Field(None, description="审核: who reviewed the text")
+    approved_by: str | None = Field(None, description="签发: who approved its publication")
+    approved_at: datetime | None = Field(None, description="date of the approval")
+
+    date_fields: ClassVar[frozenset[str]] = frozenset({"approved_at"})
+
+    @field_validator("reviewed_by", "approved_by")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
 class PageMeta(_Meta):
     """Front matter of an article, notice or disclosure entry."""
 
@@ -116,6 +131,9 @@ class PageMeta(_Meta):
     slug: str | None = None
     interprets: str | None = Field(None, description="政策解读: link to the .md of the policy this page interprets")
     disclosure: DisclosureMeta | None = None
+    submit_to: list[str] = Field(default_factory=list, description="报送: columns of other sites to submit this item to, "
+                                 "as site/column, e.g. [portal/news]")
+    review: ReviewMeta | None = Field(None, description="三审: reviewed_by, approved_by, approved_at")
 
     date_fields: ClassVar[frozenset[str]] = frozenset({"date", "publish_at", "expire_at"})
 
@@ -125,6 +143,25 @@ class PageMeta(_Meta):
         if not value.strip():
             raise ValueError("the title is empty; fix: write the title after 'title:'")
         return value.strip()
+
+    @field_validator("submit_to", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("submit_to")
+    @classmethod
+    def _targets(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*", value.strip()):
+                raise ValueError(f"'{value}' is not a column of a site; fix: write each target as site/column, "
+                                 "e.g. submit_to: [portal/news]")
+        return list(dict.fromkeys(v.strip() for v in values))
+
+    @property
+    def approved(self) -> bool:
+        """Return True if the front matter names who approved the page (签发)."""
+        return self.review is not None and self.review.approved_by is not None
 
     @field_validator("tags", "keywords")
     @classmethod

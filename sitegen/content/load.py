@@ -29,6 +29,7 @@ class Content:
 
     pages: list[Page]
     withheld: set[Path] = field(default_factory=set)
+    held: list[Page] = field(default_factory=list)  # the pages of `withheld`, read but not published
     warnings: list[Problem] = field(default_factory=list)
     window: Window = (None, None)  # the moments for which the profile admits these same pages
 
@@ -53,6 +54,7 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
             content.pages.append(page)
         else:
             content.withheld.add(page.source)
+            content.held.append(page)
     return content
 
 

@@ -17,12 +17,14 @@ NAMES = (RSS_NAME, ATOM_NAME)
 
 
 def jobs(cluster: Cluster, sp: SitePlan) -> list[Job]:
-    """Return the site feed and one feed per column, both formats."""
+    """Return the site feed and one feed per column, both formats; items adopted from other sites link to their origin."""
     site = sp.site
     limit = cluster.feed_items
-    out = _pair(cluster, site, "", site.name, site.description or site.name, sp.latest[:limit])
+    adopted = list({id(p): p for pages in sp.listings.values() for p in pages if p.site != site.id}.values())
+    latest = sorted(sp.latest[:limit] + adopted, key=newest_first)[:limit] if adopted else sp.latest[:limit]
+    out = _pair(cluster, site, "", site.name, site.description or site.name, latest)
     for column in site.columns.values():
-        items = sorted(sp.columns[column.id], key=newest_first)[:limit]
+        items = sorted(sp.listings[column.id], key=newest_first)[:limit]
         out += _pair(cluster, site, f"{column.id}/", f"{column.title} - {site.name}", column.description or column.title, items)
     return out
 
@@ -55,7 +57,8 @@ def _generator(cluster: Cluster, site: Site, base: str, title: str, description:
     fg.updated(updated)
     for page in items:
         entry = fg.add_entry(order="append")
-        link = urls.absolute(site, page.path)
+        origin = cluster.sites[page.site]  # an adopted item lives at its own site
+        link = urls.absolute(origin, page.path)
         entry.id(link)
         entry.guid(link, permalink=True)
         entry.title(page.title)
@@ -64,6 +67,8 @@ def _generator(cluster: Cluster, site: Site, base: str, title: str, description:
         entry.updated(page.date)
         entry.summary(page.summary or page.title)
         entry.description(page.summary or page.title)
+        if page.site != site.id:
+            entry.author(name=origin.name)  # 来源: the unit that submitted it
         for tag in page.meta.tags:
             entry.category(term=tag)
     return fg

@@ -204,7 +204,7 @@ def _what(exc: Exception) -> str:
 
 def home(r: SiteRenderer) -> list[Job]:
     """The home page: a block per navigation column; on the portal, the newest items of every unit."""
-    blocks = [(c, r.sp.columns[c.id][:HOME_ITEMS]) for c in r.site.columns.values() if c.in_nav]
+    blocks = [(c, r.sp.listings[c.id][:HOME_ITEMS]) for c in r.site.columns.values() if c.in_nav]
     extra: dict[str, Any] = {"blocks": blocks, "departments": [], "townships": []}
     if r.site.kind == "portal":
         extra.update(departments=r.plan.aggregate("department"), townships=r.plan.aggregate("township"),
@@ -213,8 +213,8 @@ def home(r: SiteRenderer) -> list[Job]:
 
 
 def listing(r: SiteRenderer, column: Column) -> list[Job]:
-    """A column's listing pages: pinned first, then newest."""
-    pages = r.sp.columns[column.id]
+    """A column's listing pages: pinned first, then newest; the items adopted from other sites by date."""
+    pages = r.sp.listings[column.id]
     return [r.job("list.html", pager.rel(pager.number), column_name=column.title, column=column, pager=pager)
             for pager in paginate(f"{column.id}/", pages, column.page_size)]
 

@@ -46,7 +46,7 @@ def robots(site: Site) -> Job:
 
 def _lastmods(sp: SitePlan) -> dict[str, datetime | None]:
     out: dict[str, datetime | None] = {p.path: p.date for p in sp.pages}
-    for cid, pages in sp.columns.items():
+    for cid, pages in sp.listings.items():
         out[f"{cid}/"] = max((p.date for p in pages if p.date), default=None)
     out[""] = sp.latest[0].date if sp.latest else None
     return out

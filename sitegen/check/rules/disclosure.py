@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from datetime import date, timedelta
 
 from sitegen.check.built import HREF_RX, output_path, resolve
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding, Severity
 from sitegen.check.rules import Rule
-from sitegen.config.schema import CheckSpec, ColumnType
+from sitegen.config.schema import ColumnType
 from sitegen.content.page import Page
+from sitegen.disclosure.deadline import late
 from sitegen.disclosure.plan import is_application_only
 
 DISCLOSURE_METADATA = "disclosure-metadata"
@@ -51,26 +51,12 @@ def disclosure_metadata(ctx: CheckContext) -> Iterator[Finding]:
             yield _finding(ctx, DISCLOSURE_METADATA, page, message, page.lines.get("disclosure", 2))
 
 
-def working_days(start: date, end: date, settings: CheckSpec, limit: int) -> int:
-    """Return the working days after `start` up to `end`, counting no further than limit + 1."""
-    holidays, workdays = set(settings.holidays), set(settings.workdays)
-    count, day = 0, start
-    while day < end and count <= limit:
-        day += timedelta(days=1)
-        if day in workdays or (day.weekday() < 5 and day not in holidays):
-            count += 1
-    return count
-
-
 def disclosure_late(ctx: CheckContext) -> Iterator[Finding]:
     """Yield an error for every entry published more than check.disclosure_working_days working days after it was made."""
     limit = ctx.settings.disclosure_working_days
     for page in entries(ctx):
         written = page.meta.disclosure.written if page.meta.disclosure else None
-        if written is None or page.date is None:
-            continue
-        days = working_days(written.date(), page.date.date(), ctx.settings, limit)
-        if days > limit:
+        if written is not None and page.date is not None and late(page, ctx.settings):
             message = (f"published {page.date:%Y-%m-%d}, more than {limit} working days after its 成文日期 "
                        f"{written:%Y-%m-%d}: proactive disclosure is due within {limit} working days; fix: publish "
                        f"documents sooner, and check that both dates are right")

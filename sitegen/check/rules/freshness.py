@@ -37,7 +37,7 @@ ARCHIVE_HINT = ("only if it is a historical special topic (历史性工作专题
 def home_items(ctx: CheckContext, sp: SitePlan) -> list[Page]:
     """Return the items a site's home page shows."""
     # the same choice as outputs.pages.home: listing order, so pinned items first
-    shown = [p for c in sp.site.columns.values() if c.in_nav for p in sp.columns[c.id][:HOME_ITEMS]]
+    shown = [p for c in sp.site.columns.values() if c.in_nav for p in sp.listings[c.id][:HOME_ITEMS]]
     if sp.site.kind == "portal":
         shown += ctx.plan.aggregate("department") + ctx.plan.aggregate("township")
     return shown
@@ -77,7 +77,7 @@ def column_stale(ctx: CheckContext) -> Iterator[Finding]:
     for sp in ctx.site_plans():
         for column in sp.site.columns.values():
             limit = column_limit(column, ctx.settings)
-            pages = sp.columns[column.id]
+            pages = sp.listings[column.id]  # as readers see it: with the items it adopted
             if limit is None or not pages:  # exempt, or empty (column-empty says so)
                 continue
             latest = newest(pages)
@@ -105,7 +105,7 @@ def column_empty(ctx: CheckContext) -> Iterator[Finding]:
     """Yield an error for every column without a published item (archived columns exempt)."""
     for sp in ctx.site_plans():
         for column in sp.site.columns.values():
-            if column.archived or sp.columns[column.id]:
+            if column.archived or sp.listings[column.id]:
                 continue
             message = (f"column {column.title} ({column.id}/) has no published item: an empty column (空白栏目) is "
                        f"faulted, and {ctx.settings.empty_columns} or more of them make the site 不合格; fix: publish its first "
