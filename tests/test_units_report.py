@@ -146,3 +146,25 @@ def test_a_unit_name_is_escaped_in_html_and_never_a_formula_in_csv(tmp_path):
 def test_to_before_from_is_refused(units):
     result = run(units, "report", "units", "--from", "2026-03-31", "--to", "2026-03-01")
     assert result.exit_code == 2 and "is before --from" in result.output
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def test_the_notice_page_in_a_browser_requests_nothing_and_scrolls_its_table_on_a_phone(browser, units, tmp_path):
+    out = tmp_path / "units.html"
+    report(units, "--format", "html", "--out", str(out))
+    tab = browser.new_page(viewport=PHONE)
+    seen: list[str] = []
+    tab.on("console", lambda msg: seen.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: seen.append(str(exc)))
+    tab.on("request", lambda request: seen.append(request.url))
+    tab.goto(out.as_uri())
+    assert seen == [out.as_uri()]  # no error, nothing fetched but the page itself
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the page does not scroll sideways
+    region = tab.locator("[role=region]")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")  # the wide table scrolls inside its region
+    region.focus()  # reachable by keyboard, so it can be scrolled without a mouse
+    assert tab.evaluate("document.activeElement.getAttribute('role')") == "region"
+    assert tab.locator("tbody tr").count() == 3 and tab.locator("caption").inner_text().startswith("各单位")
+    tab.close()
