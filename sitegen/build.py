@@ -14,6 +14,7 @@ from sitegen.content.cache import Caches
 from sitegen.content.markdown import Links, convert_all
 from sitegen.content.profile import Profile
 from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.incremental.ledger import Ledger, Replayed
 from sitegen.job import Job
 from sitegen.outputs.registry import site_jobs
@@ -77,9 +78,10 @@ def build(options: BuildOptions, progress: Progress | None = None, caches: Cache
         try:
             return _build(options, progress or (lambda stage, done, total: None), caches, cluster)
         except OSError as exc:  # a full disk, a folder that may not be written: the system's words, and the file
-            raise BuildError(Problem(f"cannot read or write a file: {exc.strerror or exc}", exc.filename,
-                                     hint="check that the disk has room and that sitegen may write to the output folder; "
-                                          "run the build again once it does")) from None
+            raise BuildError(Problem(_("cannot read or write a file: {value}").format(value=exc.strerror or exc), exc.filename,
+                                     hint=_("check that the disk has room and that sitegen may write to the output folder; run the build "
+                                            "again "
+                                            "once it does"))) from None
 
 
 @contextmanager
@@ -157,8 +159,8 @@ def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
     """Return the ids of the sites to build (all when none are named); raise ConfigError for unknown ones."""
     unknown = [s for s in wanted if s not in cluster.sites]
     if unknown:
-        raise ConfigError([Problem(f"--site {s}: no such site{did_you_mean(s, cluster.sites)}",
-                                   hint=f"sites: {', '.join(cluster.sites)}") for s in unknown])
+        raise ConfigError([Problem(_("--site {s}: no such site{suggestion}").format(s=s, suggestion=did_you_mean(s, cluster.sites)),
+                                   hint=_("sites: {items}").format(items=', '.join(cluster.sites))) for s in unknown])
     return list(wanted) if wanted else list(cluster.sites)
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,8 +33,9 @@ class Problem:
     def format(self, stage: str) -> str:
         """Return the problem as the lines a user reads."""
         where = self.location()
+        stage = _(stage)
         head = f"{stage}: {where}: {self.message}" if where else f"{stage}: {self.message}"
-        return head + (f"\n    fix: {self.hint}" if self.hint else "")
+        return head + (f"\n    {_('fix:')} {self.hint}" if self.hint else "")
 
 
 class Problems(ValueError):
@@ -46,7 +49,7 @@ class Problems(ValueError):
 class SitegenError(Exception):
     """Base class: a user-facing failure carrying one or more problems."""
 
-    stage = "sitegen"
+    stage = N_("sitegen")
     exit_code = 1
 
     def __init__(self, problems: Problem | Iterable[Problem]):
@@ -65,41 +68,49 @@ class SitegenError(Exception):
 class ConfigError(SitegenError):
     """sites.yaml or a _site.yaml is wrong."""
 
-    stage = "config"
+    stage = N_("config")
 
 
 class ContentError(SitegenError):
     """A content file is wrong."""
 
-    stage = "load"
+    stage = N_("load")
 
 
 class AssembleError(SitegenError):
     """Content is individually valid but does not fit together (links, slugs)."""
 
-    stage = "assemble"
+    stage = N_("assemble")
 
 
 class BuildError(SitegenError):
     """Rendering or writing the output failed."""
 
-    stage = "build"
+    stage = N_("build")
 
 
 class DeployError(SitegenError):
     """Uploading or switching a release failed."""
 
-    stage = "deploy"
+    stage = N_("deploy")
 
 
 class InternalError(SitegenError):
     """A bug in sitegen, reported with the file that was being processed."""
 
-    stage = "internal"
+    stage = N_("internal")
     exit_code = 70
+
+
+FIX = "; fix: "  # a validator's ValueError: the message, this mark, then the hint (sources.validation splits them)
+
+
+def invalid(message: str, hint: str) -> ValueError:
+    """Return the ValueError a schema validator raises: a message and its fix, both already translated."""
+    return ValueError(message + FIX + hint)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ' (did you mean "x"?)' for the closest choice, or ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return _(' (did you mean "{word}"?)').format(word=close[0]) if close else ""

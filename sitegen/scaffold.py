@@ -11,6 +11,7 @@ from sitegen.config.loader import CONFIG_NAME, load_config
 from sitegen.config.model import Cluster
 from sitegen.config.schema import ColumnType
 from sitegen.errors import ConfigError, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.urls import is_safe_slug
 
 
@@ -18,7 +19,7 @@ def new_site(root: Path, site_id: str, kind: str, name: str, url: str | None = N
     """Append a site to sites.yaml (comments kept), create its content folders; return what was created."""
     cluster = load_config(root)
     if site_id in cluster.sites:
-        raise ConfigError(Problem(f"a site with id '{site_id}' exists already", CONFIG_NAME))
+        raise ConfigError(Problem(_("a site with id '{site_id}' exists already").format(site_id=site_id), CONFIG_NAME))
     path = root / CONFIG_NAME
     original = path.read_text(encoding="utf-8")
     entry = {"id": site_id, "name": name, "kind": kind, "url": url or f"/{site_id}/"}
@@ -43,8 +44,8 @@ def _insert_site(text: str, entry: dict[str, str]) -> str:
     try:
         start = next(i for i, line in enumerate(lines) if re.match(r"sites:\s*(#.*)?$", line))
     except StopIteration:
-        raise ConfigError(Problem("cannot find the 'sites:' list", CONFIG_NAME,
-                                  hint="write 'sites:' at the start of a line, followed by the list of sites")) from None
+        raise ConfigError(Problem(_("cannot find the 'sites:' list"), CONFIG_NAME,
+                                  hint=_("write 'sites:' at the start of a line, followed by the list of sites"))) from None
     end = next((i for i in range(start + 1, len(lines)) if re.match(r"[^\s#-]", lines[i])), len(lines))
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
@@ -61,10 +62,10 @@ def new_page(root: Path, site_id: str, column_id: str, title: str, now: datetime
     folder = cluster.content_dir / site_id / column_id
     slug = slug or _free_slug(folder, now)
     if not is_safe_slug(slug):
-        raise ConfigError(Problem(f"slug '{slug}' cannot be used in a URL", hint="use letters, digits, '-' and '_'"))
+        raise ConfigError(Problem(_("slug '{slug}' cannot be used in a URL").format(slug=slug), hint=_("use letters, digits, '-' and '_'")))
     path = folder / f"{slug}.md"
     if path.exists():
-        raise ConfigError(Problem(f"{path.relative_to(root)} exists already", hint="choose another --slug"))
+        raise ConfigError(Problem(_("{path} exists already").format(path=path.relative_to(root)), hint=_("choose another --slug")))
     folder.mkdir(parents=True, exist_ok=True)
     site = cluster.sites[site_id]
     meta: dict = {"title": title, "date": now.strftime("%Y-%m-%d %H:%M"), "source": site.name, "tags": []}
@@ -80,12 +81,14 @@ def new_page(root: Path, site_id: str, column_id: str, title: str, now: datetime
 
 def _check_target(cluster: Cluster, site_id: str, column_id: str) -> None:
     if site_id not in cluster.sites:
-        raise ConfigError(Problem(f"no site '{site_id}'{did_you_mean(site_id, cluster.sites)}",
-                                  hint=f"sites: {', '.join(cluster.sites)}"))
+        raise ConfigError(Problem(_("no site '{site_id}'{suggestion}").format(site_id=site_id,
+                suggestion=did_you_mean(site_id, cluster.sites)),
+                                  hint=_("sites: {items}").format(items=', '.join(cluster.sites))))
     columns = cluster.sites[site_id].columns
     if column_id not in columns:
-        raise ConfigError(Problem(f"site '{site_id}' has no column '{column_id}'{did_you_mean(column_id, columns)}",
-                                  hint=f"columns: {', '.join(columns)}"))
+        raise ConfigError(Problem(_("site '{site_id}' has no column '{column_id}'{suggestion}").format(site_id=site_id,
+                column_id=column_id, suggestion=did_you_mean(column_id, columns)),
+                                  hint=_("columns: {items}").format(items=', '.join(columns))))
 
 
 def _free_slug(folder: Path, now: datetime) -> str:

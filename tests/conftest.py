@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import os
 import shutil
+
+# the tests read sitegen's messages in English (--lang en); tests of the Chinese messages say so
+os.environ["SITEGEN_LANG"] = "en"
+
 from collections.abc import Callable
 from pathlib import Path
 

@@ -12,7 +12,7 @@ PACKAGE = REPO / "sitegen"
 
 # Lowest first: a module may import from its own layer and the layers below, never from one above.
 LAYERS = [
-    {"errors", "digests", "workers", "job", "urls"},  # shared contracts
+    {"errors", "digests", "workers", "job", "urls", "i18n"},  # shared contracts
     {"sources"},  # reading files: encodings, YAML with lines, schema messages
     {"config"},  # 1. sites.yaml into a typed Cluster
     {"content"},  # 2. pages, the profile, Markdown

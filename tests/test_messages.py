@@ -22,7 +22,7 @@ MISTAKES = {
     "markup in a value": ({GOOD: front("title: 新闻", 'date: "[bold]x[/bold]"')}, ["'[bold]x[/bold]' is not a date"]),
     "line 100": ({GOOD: front("title: 新闻", *["# 备注"] * 97, "date: 2026-02-30")}, [f"{GOOD}:100: date: '2026-02-30' is not a real date"]),
     "a pattern in a message": ({"sites.yaml": MINI_YAML.replace("{id: news, title: 政务要闻", "{id: News!, title: 政务要闻")},
-                               ["String should match pattern '^[a-z0-9][a-z0-9-]*$'"]),
+                               ["does not have the expected form (^[a-z0-9][a-z0-9-]*$)"]),
     "a hint with an example": ({GOOD: front("title: 新闻", "date: 2026-03-01", "tags: 民生")}, ["fix: write a list: [a, b]"]),
     # values accepted silently before
     "a key written twice": ({GOOD: front("title: 新闻", "title: 旧闻", "date: 2026-03-01")},

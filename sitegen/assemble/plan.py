@@ -10,6 +10,7 @@ from sitegen.content.load import Content
 from sitegen.content.page import Page
 from sitegen.content.profile import Profile
 from sitegen.errors import Problem
+from sitegen.i18n import _
 from sitegen.submissions.routing import Routing
 from sitegen.urls import tag_slug
 
@@ -116,9 +117,11 @@ def _tags(latest: list[Page], warnings: list[Problem]) -> dict[str, Tag]:
             slug = tag_slug(name)
             tag = tags.setdefault(slug, Tag(slug, name))
             if name != tag.name and not any(w.message.endswith(f"'{name}'") for w in warnings):
-                warnings.append(Problem(f"the tags '{tag.name}' and '{name}' share one page (tags/{slug}/), shown as "
-                                        f"'{tag.name}'", page.source, page.lines.get("tags"),
-                                        hint=f"write the tag as '{tag.name}' everywhere, or make the two differ in letters"))
+                warnings.append(Problem(_("the tags '{tag_name}' and '{name}' share one page (tags/{slug}/), shown as "
+                                          "'{tag_name}'").format(tag_name=tag.name,
+                        name=name, slug=slug), page.source, page.lines.get("tags"),
+                                        hint=_("write the tag as '{tag_name}' everywhere, or make the two differ in letters")
+                                             .format(tag_name=tag.name)))
             tag.pages.append(page)
     return dict(sorted(tags.items()))
 

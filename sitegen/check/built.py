@@ -60,7 +60,7 @@ def located(ctx: CheckContext, site_id: str, rel: str, head: str = "", body: str
 def read_page(ctx: CheckContext, site_id: str, rel: str) -> BuiltPage:
     """Return the page the file `rel` of a site serves, with its text split into head and body."""
     text = (ctx.out / site_id / rel).read_text(encoding="utf-8", errors="replace")
-    head, _, body = text.partition("<body")
+    head, _unused, body = text.partition("<body")
     return located(ctx, site_id, rel, head, body)
 
 

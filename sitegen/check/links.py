@@ -169,7 +169,7 @@ def follow(url: str, limits: Limits, gates: Gates) -> Outcome:
     """Ask for `url` and the redirects it leads to; judge the last answer."""
     start = ascii_url(url)
     here, moved_to, temporary = start, None, False
-    for _ in range(limits.redirects + 1):
+    for _unused in range(limits.redirects + 1):
         code, location = answer(here, limits, gates)
         if code not in REDIRECT or not location:
             return judged(url, here if here != start else None, code, moved_to)

@@ -11,6 +11,7 @@ from typing import Literal
 import ahocorasick
 
 from sitegen.errors import ConfigError, Problem
+from sitegen.i18n import _
 
 HitKind = Literal["privacy-id-number", "privacy-phone", "banned-word", "typo"]
 
@@ -206,7 +207,7 @@ def _entries(path: Path, problems: list[Problem]) -> Iterator[tuple[int, str]]:
     try:
         content = path.read_text(encoding="utf-8-sig")  # -sig: lists saved by Windows Notepad start with a BOM
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(f"cannot read the word list: {error}", path, hint="save it as UTF-8 text"))
+        problems.append(Problem(_("cannot read the word list: {error}").format(error=error), path, hint=_("save it as UTF-8 text")))
         return
     for number, line in enumerate(content.splitlines(), start=1):
         stripped = line.strip()
@@ -221,11 +222,12 @@ def _parse_typos(path: Path, problems: list[Problem]) -> dict[str, str]:
     for number, line in _entries(path, problems):
         fields = [f.strip() for f in line.split("\t")]
         if len(fields) != 2 or not all(fields) or fields[0] == fields[1]:
-            problems.append(Problem(f'expected "wrong<TAB>right", got "{line}"', path, number,
-                                    hint="one typo per line: the wrong form, one tab, the right form"))
+            problems.append(Problem(_("expected \"wrong<TAB>right\", got \"{line}\"").format(line=line), path, number,
+                                    hint=_("one typo per line: the wrong form, one tab, the right form")))
         elif corrections.setdefault(fields[0], fields[1]) != fields[1]:
-            problems.append(Problem(f'"{fields[0]}" is corrected to "{corrections[fields[0]]}" on line '
-                                    f'{first_line[fields[0]]} and to "{fields[1]}" here', path, number))
+            problems.append(Problem(_("\"{value}\" is corrected to \"{value2}\" on line {value3} and to \"{value4}\" here")
+                                    .format(value=fields[0],
+                    value2=corrections[fields[0]], value3=first_line[fields[0]], value4=fields[1]), path, number))
         else:
             first_line.setdefault(fields[0], number)
     return corrections

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sitegen import __version__
-from sitegen.config.loader import load_config
+from sitegen import __version__, i18n
+from sitegen.config.loader import declared_language, load_config
 from sitegen.config.model import Cluster
 from sitegen.content.frontmatter import parse_datetime
 from sitegen.errors import InternalError, SitegenError
@@ -31,9 +31,12 @@ ProfileName = Literal["public", "internal"]
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="Folder holding sites.yaml, content/ and themes/.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--lang", type=click.Choice(["zh-CN", "en"]), envvar="SITEGEN_LANG",
+              help="Language of the messages (default: the cluster's language in sites.yaml, else zh-CN).")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+def cli(ctx: click.Context, root: Path, debug: bool, lang: str | None) -> None:
     """Build, check and publish a government website cluster (政府网站群)."""
+    i18n.use(lang or declared_language(root.resolve()) or i18n.DEFAULT)  # before anything is read or said
     ctx.obj = {"root": root.resolve(), "debug": debug}
 
 

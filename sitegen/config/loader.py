@@ -14,6 +14,7 @@ from sitegen.config.model import Cluster, Column, Site
 from sitegen.config.schema import ColumnSpec, ColumnType, ConfigFile, Defaults, SiteLocal, SiteSpec
 from sitegen.config.taxonomy import load_taxonomy
 from sitegen.errors import ConfigError, Problem, Problems, did_you_mean
+from sitegen.i18n import _
 from sitegen.sources.confine import inside, outside_problem, site_folder
 from sitegen.sources.encoding import read_text
 from sitegen.sources.validation import problems_from
@@ -27,7 +28,8 @@ def load_config(root: Path) -> Cluster:
     path = root / CONFIG_NAME
     shown = Path(CONFIG_NAME)
     if not path.is_file():
-        raise ConfigError(Problem(f"no {CONFIG_NAME} in {root}", hint="run sitegen in the folder holding sites.yaml, or pass --root"))
+        raise ConfigError(Problem(_("no {CONFIG_NAME} in {root}").format(CONFIG_NAME=CONFIG_NAME, root=root),
+                                  hint=_("run sitegen in the folder holding sites.yaml, or pass --root")))
     spec, node = _validate(path, shown, ConfigFile)
     problems = list(_cross_checks(spec, node, shown))
     locals_, logos = _site_files(root, spec, problems)
@@ -36,6 +38,17 @@ def load_config(root: Path) -> Cluster:
     sites = {s.id: replace(_resolve_site(s, spec, locals_[s.id], logos[s.id]), line=locate(node, ("sites", i, "url")))
              for i, s in enumerate(spec.sites)}
     return _cluster(root, spec, sites)
+
+
+def declared_language(root: Path) -> str | None:
+    """Return cluster.language of root/sites.yaml if it can be read at a glance (messages are chosen before loading)."""
+    try:
+        data, _node = parse(read_text(root / CONFIG_NAME, CONFIG_NAME), CONFIG_NAME)
+    except (OSError, Problems):
+        return None
+    cluster = data.get("cluster") if isinstance(data, dict) else None
+    value = cluster.get("language") if isinstance(cluster, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _site_files(root: Path, spec: ConfigFile, problems: list[Problem]) -> tuple[dict[str, SiteLocal | None], dict[str, str | None]]:
@@ -74,7 +87,7 @@ def _validate(path: Path, shown: Path, model: type[BaseModel]) -> tuple[Any, Any
         raise ConfigError(exc.problems) from None
     data = {} if data is None else data  # an empty file: every required key is then reported missing
     if not isinstance(data, dict):
-        raise ConfigError(Problem("expected a mapping of settings at the top level", shown, line=1))
+        raise ConfigError(Problem(_("expected a mapping of settings at the top level"), shown, line=1))
     try:
         return model.model_validate(data), node
     except ValidationError as exc:
@@ -89,12 +102,14 @@ def _cross_checks(spec: ConfigFile, node: Any, shown: Path) -> Iterable[Problem]
 
     portals = [i for i, s in enumerate(spec.sites) if s.kind == "portal"]
     if len(portals) != 1:
-        yield Problem(f"the cluster needs exactly one site of kind 'portal', found {len(portals)}", shown, at("sites"))
+        yield Problem(_("the cluster needs exactly one site of kind 'portal', found {count}").format(count=len(portals)), shown,
+                      at("sites"))
     try:
         ZoneInfo(spec.cluster.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        yield Problem(f"cluster.timezone: unknown time zone '{spec.cluster.timezone}'", shown, at("cluster", "timezone"),
-                      hint="use a name such as Asia/Shanghai")
+        yield Problem(_("cluster.timezone: unknown time zone '{timezone}'").format(timezone=spec.cluster.timezone), shown, at("cluster",
+                                                                                                                              "timezone"),
+                      hint=_("use a name such as Asia/Shanghai"))
     yield from _duplicates(spec, shown, at)
     yield from _column_checks(spec, shown, at)
     yield from _target_checks(spec, shown, at)
@@ -105,14 +120,16 @@ def _duplicates(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
     seen_urls: dict[str, int] = {}
     for i, site in enumerate(spec.sites):
         if site.id in seen_ids:
-            yield Problem(f"sites[{i}].id: '{site.id}' is used twice (also sites[{seen_ids[site.id]}])", shown, at("sites", i, "id"))
+            yield Problem(_("sites[{i}].id: '{site_id}' is used twice (also sites[{value}])").format(i=i, site_id=site.id,
+                    value=seen_ids[site.id]), shown, at("sites", i, "id"))
         seen_ids.setdefault(site.id, i)
         if site.url in seen_urls:
-            yield Problem(f"sites[{i}].url: '{site.url}' is used twice (also sites[{seen_urls[site.url]}])", shown, at("sites", i, "url"))
+            yield Problem(_("sites[{i}].url: '{url}' is used twice (also sites[{value}])").format(i=i, url=site.url,
+                    value=seen_urls[site.url]), shown, at("sites", i, "url"))
         seen_urls.setdefault(site.url, i)
         if site.kind == "portal" and site.url != "/":
-            yield Problem(f"sites[{i}].url: the portal lives at '/', not '{site.url}'", shown, at("sites", i, "url"),
-                          hint="set the portal's host with cluster.base_url")
+            yield Problem(_("sites[{i}].url: the portal lives at '/', not '{url}'").format(i=i, url=site.url), shown, at("sites", i, "url"),
+                          hint=_("set the portal's host with cluster.base_url"))
 
 
 def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
@@ -120,19 +137,19 @@ def _column_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
     for i, site in enumerate(spec.sites):
         columns = _columns_of(site, spec.defaults)
         if not columns:
-            yield Problem(f"sites[{i}] ({site.id}) has no columns", shown, at("sites", i),
-                          hint="list columns under the site or under defaults.columns")
+            yield Problem(_("sites[{i}] ({site_id}) has no columns").format(i=i, site_id=site.id), shown, at("sites", i),
+                          hint=_("list columns under the site or under defaults.columns"))
         ids = [c.id for c in columns]
         for dup in sorted({c for c in ids if ids.count(c) > 1}):
-            yield Problem(f"sites[{i}].columns: column id '{dup}' is used twice", shown, at("sites", i, "columns"))
+            yield Problem(_("sites[{i}].columns: column id '{dup}' is used twice").format(i=i, dup=dup), shown, at("sites", i, "columns"))
         for j, column in enumerate(columns):
             if column.accepts_submissions and column.type == ColumnType.disclosure:
-                yield Problem(f"sites[{i}].columns[{j}]: the 政府信息公开 column '{column.id}' cannot take submissions: "
-                              "its catalogue lists the site's own documents only", shown,
+                yield Problem(_("sites[{i}].columns[{j}]: the 政府信息公开 column '{column_id}' cannot take submissions: its catalogue "
+                                "lists the site's own documents only").format(i=i, j=j, column_id=column.id), shown,
                               at("sites", i, "columns", j, "accepts_submissions"),
-                              hint="remove 'accepts_submissions', or set it on a news or notice column")
+                              hint=_("remove 'accepts_submissions', or set it on a news or notice column"))
         if sum(c.type.value == "disclosure" for c in columns) > 1:
-            yield Problem(f"sites[{i}].columns: a site has one disclosure (政府信息公开) column, not several", shown,
+            yield Problem(_("sites[{i}].columns: a site has one disclosure (政府信息公开) column, not several").format(i=i), shown,
                           at("sites", i, "columns"))
 
 
@@ -141,11 +158,13 @@ def _target_checks(spec: ConfigFile, shown: Path, at: Any) -> Iterable[Problem]:
     names: set[str] = set()
     for i, target in enumerate(spec.deploy.targets):
         if target.name in names:
-            yield Problem(f"deploy.targets[{i}].name: '{target.name}' is used twice", shown, at("deploy", "targets", i, "name"))
+            yield Problem(_("deploy.targets[{i}].name: '{target_name}' is used twice").format(i=i, target_name=target.name), shown,
+                          at("deploy", "targets", i, "name"))
         names.add(target.name)
         for site in target.sites or []:
             if site not in site_ids:
-                yield Problem(f"deploy.targets[{i}].sites: no site '{site}'{did_you_mean(site, site_ids)}", shown,
+                yield Problem(_("deploy.targets[{i}].sites: no site '{site}'{suggestion}").format(i=i, site=site,
+                        suggestion=did_you_mean(site, site_ids)), shown,
                               at("deploy", "targets", i, "sites"))
 
 
@@ -182,8 +201,9 @@ def _logo(root: Path, spec: SiteSpec, local: SiteLocal | None) -> str | Problem 
         return None
     if not inside(base / named, allowed):
         where = allowed.relative_to(root.resolve()).as_posix() + "/" if allowed != root.resolve() else "the project's folder"
-        return Problem(f"logo of site '{spec.id}' ({named}) is outside {where}: sitegen reads nothing from there", shown,
-                       hint="put the image in that folder and name it from there")
+        return Problem(_("logo of site '{spec_id}' ({named}) is outside {where}: sitegen reads nothing from there").format(spec_id=spec.id,
+                named=named, where=where), shown,
+                       hint=_("put the image in that folder and name it from there"))
     return Path(os.path.relpath(base / named, root)).as_posix()
 
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from sitegen.errors import invalid
+from sitegen.i18n import _
 from sitegen.sources.encoding import visible
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -20,10 +22,11 @@ def _git_identity(value: str) -> str:
     if re.fullmatch(_USER_NAME, value) or re.fullmatch(_EMAIL, value):
         return value
     if re.fullmatch(r"@[^\s@/#\\]+/[^\s@/#\\]+", value):
-        raise ValueError(f"'{value}' is a team: a commit names one person, so teams cannot be checked; "
-                         "fix: list the team's members, each by user name or e-mail address")
-    raise ValueError(f"'{value}' is not a Git identity; fix: write one Git host user name (zhangsan or '@zhangsan') "
-                     "or one e-mail address (zhangsan@czj.example.gov.cn) per list item, without spaces")
+        raise invalid(_("'{value}' is a team: a commit names one person, so teams cannot be checked").format(value=value),
+                      _("list the team's members, each by user name or e-mail address"))
+    raise invalid(_("'{value}' is not a Git identity").format(value=value),
+                  _("write one Git host user name (zhangsan or '@zhangsan') or one e-mail address "
+                    "(zhangsan@czj.example.gov.cn) per list item, without spaces"))
 
 
 # who may change a site (owners) or everything (cluster admins); how a commit's author is matched: sitegen/owners/identity.py
@@ -56,7 +59,7 @@ class Footer(Strict):
     @classmethod
     def _site_code_shape(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Za-z0-9]{10}", value):
-            raise ValueError('网站标识码 must be 10 letters or digits; fix: quote it in YAML, e.g. site_code: "1304000009"')
+            raise invalid(_("网站标识码 must be 10 letters or digits"), _('quote it in YAML, e.g. site_code: "1304000009"'))
         return value
 
 
@@ -119,9 +122,9 @@ class SiteLocal(Strict):
     def _no_own_owners(cls, value: Any) -> None:
         # An error rather than ignored: _site.yaml is in the site's own folder, so a unit could otherwise widen who
         # may change its site, and a key silently ignored would look as if it had worked.
-        raise ValueError("a site cannot name its own owners: they are set in sites.yaml, which only the cluster admins "
-                         "change; fix: remove 'owners' from this file and ask a cluster admin to change the site's "
-                         "owners in sites.yaml")
+        raise invalid(_("a site cannot name its own owners: they are set in sites.yaml, which only the cluster admins "
+                        "change"), _("remove 'owners' from this file and ask a cluster admin to change the site's owners "
+                                     "in sites.yaml"))
 
 
 class SiteSpec(Strict):
@@ -149,13 +152,13 @@ class SiteSpec(Strict):
             return value
         if re.fullmatch(r"https?://[a-z0-9.-]+(:\d+)?/", value):
             return value
-        raise ValueError("url must be '/', a path like '/finance/', or a host like 'https://finance.example.gov.cn/'")
+        raise ValueError(_("url must be '/', a path like '/finance/', or a host like 'https://finance.example.gov.cn/'"))
 
     @field_validator("org_code")
     @classmethod
     def _org_code_shape(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[0-9A-Z]{9}|[0-9A-Z]{18}|[0-9A-Z]{8}-[0-9A-Z]", value):
-            raise ValueError("org_code must be the 9-character code or the 18-character 统一社会信用代码")
+            raise ValueError(_("org_code must be the 9-character code or the 18-character 统一社会信用代码"))
         return value
 
 
@@ -194,8 +197,8 @@ class DisclosureSpec(Strict):
     @classmethod
     def _format_shape(cls, value: str) -> str:
         if not re.fullmatch(r"[^{}]*\{org\}[^{}]*\{year\}[^{}]*(\{month\}[^{}]*)?\{serial:0[3-8]d\}", value):
-            raise ValueError("index_format needs {org}, {year}, optionally {month}, then {serial:05d} (3 to 8 digits); "
-                             "fix: e.g. '{org}/{year}-{serial:05d}' or '{org}/{year}{month}-{serial:05d}'")
+            raise invalid(_("index_format needs {org}, {year}, optionally {month}, then {serial:05d} (3 to 8 digits)"),
+                          _("e.g. '{org}/{year}-{serial:05d}' or '{org}/{year}{month}-{serial:05d}'"))
         return value
 
 

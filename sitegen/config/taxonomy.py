@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sitegen.config.schema import DisclosureSpec
 from sitegen.errors import ConfigError, Problem, Problems
+from sitegen.i18n import _
 from sitegen.sources.encoding import read_text
 from sitegen.sources.yamlio import parse
 
@@ -59,8 +60,8 @@ def load_taxonomy(root: Path, spec: DisclosureSpec) -> Taxonomy:
     assert isinstance(topics, dict) and isinstance(genres, list)  # _read checked the shape
     bad = [k for k, v in topics.items() if not isinstance(v, list) or not all(isinstance(c, str) for c in v)]
     if bad or not all(isinstance(g, str) for g in genres):
-        raise ConfigError(Problem("a taxonomy file has the wrong shape", topics_path if bad else genres_path,
-                                  hint="topics: 'top: [child, ...]' lines; genres: a list of names"))
+        raise ConfigError(Problem(_("a taxonomy file has the wrong shape"), topics_path if bad else genres_path,
+                                  hint=_("topics: 'top: [child, ...]' lines; genres: a list of names")))
     own = tuple(p for p in (topics_path, genres_path) if not p.is_relative_to(DATA))
     return Taxonomy({str(k): tuple(v) for k, v in topics.items()}, tuple(genres), own)
 
@@ -68,11 +69,13 @@ def load_taxonomy(root: Path, spec: DisclosureSpec) -> Taxonomy:
 def _read(path: Path, root: Path, kind: type[dict] | type[list]) -> dict | list:
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     if not path.is_file():
-        raise ConfigError(Problem(f"taxonomy file not found: {shown}", "sites.yaml", hint="give the path relative to sites.yaml"))
+        raise ConfigError(Problem(_("taxonomy file not found: {file}").format(file=shown), "sites.yaml",
+                                  hint=_("give the path relative to sites.yaml")))
     try:
-        data, _ = parse(read_text(path, shown), shown)
+        data, _unused = parse(read_text(path, shown), shown)
     except Problems as exc:
         raise ConfigError(exc.problems) from None
     if not isinstance(data, kind):
-        raise ConfigError(Problem(f"expected a {'mapping' if kind is dict else 'list'}", shown, line=1))
+        raise ConfigError(Problem(_("expected a mapping of 'key: value' lines") if kind is dict else _("expected a list"),
+                                  shown, line=1))
     return data

@@ -16,13 +16,14 @@ from pydantic import (
     field_validator,
 )
 
-from sitegen.errors import Problem, Problems
+from sitegen.errors import Problem, Problems, invalid
+from sitegen.i18n import N_, _
 from sitegen.sources.encoding import visible
 from sitegen.sources.validation import problems_from
 from sitegen.sources.yamlio import parse
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: a typo (0001-01-01 gave feeds the offset +08:05:43)
-DATE_HINT = "fix: write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2024-03-01 09:30"
+DATE_HINT = N_("write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2024-03-01 09:30")
 _DATE_RX = re.compile(
     r"(?P<y>\d{4})[-/年](?P<m>\d{1,2})[-/月](?P<d>\d{1,2})日?"
     r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
@@ -36,17 +37,18 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(), tz)
     if not isinstance(value, str):
-        raise ValueError(f"'{value}' is not a date; {DATE_HINT}")
+        raise invalid(_("'{value}' is not a date").format(value=value), _(DATE_HINT))
     match = _DATE_RX.fullmatch(value.strip())
     if not match:
-        raise ValueError(f"'{value}' is not a date; {DATE_HINT}")
+        raise invalid(_("'{value}' is not a date").format(value=value), _(DATE_HINT))
     g = match.groupdict()
     try:
         naive = datetime(int(g["y"]), int(g["m"]), int(g["d"]), int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0))
-    except ValueError as exc:
-        raise ValueError(f"'{value}' is not a real date ({exc}); {DATE_HINT}") from None
+    except ValueError:
+        raise invalid(_("'{value}' is not a real date").format(value=value), _(DATE_HINT)) from None
     if not FIRST_YEAR <= naive.year <= LAST_YEAR:
-        raise ValueError(f"'{value}' is not a plausible date (the year must be {FIRST_YEAR}-{LAST_YEAR}); {DATE_HINT}")
+        raise invalid(_("'{value}' is not a plausible date (the year must be {first}-{last})").format(
+            value=value, first=FIRST_YEAR, last=LAST_YEAR), _(DATE_HINT))
     if g["tz"]:
         return datetime.fromisoformat(naive.isoformat() + ("+00:00" if g["tz"] == "Z" else g["tz"]))
     return naive.replace(tzinfo=tz)
@@ -141,7 +143,7 @@ class PageMeta(_Meta):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("the title is empty; fix: write the title after 'title:'")
+            raise ValueError(_("the title is empty; fix: write the title after 'title:'"))
         return value.strip()
 
     @field_validator("submit_to", mode="before")
@@ -154,8 +156,8 @@ class PageMeta(_Meta):
     def _targets(cls, values: list[str]) -> list[str]:
         for value in values:
             if not re.fullmatch(r"[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*", value.strip()):
-                raise ValueError(f"'{value}' is not a column of a site; fix: write each target as site/column, "
-                                 "e.g. submit_to: [portal/news]")
+                raise ValueError(_("'{value}' is not a column of a site; fix: write each target as site/column, e.g. submit_to: "
+                                   "[portal/news]").format(value=value))
         return list(dict.fromkeys(v.strip() for v in values))
 
     @property
@@ -182,14 +184,14 @@ def split(text: str, shown: Path | str) -> tuple[str, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise Problems([Problem(
-            "the file does not start with front matter", shown, line=1,
-            hint="begin the file with a line '---', then 'title: ...' and 'date: YYYY-MM-DD', then '---'",
+            _("the file does not start with front matter"), shown, line=1,
+            hint=_("begin the file with a line '---', then 'title: ...' and 'date: YYYY-MM-DD', then '---'"),
         )])
     for i, line in enumerate(lines[1:], start=1):
         if line.strip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
-    raise Problems([Problem("the front matter is never closed", shown, line=1,
-                            hint="add a line '---' after the last front-matter key")])
+    raise Problems([Problem(_("the front matter is never closed"), shown, line=1,
+                            hint=_("add a line '---' after the last front-matter key"))])
 
 
 def parse_meta(front: str, shown: Path | str, tz: tzinfo) -> tuple[PageMeta, dict[str, int]]:
@@ -198,7 +200,7 @@ def parse_meta(front: str, shown: Path | str, tz: tzinfo) -> tuple[PageMeta, dic
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise Problems([Problem("front matter must be 'key: value' lines", shown, line=2)])
+        raise Problems([Problem(_("front matter must be 'key: value' lines"), shown, line=2)])
     try:
         return PageMeta.model_validate(data, context={"tz": tz}), key_lines(node, offset=2)
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_on
 from sitegen.content.page import Attachment, Page
 from sitegen.content.profile import Profile, Window, window
 from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
+from sitegen.i18n import _
 from sitegen.sources.confine import inside, outside_problem, site_folder
 from sitegen.sources.encoding import CONTROL, decode
 from sitegen.urls import is_safe_slug
@@ -40,8 +41,8 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
     warnings: list[Problem] = []
     sources = list(_sources(cluster, problems, warnings))
     if not sources and not problems:
-        raise ContentError(Problem("the content tree is empty: no .md files under content/", "content/",
-                                   hint="add pages as content/<site>/<column>/<name>.md"))
+        raise ContentError(Problem(_("the content tree is empty: no .md files under content/"), "content/",
+                                   hint=_("add pages as content/<site>/<column>/<name>.md")))
     texts = _parse_all(cluster, sources, cache, cores)
     parsed = [page for page in (_load_one(cluster, *source, texts[source[2]], problems) for source in sources) if page]
     # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
@@ -67,7 +68,7 @@ def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], c
     """Parse every source: from the cache when its bytes were seen before, the others on `cores` processes."""
     out: dict[Path, Read] = {}
     todo = []
-    for site, _, src in sources:
+    for site, _column, src in sources:
         shown = src.relative_to(cluster.root)
         data = src.read_bytes()
         key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
@@ -76,7 +77,8 @@ def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], c
             out[src] = (key, found[1])
         else:
             todo.append((site.id, src, shown, data, key))
-    for (site_id, src, shown, _, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores), strict=True):
+    for (site_id, src, shown, _data, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores),
+                                                         strict=True):
         out[src] = (key, parsed)
         if cache is not None and not isinstance(parsed, list):
             cache.put(site_id, shown.as_posix(), (key, parsed))
@@ -84,14 +86,14 @@ def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], c
 
 
 def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
-    _, _, shown, data, _ = item
+    shown, data = item[2], item[3]
     try:
         front, body, body_line = split(decode(data, shown), shown)
         meta, lines = parse_meta(front, shown, tz)
     except Problems as exc:
         return exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
-        raise InternalError(Problem(f"unexpected {type(exc).__name__}: {exc}", shown)) from exc
+        raise InternalError(Problem(_("unexpected {name}: {exc}").format(name=type(exc).__name__, exc=exc), shown)) from exc
     return meta, lines, body, body_line
 
 
@@ -107,7 +109,7 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, read:
     except Problems as exc:
         problems += exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
-        raise InternalError(Problem(f"unexpected {type(exc).__name__}: {exc}", shown)) from exc
+        raise InternalError(Problem(_("unexpected {name}: {exc}").format(name=type(exc).__name__, exc=exc), shown)) from exc
     return None
 
 
@@ -119,8 +121,8 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
     attachments = [a for a in (_attachment(spec, src, shown, problems) for spec in meta.attachments) if a]
     cover = _beside(src, meta.cover) if meta.cover else None
     if meta.cover and cover is None:
-        problems.append(Problem(f"cover image '{meta.cover}' not found beside the page", shown, line=2,
-                                hint=f"put the file in {shown.parent}/ or fix the name"))
+        problems.append(Problem(_("cover image '{cover}' not found beside the page").format(cover=meta.cover), shown, line=2,
+                                hint=_("put the file in {parent}/ or fix the name").format(parent=shown.parent)))
     if problems:
         raise Problems(problems)
     if application_only(meta):
@@ -138,15 +140,15 @@ def _text_problems(meta: PageMeta, body: str, body_line: int, slug: str, column:
     """Return what is wrong with a page's own words: its URL name, invisible characters, a missing date."""
     problems = []
     if not is_safe_slug(slug):
-        problems.append(Problem(f"slug '{slug}' cannot be used in a URL", shown, line=2,
-                                hint="use letters, digits, '-', '_' and '.', with no '/' or '..'"))
+        problems.append(Problem(_("slug '{slug}' cannot be used in a URL").format(slug=slug), shown, line=2,
+                                hint=_("use letters, digits, '-', '_' and '.', with no '/' or '..'")))
     if found := CONTROL.search(body):
-        problems.append(Problem(f"the text contains an invisible control character (U+{ord(found.group()):04X})", shown,
+        problems.append(Problem(_("the text contains an invisible control character (U+{code:04X})").format(code=ord(found.group())), shown,
                                 line=body_line + body.count("\n", 0, found.start()),
-                                hint="type that line again, or paste the text as plain text (it often comes from Word)"))
+                                hint=_("type that line again, or paste the text as plain text (it often comes from Word)")))
     if column is not None and meta.date is None:
-        problems.append(Problem("'date' is required: every item in a column shows its publish date", shown, line=2,
-                                hint="add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')"))
+        problems.append(Problem(_("'date' is required: every item in a column shows its publish date"), shown, line=2,
+                                hint=_("add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')")))
     return problems
 
 
@@ -155,8 +157,8 @@ def _attachment(spec: str | AttachmentSpec, src: Path, shown: Path, problems: li
     title = (None if isinstance(spec, str) else spec.title) or Path(name).stem
     found = _beside(src, name)
     if found is None:
-        problems.append(Problem(f"attachment '{name}' not found beside the page", shown, line=2,
-                                hint=f"put the file in {shown.parent}/ or fix the name"))
+        problems.append(Problem(_("attachment '{name}' not found beside the page").format(name=name), shown, line=2,
+                                hint=_("put the file in {parent}/ or fix the name").format(parent=shown.parent)))
         return None
     return Attachment(name=found.name, title=title, source=found, size=found.stat().st_size)
 
@@ -189,10 +191,11 @@ def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem])
                 continue
             yield from _site_sources(cluster, cluster.sites[entry.name], entry, allowed, problems, warnings)
         elif entry.is_dir():
-            problems.append(Problem(f"unknown site '{entry.name}'{did_you_mean(entry.name, cluster.sites)}", shown,
-                                    hint="sites are declared in sites.yaml; add it there (sitegen new site) or rename the folder"))
+            problems.append(Problem(_("unknown site '{entry_name}'{suggestion}").format(entry_name=entry.name,
+                    suggestion=did_you_mean(entry.name, cluster.sites)), shown,
+                                    hint=_("sites are declared in sites.yaml; add it there (sitegen new site) or rename the folder")))
         elif entry.suffix == ".md":
-            problems.append(Problem("pages belong in a site's folder", shown, hint="move it to content/<site>/<column>/"))
+            problems.append(Problem(_("pages belong in a site's folder"), shown, hint=_("move it to content/<site>/<column>/")))
 
 
 def _site_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, problems: list[Problem],
@@ -211,8 +214,10 @@ def _site_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, pro
             yield from _column_sources(cluster, site, entry, allowed, problems, warnings)
         elif entry.is_dir():
             problems.append(Problem(
-                f"unknown column '{entry.name}' in site '{site.id}'{did_you_mean(entry.name, site.columns)}", shown,
-                hint=f"columns of {site.id}: {', '.join(site.columns)}; add the column in sites.yaml or rename the folder"))
+                _("unknown column '{entry_name}' in site '{site_id}'{suggestion}").format(entry_name=entry.name, site_id=site.id,
+                        suggestion=did_you_mean(entry.name, site.columns)), shown,
+                hint=_("columns of {site_id}: {items}; add the column in sites.yaml or rename the folder").format(site_id=site.id,
+                        items=', '.join(site.columns))))
 
 
 def _column_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, problems: list[Problem],
@@ -227,8 +232,8 @@ def _column_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, p
         if not _is_page(cluster, path, warnings):
             continue
         if path.parent != folder:
-            problems.append(Problem("pages in sub-folders of a column are not published", path.relative_to(cluster.root),
-                                    hint=f"move it up into {folder.relative_to(cluster.root)}/"))
+            problems.append(Problem(_("pages in sub-folders of a column are not published"), path.relative_to(cluster.root),
+                                    hint=_("move it up into {folder}/").format(folder=folder.relative_to(cluster.root))))
             continue
         yield site, folder.name, path
 
@@ -238,8 +243,8 @@ def _is_page(cluster: Cluster, path: Path, warnings: list[Problem]) -> bool:
     if path.name.startswith("_") or path.suffix.lower() not in MARKDOWN or not path.is_file():
         return False
     if path.suffix != ".md":
-        warnings.append(Problem("this file is not published: pages are files ending in .md", path.relative_to(cluster.root),
-                                hint=f"rename it to {path.stem}.md"))
+        warnings.append(Problem(_("this file is not published: pages are files ending in .md"), path.relative_to(cluster.root),
+                                hint=_("rename it to {stem}.md").format(stem=path.stem)))
         return False
     return True
 
@@ -250,7 +255,8 @@ def _duplicate_slugs(pages: list[Page]) -> list[Problem]:
     for page in pages:
         key = (page.site, page.path)
         if key in seen:
-            problems.append(Problem(f"two pages want the URL '{page.path}': this one and {seen[key].source}",
-                                    page.source, line=2, hint="rename one of the files or give it another 'slug:'"))
+            problems.append(Problem(_("two pages want the URL '{page_path}': this one and {source}").format(page_path=page.path,
+                    source=seen[key].source),
+                                    page.source, line=2, hint=_("rename one of the files or give it another 'slug:'")))
         seen.setdefault(key, page)
     return problems

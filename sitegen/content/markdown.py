@@ -26,6 +26,7 @@ from sitegen.content.cache import Shelf
 from sitegen.content.page import Page
 from sitegen.digests import hexdigest
 from sitegen.errors import Problem
+from sitegen.i18n import _
 from sitegen.sources.confine import inside, site_folder
 
 SUMMARY_CHARS = 120
@@ -214,10 +215,10 @@ def _page_link(rel: str, ref: str, page: Page, links: Links, line: int, fragment
         here = links.cluster.sites[page.site]
         return urls.href(here, links.cluster.sites[target.site], target.path) + fragment
     if rel in links.hidden:
-        links.warnings.append(Problem(f"link to '{ref}', which this build leaves out (draft, scheduled, expired or internal); "
-                                      "shown as plain text", page.source, line))
+        links.warnings.append(Problem(_("link to '{ref}', which this build leaves out (draft, scheduled, expired or internal); shown as "
+                                        "plain text").format(ref=ref), page.source, line))
         return None
-    links.problems.append(Problem(f"link to a page that does not exist: '{ref}'", page.source, line,
+    links.problems.append(Problem(_("link to a page that does not exist: '{ref}'").format(ref=ref), page.source, line,
                                   hint=_nearest_hint(rel, links)))
     return ref
 
@@ -232,8 +233,8 @@ def _nearest_hint(rel: str, links: Links) -> str:
 def _asset_link(rel: Path, ref: str, page: Page, links: Links, line: int, assets: dict[str, Path]) -> str:
     source = links.cluster.root / rel
     if not inside(source, site_folder(links.cluster.content_dir, page.site)) or not source.resolve().is_file():
-        links.problems.append(Problem(f"linked file not found in this site's folder: '{ref}'", page.source, line,
-                                      hint="put the file beside the page and link it by its name"))
+        links.problems.append(Problem(_("linked file not found in this site's folder: '{ref}'").format(ref=ref), page.source, line,
+                                      hint=_("put the file beside the page and link it by its name")))
         return ref
     name = source.name
     if assets.get(name, source) != source:  # two files of one name: keep both

@@ -20,6 +20,7 @@ from pathlib import Path
 from sitegen.config.model import Cluster
 from sitegen.deploy.remote import Remote
 from sitegen.errors import DeployError, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.outputs.search_page import INDEX_DIR
 from sitegen.write import folder
 from sitegen.write.publisher import TMP_SUFFIX
@@ -66,12 +67,12 @@ def remotes(cluster: Cluster, names: tuple[str, ...]) -> list[Remote]:
     """Return the chosen targets (all if none named), or raise DeployError."""
     targets = {t.name: t for t in cluster.deploy.targets}
     if not targets:
-        raise DeployError(Problem("no deploy targets in sites.yaml", "sites.yaml",
-                                  hint="add deploy: {targets: [{name, host, user, key, path}]}"))
+        raise DeployError(Problem(_("no deploy targets in sites.yaml"), "sites.yaml",
+                                  hint=_("add deploy: {targets: [{name, host, user, key, path}]}")))
     unknown = [n for n in names if n not in targets]
     if unknown:
-        raise DeployError([Problem(f"--target {n}: no such target{did_you_mean(n, targets)}",
-                                   hint=f"targets: {', '.join(targets)}") for n in unknown])
+        raise DeployError([Problem(_("--target {n}: no such target{suggestion}").format(n=n, suggestion=did_you_mean(n, targets)),
+                                   hint=_("targets: {items}").format(items=', '.join(targets))) for n in unknown])
     return [Remote(targets[n]) for n in (names or tuple(targets))]
 
 
@@ -79,8 +80,8 @@ def sites_to_upload(cluster: Cluster, targets: list[Remote], only: tuple[str, ..
     """Return the sites the chosen targets get (only those named, if any); raise DeployError for unknown names."""
     unknown = [s for s in only if s not in cluster.sites]
     if unknown:
-        raise DeployError([Problem(f"--site {s}: no such site{did_you_mean(s, cluster.sites)}",
-                                   hint=f"sites: {', '.join(cluster.sites)}") for s in unknown])
+        raise DeployError([Problem(_("--site {s}: no such site{suggestion}").format(s=s, suggestion=did_you_mean(s, cluster.sites)),
+                                   hint=_("sites: {items}").format(items=', '.join(cluster.sites))) for s in unknown])
     return {s for r in targets for s in (r.spec.sites or cluster.sites) if not only or s in only}
 
 
@@ -88,22 +89,26 @@ def check_build(cluster: Cluster, out_dir: Path, sites: set[str]) -> list[Proble
     """Raise unless the folder holds a finished public build of every site to deploy; warn if the sources are newer."""
     missing = sorted(s for s in sites if not (out_dir / s / "index.html").is_file())
     if missing:
-        raise DeployError(Problem(f"no build of {', '.join(missing)} in {out_dir}", hint="run `sitegen build` first"))
+        raise DeployError(Problem(_("no build of {items} in {out_dir}").format(items=', '.join(missing), out_dir=out_dir),
+                                  hint=_("run `sitegen build` first")))
     state = folder.read_state(out_dir)
     if state is None:
-        raise DeployError(Problem(f"{out_dir} holds no finished sitegen build", hint="run `sitegen build` first"))
+        raise DeployError(Problem(_("{out_dir} holds no finished sitegen build").format(out_dir=out_dir),
+                                  hint=_("run `sitegen build` first")))
     if not state.public:
-        raise DeployError(Problem(f"{out_dir} holds {state.describe()}: only a finished public build may go to the web servers",
-                                  hint="run `sitegen build` (public, without --drafts) and deploy its folder"))
+        raise DeployError(Problem(_("{out_dir} holds {describe}: only a finished public build may go to the web servers")
+                                  .format(out_dir=out_dir,
+                describe=state.describe()),
+                                  hint=_("run `sitegen build` (public, without --drafts) and deploy its folder")))
     if state.ahead():
-        raise DeployError(Problem(f"{out_dir} was built for a moment still to come (--now): items scheduled with "
-                                  "publish_at would go out early", hint="run `sitegen build` without --now and deploy that"))
+        raise DeployError(Problem(_("{out_dir} was built for a moment still to come (--now): items scheduled with publish_at would go "
+                                    "out early").format(out_dir=out_dir), hint=_("run `sitegen build` without --now and deploy that")))
     built = state.completed_at or 0
     sources = [cluster.root / "sites.yaml", *cluster.content_dir.rglob("*"), *cluster.themes_dir.rglob("*")]
     newer = max((p for p in sources if p.is_file()), key=lambda p: p.stat().st_mtime, default=None)
     if newer is not None and newer.stat().st_mtime > built:
-        return [Problem(f"the build is older than the sources ({newer.relative_to(cluster.root)} changed since)",
-                        hint="run `sitegen build` first, unless you mean to deploy the older build")]
+        return [Problem(_("the build is older than the sources ({newer} changed since)").format(newer=newer.relative_to(cluster.root)),
+                        hint=_("run `sitegen build` first, unless you mean to deploy the older build"))]
     return []
 
 
@@ -130,7 +135,7 @@ def _itemize(lines: list[str], item: TargetPlan) -> None:
             if not path.endswith("/"):
                 item.deletes.append(path)
         elif flags[1:2] == "f":
-            reason = "new file" if "+++" in flags else "content changed"
+            reason = _("new file") if "+++" in flags else _("content changed")
             item.uploads.append((path, reason, int(size) if size.isdigit() else 0))
 
 
@@ -166,7 +171,7 @@ def deploy(cluster: Cluster, out_dir: Path, plans: list[TargetPlan], progress: P
     except DeployError as exc:
         for item in staged:
             item.remote.run(f"rm -rf {_q(item.remote.root)}/releases/{release}{PARTIAL}", check=False)
-        raise DeployError([*exc.problems, Problem("no target was switched: every live site is unchanged")]) from None
+        raise DeployError([*exc.problems, Problem(_("no target was switched: every live site is unchanged"))]) from None
     for item in plans:  # phase two: every target has the release in full
         _switch(item.remote, release)
     for item in plans:
@@ -238,9 +243,9 @@ def _verify(remote: Remote, staging: str, entries: int) -> None:
                      f"find . -type f ! -name {MANIFEST} ! -name {INFO} | wc -l", check=False)
     count = out.strip().splitlines()[-1] if out.strip() else ""
     if count != str(entries):
-        raise DeployError(Problem(f"target {remote.name}: the uploaded release does not match the build "
-                                  f"({count or 'checksums differ'} files there, {entries} expected)",
-                                  hint="run the deploy again; if it repeats, check the target's disk space"))
+        raise DeployError(Problem(_("target {remote_name}: the uploaded release does not match the build ({value} files there, {entries} "
+                                    "expected)").format(remote_name=remote.name, value=count or 'checksums differ', entries=entries),
+                                  hint=_("run the deploy again; if it repeats, check the target's disk space")))
 
 
 def _claim_script(root: str) -> str:
@@ -273,8 +278,8 @@ def releases(remote: Remote) -> list[dict]:
     root = _q(remote.root)
     out = remote.run(f"{_check_root_script(root)}; echo \"$(readlink {root}/current) $(readlink {root}/previous)\"; "
                      f"for d in {root}/releases/*/; do [ -f \"${{d}}{INFO}\" ] && cat \"${{d}}{INFO}\" && echo && echo @@; done; true")
-    head, _, rest = out.partition("\n")
-    live, _, previous = (p.removeprefix("releases/") for p in head.partition(" "))
+    head, _unused, rest = out.partition("\n")
+    live, _unused, previous = (p.removeprefix("releases/") for p in head.partition(" "))
     found = [json.loads(chunk) for chunk in rest.split("\n@@\n") if chunk.strip()]
     return sorted(({**info, "live": info["id"] == live, "previous": info["id"] == previous} for info in found),
                   key=lambda r: r["id"], reverse=True)
@@ -300,12 +305,13 @@ def rollback(targets: list[Remote], to: str | None) -> dict[str, str]:
         pick = next((r["id"] for r in listing if r["previous"]), None) if to is None else (to if to in ids else None)
         if pick is None:
             wanted = f"release {to}" if to else "an earlier release"
-            problems.append(Problem(f"target {remote.name} has no {wanted}{did_you_mean(to, ids) if to else ''}",
-                                    hint=f"releases there: {', '.join(ids) or 'none'}"))
+            problems.append(Problem(_("target {remote_name} has no {wanted}{value}").format(remote_name=remote.name, wanted=wanted,
+                    value=did_you_mean(to, ids) if to else ''),
+                                    hint=_("releases there: {value}").format(value=', '.join(ids) or 'none')))
         else:
             chosen[remote.name] = pick
     if problems:
-        raise DeployError([*problems, Problem("nothing was switched")])
+        raise DeployError([*problems, Problem(_("nothing was switched"))])
     for remote in targets:
         _switch(remote, chosen[remote.name])
     return chosen

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sitegen.config.schema import TargetSpec
 from sitegen.errors import DeployError, Problem
+from sitegen.i18n import _
 
 CONNECT_TIMEOUT = 10
 SSH_FAILED = 255  # ssh's own failure (connection refused or dropped, key refused), never the remote script's
@@ -33,13 +34,15 @@ class Remote:
         """Return the private key's path: from key_env, else key; ~ and ${VAR} expanded."""
         raw = os.environ.get(self.spec.key_env) if self.spec.key_env else self.spec.key
         if self.spec.key_env and not raw:
-            raise DeployError(Problem(f"target {self.name}: the environment variable {self.spec.key_env} is not set",
-                                      hint=f"export {self.spec.key_env}=/path/to/private/key"))
+            raise DeployError(Problem(_("target {self_name}: the environment variable {key_env} is not set").format(self_name=self.name,
+                    key_env=self.spec.key_env),
+                                      hint=_("export {key_env}=/path/to/private/key").format(key_env=self.spec.key_env)))
         if raw is None:
             return None
         path = Path(os.path.expandvars(os.path.expanduser(raw)))
         if not path.is_file():
-            raise DeployError(Problem(f"target {self.name}: key file not found: {path}", hint="check deploy.targets[].key"))
+            raise DeployError(Problem(_("target {self_name}: key file not found: {path}").format(self_name=self.name, path=path),
+                                      hint=_("check deploy.targets[].key")))
         return str(path)
 
     def ssh_command(self) -> list[str]:
@@ -93,13 +96,15 @@ class Remote:
         last = text[-1] if text else f"exit code {code}"
         where = f"target {self.name} ({self.spec.host}:{self.spec.port})"
         if "Permission denied" in stderr:
-            return Problem(f"{where} refused the key: {last}", hint="check deploy.targets[].user and key, and the server's authorized_keys")
+            return Problem(_("{where} refused the key: {last}").format(where=where, last=last),
+                           hint=_("check deploy.targets[].user and key, and the server's authorized_keys"))
         if "Connection refused" in stderr or "timed out" in stderr or "Could not resolve" in stderr or "No route" in stderr:
-            return Problem(f"cannot reach {where}: {last}", hint="check the host, the port and that sshd runs there")
+            return Problem(_("cannot reach {where}: {last}").format(where=where, last=last),
+                           hint=_("check the host, the port and that sshd runs there"))
         if code == SSH_FAILED:
-            return Problem(f"the connection to {where} was lost: {last}",
-                           hint="run the deploy again once the server answers; no target was switched")
-        return Problem(f"{where} failed: {last}")
+            return Problem(_("the connection to {where} was lost: {last}").format(where=where, last=last),
+                           hint=_("run the deploy again once the server answers; no target was switched"))
+        return Problem(_("{where} failed: {last}").format(where=where, last=last))
 
 
 def _lines(proc: subprocess.Popen) -> Iterator[str]:

@@ -8,25 +8,29 @@ from sitegen.assemble.plan import Plan
 from sitegen.config.schema import ColumnType
 from sitegen.content.page import Page
 from sitegen.errors import Problem
+from sitegen.i18n import _
 
 
 def entry_problems(plan: Plan, page: Page) -> list[Problem]:
     """Return what is wrong with one entry's metadata."""
     meta, taxonomy, problems = page.meta.disclosure, plan.cluster.taxonomy, []
     if meta is None or not meta.topic or not meta.genre:
-        return [Problem("a 政府信息公开 entry needs 主题分类 and 体裁分类", page.source, page.lines.get("disclosure", 2),
-                        hint="add under 'disclosure:' the lines 'topic: 综合政务\\政务公开' and 'genre: 通知' (with your values)")]
+        return [Problem(_("a 政府信息公开 entry needs 主题分类 and 体裁分类"), page.source, page.lines.get("disclosure", 2),
+                        hint=_("add under 'disclosure:' the lines 'topic: 综合政务\\政务公开' and 'genre: 通知' (with your values)"))]
     for key, message in (("topic", taxonomy.check_topic(meta.topic)), ("genre", taxonomy.check_genre(meta.genre))):
         if message:
             problems.append(Problem(message, page.source, page.lines.get(f"disclosure.{key}"),
-                                    hint="see sitegen/data/topics.yaml and genres.yaml for the valid values"))
+                                    hint=_("see sitegen/data/topics.yaml and genres.yaml for the valid values")))
     if meta.written and page.date and meta.written.date() > page.date.date():
-        problems.append(Problem(f"成文日期 {meta.written:%Y-%m-%d} is after 发布日期 {page.date:%Y-%m-%d}", page.source,
+        problems.append(Problem(_("成文日期 {written:%Y-%m-%d} is after 发布日期 {date:%Y-%m-%d}")
+                                .format(written=meta.written, date=page.date),
+                                page.source,
                                 page.lines.get("disclosure.written"),
-                                hint="a document is written before it is published: check both dates"))
+                                hint=_("a document is written before it is published: check both dates")))
     if meta.validity != "有效" and meta.validity_changed is None:
-        problems.append(Problem(f"有效性 is {meta.validity}: say since when", page.source, page.lines.get("disclosure.validity"),
-                                hint="add 'validity_changed: YYYY-MM-DD' under 'disclosure:'"))
+        problems.append(Problem(_("有效性 is {validity}: say since when").format(validity=meta.validity), page.source,
+                                page.lines.get("disclosure.validity"),
+                                hint=_("add 'validity_changed: YYYY-MM-DD' under 'disclosure:'")))
     return problems
 
 
@@ -41,8 +45,9 @@ def repeated_doc_numbers(entries: list[Page], publishers: dict[Path, str]) -> li
             continue
         key = (publishers[page.source], doc_no)
         if key in seen:
-            problems.append(Problem(f"文号 {doc_no} of {key[0]} is used twice: here and in {seen[key].source}", page.source,
-                                    page.lines.get("disclosure.doc_no"), hint="each document of one publisher has its own 文号"))
+            problems.append(Problem(_("文号 {doc_no} of {value} is used twice: here and in {source}").format(doc_no=doc_no, value=key[0],
+                    source=seen[key].source), page.source,
+                                    page.lines.get("disclosure.doc_no"), hint=_("each document of one publisher has its own 文号")))
         seen.setdefault(key, page)
     return problems
 
@@ -84,14 +89,15 @@ def _policy_of(plan: Plan, page: Page) -> Page | Problem:
     rel = Path(posixpath.normpath(posixpath.join(PurePosixPath(page.source).parent.as_posix(), named)))
     policy, line = plan.pages.get(rel), page.lines.get("interprets")
     if policy is page:
-        return Problem("a page cannot interpret itself", page.source, line,
-                             hint="name the policy this page explains, e.g. ../policy/2026-09-30-x.md")
+        return Problem(_("a page cannot interpret itself"), page.source, line,
+                             hint=_("name the policy this page explains, e.g. ../policy/2026-09-30-x.md"))
     if policy is None:
         why = "is left out of this build" if rel in plan.withheld else "does not exist"
-        return Problem(f"interprets '{named}', which {why}", page.source, line,
-                             hint="give the policy's .md file, relative to this file, e.g. ../policy/2026-09-30-x.md")
+        return Problem(_("interprets '{named}', which {why}").format(named=named, why=why), page.source, line,
+                             hint=_("give the policy's .md file, relative to this file, e.g. ../policy/2026-09-30-x.md"))
     if not _is_policy(plan, policy):
-        return Problem(f"interprets '{named}', which is not a policy document (it is in a column of type "
-                             f"{_column_type(plan, policy)})", page.source, line,
-                             hint="a 政策解读 names a document of a policy or 政府信息公开 column")
+        return Problem(_("interprets '{named}', which is not a policy document (it is in a column of type {column_type})")
+                       .format(named=named,
+                column_type=_column_type(plan, policy)), page.source, line,
+                             hint=_("a 政策解读 names a document of a policy or 政府信息公开 column"))
     return policy

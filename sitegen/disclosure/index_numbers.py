@@ -11,6 +11,7 @@ import yaml
 from sitegen.config.model import Cluster, Site
 from sitegen.content.page import Page
 from sitegen.errors import AssembleError, Problem, Problems
+from sitegen.i18n import _
 from sitegen.sources.encoding import read_text
 from sitegen.sources.yamlio import parse
 
@@ -24,7 +25,7 @@ class IndexFormat:
 
     def __init__(self, fmt: str):
         self.fmt = fmt
-        self.prefix_fmt, _, rest = fmt.partition("{serial")
+        self.prefix_fmt, _unused, rest = fmt.partition("{serial")
         self.width = int(re.match(r":0(\d)d\}", rest).group(1))  # type: ignore[union-attr]
         self.suffix = rest.split("}", 1)[1]
         pattern = re.escape(fmt).replace(r"\{org\}", r"(?P<org>[0-9A-Z]{9}|[0-9A-Z]{18}|[0-9A-Z]{8}-[0-9A-Z])")
@@ -38,7 +39,7 @@ class IndexFormat:
     def make(self, scope: str, serial: int) -> str:
         """Return the number with this serial; raise ValueError if the serial has more digits than the format."""
         if not 0 < serial < 10 ** self.width:
-            raise ValueError(f"serial {serial} does not fit in {self.width} digits")
+            raise ValueError(_("serial {serial} does not fit in {width} digits").format(serial=serial, width=self.width))
         return f"{scope}{serial:0{self.width}d}{self.suffix}"
 
     def split(self, number: str) -> tuple[str, int] | None:
@@ -120,9 +121,11 @@ def _assign_site(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, s
         record = recorded.get(page.source.name)
         if given:
             if record and record.index_no != given:
-                problems.append(Problem(f"索引号 changed: {shown_store} gave this entry {record.index_no}, the front matter says {given}",
+                problems.append(Problem(_("索引号 changed: {shown_store} gave this entry {index_no}, the front matter says {given}")
+                                        .format(shown_store=shown_store,
+                        index_no=record.index_no, given=given),
                                         page.source, page.lines.get("disclosure.index_no"),
-                                        hint="a published number never changes: remove index_no from the front matter"))
+                                        hint=_("a published number never changes: remove index_no from the front matter")))
             elif not record:
                 _claim(given, str(page.source), owners, fmt, problems, page=page)
             result.numbers[page.source] = given
@@ -139,10 +142,13 @@ def _claim(number: str, holder: str, owners: dict[str, str], fmt: IndexFormat, p
     line = page.lines.get("disclosure.index_no") if page else None
     if fmt.split(number) is None:
         example = fmt.make(fmt.scope("11000000MB0000000X", datetime(2026, 1, 1)), 12)
-        problems.append(Problem(f"malformed 索引号 '{number}'", where, line, hint=f"the cluster's format is {fmt.fmt}, e.g. {example}"))
+        problems.append(Problem(_("malformed 索引号 '{number}'").format(number=number), where, line,
+                                hint=_("the cluster's format is {fmt}, e.g. {example}").format(fmt=fmt.fmt,
+                example=example)))
     elif number in owners:
-        problems.append(Problem(f"索引号 {number} is used twice: here and in {owners[number]}", where, line,
-                                hint="every entry needs its own number; remove index_no to have one generated"))
+        problems.append(Problem(_("索引号 {number} is used twice: here and in {value}").format(number=number, value=owners[number]), where,
+                                line,
+                                hint=_("every entry needs its own number; remove index_no to have one generated")))
     else:
         owners[number] = holder
 
@@ -171,9 +177,11 @@ def _assign_new(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, st
         try:
             number = fmt.make(scope, highest[scope])
         except ValueError:
-            problems.append(Problem(f"索引号 {scope}… has run out of serial numbers ({fmt.width} digits)", page.source,
-                                    hint="the cluster admin gives the serial more digits in sites.yaml, e.g. "
-                                         "disclosure: {index_format: '{org}/{year}-{serial:06d}'}"))
+            problems.append(Problem(_("索引号 {scope}… has run out of serial numbers ({width} digits)")
+                                    .format(scope=scope, width=fmt.width),
+                                    page.source,
+                                    hint=_("the cluster admin gives the serial more digits in sites.yaml, e.g. disclosure: {index_format: "
+                                           "'{org}/{year}-{serial:06d}'}")))
             continue
         store.records.append(Record(number, page.source.name, page.title, _day(page)))
         store.changed = True
@@ -184,8 +192,8 @@ def _assign_new(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, st
 def _publisher_org(cluster: Cluster, site: Site, page: Page, problems: list[Problem]) -> str | None:
     if site.org_code:
         return site.org_code
-    problems.append(Problem(f"site '{site.id}' has no org_code, needed to generate 索引号", page.source,
-                            hint="add org_code (the 18-character 统一社会信用代码) to the site in sites.yaml"))
+    problems.append(Problem(_("site '{site_id}' has no org_code, needed to generate 索引号").format(site_id=site.id), page.source,
+                            hint=_("add org_code (the 18-character 统一社会信用代码) to the site in sites.yaml")))
     return None
 
 
@@ -198,15 +206,15 @@ def _load_store(path: Path, root: Path, problems: list[Problem]) -> Store:
         return Store(path, [])
     shown = path.relative_to(root)
     try:
-        data, _ = parse(read_text(path, shown), shown)
+        data, _unused = parse(read_text(path, shown), shown)
     except Problems as exc:
         problems.extend(exc.problems)
         return Store(path, [])
     records = []
     for i, row in enumerate(data or []):
         if not isinstance(row, dict) or set(row) != {"index_no", "file", "title", "date"}:
-            problems.append(Problem(f"entry {i + 1} must have index_no, file, title and date", shown,
-                                    hint="restore the file from version control"))
+            problems.append(Problem(_("entry {value} must have index_no, file, title and date").format(value=i + 1), shown,
+                                    hint=_("restore the file from version control")))
             continue
         records.append(Record(**{k: str(v) for k, v in row.items()}))
     return Store(path, records)

@@ -19,11 +19,12 @@ from sitegen.content.page import Page
 from sitegen.disclosure.catalogue import FACETS, facet_rel, row
 from sitegen.disclosure.plan import DisclosurePlan, is_application_only
 from sitegen.errors import BuildError, InternalError, Problem
+from sitegen.i18n import N_, _
 from sitegen.job import Job
 from sitegen.outputs.theme import Theme, environment
 
 HOME_ITEMS = 8
-SANDBOX_HINT = ("a site's own templates may show what pages show (page, site, column, the helpers), nothing of "
+SANDBOX_HINT = N_("a site's own templates may show what pages show (page, site, column, the helpers), nothing of "
                 "Python's internals or of the servers: remove this expression")
 SITE_GROUPS = {"portal": "门户网站", "department": "部门网站", "township": "乡镇（街道）网站"}
 
@@ -110,18 +111,23 @@ class SiteRenderer:
             tpl = self.env.get_template(template)
             return tpl.render(self._context(rel, column_name, source=source, **context)).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(Problem(f"template error: {exc.message}", self._shown(exc.filename or template), exc.lineno)) from None
+            raise BuildError(Problem(_("template error: {message}").format(message=exc.message), self._shown(exc.filename or template),
+                                     exc.lineno)) from None
         except jinja2.TemplateNotFound as exc:
-            raise BuildError(Problem(f"template '{exc.name}' not found in the theme of site '{self.site.id}'",
-                                     hint="add it to the theme or to content/<site>/_theme/templates/")) from None
+            raise BuildError(Problem(_("template '{exc_name}' not found in the theme of site '{site_id}'").format(exc_name=exc.name,
+                    site_id=self.site.id),
+                                     hint=_("add it to the theme or to content/<site>/_theme/templates/"))) from None
         except Exception as exc:
             frames = _template_frames(exc.__traceback__, self.theme.template_dirs, self.helpers)
             # a unit's own template answers for anything that goes wrong under it (its helpers cannot reach further)
             if not frames or not (self.theme.sandboxed or _template_mistake(exc, frames)):
-                raise InternalError(Problem(f"rendering {template} failed: {type(exc).__name__}: {exc}", where)) from exc
-            file, line, _ = frames[-1]
-            hint = SANDBOX_HINT if isinstance(exc, SecurityError) else "fix the template at this line; the previous output is unchanged"
-            raise BuildError(Problem(f"template error while rendering {where}: {_what(exc)}", self._shown(file), line,
+                raise InternalError(Problem(_("rendering {template} failed: {name}: {exc}").format(template=template,
+                        name=type(exc).__name__, exc=exc), where)) from exc
+            file, line, _unused = frames[-1]
+            hint = _(SANDBOX_HINT) if isinstance(exc, SecurityError) else \
+                _("fix the template at this line; the previous output is unchanged")
+            raise BuildError(Problem(_("template error while rendering {where}: {what}").format(where=where, what=_what(exc)),
+                                     self._shown(file), line,
                                      hint=hint)) from None
 
     def _shown(self, file: str) -> str:

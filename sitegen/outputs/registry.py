@@ -16,6 +16,7 @@ from sitegen.config.schema import ColumnType
 from sitegen.disclosure.catalogue import catalogue_names, site_catalogue
 from sitegen.disclosure.plan import DisclosurePlan
 from sitegen.errors import AssembleError, BuildError, ConfigError, Problem
+from sitegen.i18n import _
 from sitegen.job import Job
 from sitegen.outputs import feeds, pages, search_page, sitemap, theme
 from sitegen.outputs.pages import SiteRenderer
@@ -112,8 +113,9 @@ def site_jobs(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, shared: list
     for job in made:
         rel = urls.output_file(sp.site, job.rel)
         if rel in placed:
-            problems.append(Problem(f"two outputs want the file {rel}: {placed[rel].owner} and {job.owner}",
-                                    hint="rename the page or column so that its URL is free"))
+            problems.append(Problem(_("two outputs want the file {rel}: {owner} and {owner2}").format(rel=rel, owner=placed[rel].owner,
+                    owner2=job.owner),
+                                    hint=_("rename the page or column so that its URL is free")))
         placed[rel] = job.placed(rel)
     problems += _file_and_folder(placed)
     if problems:
@@ -129,8 +131,9 @@ def _file_and_folder(placed: dict[str, Job]) -> list[Problem]:
         for i in range(1, len(parts) - 1):
             other = placed.get("/".join(parts[:i + 1]))
             if other is not None:
-                problems.append(Problem(f"{other.owner} writes the file {other.rel}, which {job.owner} needs as a folder",
-                                        hint="rename the page or column so that its URL is free"))
+                problems.append(Problem(_("{owner} writes the file {rel}, which {owner2} needs as a folder").format(owner=other.owner,
+                        rel=other.rel, owner2=job.owner),
+                                        hint=_("rename the page or column so that its URL is free")))
     return problems
 
 
@@ -167,17 +170,20 @@ def _site_urls(sp: SitePlan) -> list[Problem]:
     owned = reserved(site)
     for column in site.columns.values():
         if column.id in owned:
-            problems.append(Problem(f"column '{column.id}' of site '{site.id}' wants the URL {site.prefix}{column.id}/, "
-                                    f"which belongs to {owned[column.id]}", "sites.yaml", hint="give the column another id"))
+            problems.append(Problem(_("column '{column_id}' of site '{site_id}' wants the URL {prefix}{column_id}/, which belongs to "
+                                      "{value}").format(column_id=column.id, site_id=site.id, prefix=site.prefix,
+                                                        value=owned[column.id]), "sites.yaml", hint=_("give the column another id")))
     for page in sp.standalone:
         taken = owned.get(page.slug) or (f"column '{page.slug}'" if page.slug in site.columns else None)
         if taken:
-            problems.append(Problem(f"this page wants the URL {site.prefix}{page.slug}/, which belongs to {taken}",
-                                    page.source, hint="rename the file or give it another 'slug:'"))
+            problems.append(Problem(_("this page wants the URL {prefix}{slug}/, which belongs to {taken}").format(prefix=site.prefix,
+                    slug=page.slug, taken=taken),
+                                    page.source, hint=_("rename the file or give it another 'slug:'")))
     for column in site.columns.values():
         inside = reserved_in_column(site, column)
-        problems += [Problem(f"this page wants the URL {site.prefix}{page.path}, which belongs to {inside[page.slug]}",
-                             page.source, hint="rename the file or give it another 'slug:'")
+        problems += [Problem(_("this page wants the URL {prefix}{page_path}, which belongs to {value}").format(prefix=site.prefix,
+                page_path=page.path, value=inside[page.slug]),
+                             page.source, hint=_("rename the file or give it another 'slug:'"))
                      for page in sp.columns[column.id] if page.slug in inside]
     return problems
 
@@ -194,17 +200,20 @@ def _mounts(cluster: Cluster, portal_pages: dict[str, str]) -> list[Problem]:
                 continue  # one address, two sites: said once, at the later one
             at = f"sites[{order.index(inner.id)}].url: site '{inner.id}' at '{inner.prefix}'"
             if inner.prefix == outer.prefix:
-                problems.append(Problem(f"{at} has the same address as site '{outer.id}' ({outer.base_url})",
-                                        "sites.yaml", inner.line, hint="give each site its own path or host"))
+                problems.append(Problem(_("{at} has the same address as site '{outer_id}' ({base_url})").format(at=at, outer_id=outer.id,
+                        base_url=outer.base_url),
+                                        "sites.yaml", inner.line, hint=_("give each site its own path or host")))
             elif outer.prefix != "/" or outer.kind != "portal":
-                problems.append(Problem(f"{at} lies inside site '{outer.id}' at '{outer.prefix}', which owns every URL below it",
-                                        "sites.yaml", inner.line, hint="mount the site at a path of its own"))
+                problems.append(Problem(_("{at} lies inside site '{outer_id}' at '{prefix}', which owns every URL below it").format(at=at,
+                        outer_id=outer.id, prefix=outer.prefix),
+                                        "sites.yaml", inner.line, hint=_("mount the site at a path of its own")))
             else:
                 first = inner.prefix.strip("/").split("/")[0]
                 owner = _portal_owner(outer, portal_pages, first)
                 if owner:
-                    problems.append(Problem(f"{at}: '{inner.prefix}' collides with the portal's own '/{first}/' ({owner})",
-                                            "sites.yaml", inner.line, hint="choose another path for this site"))
+                    problems.append(Problem(_("{at}: '{prefix}' collides with the portal's own '/{first}/' ({owner})").format(at=at,
+                            prefix=inner.prefix, first=first, owner=owner),
+                                            "sites.yaml", inner.line, hint=_("choose another path for this site")))
     return problems
 
 

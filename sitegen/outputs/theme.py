@@ -16,6 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from sitegen.config.model import Cluster, Site
 from sitegen.errors import ConfigError, ContentError, Problem
+from sitegen.i18n import _
 from sitegen.job import Job
 from sitegen.sources.confine import escapes, outside_problem, site_folder
 from sitegen.urls import tag_slug
@@ -39,9 +40,10 @@ def theme_of(cluster: Cluster, site: Site) -> Theme:
     base = cluster.themes_dir / site.theme
     if not (base / "templates").is_dir():
         known = sorted(p.name for p in cluster.themes_dir.glob("*") if (p / "templates").is_dir())
-        raise ConfigError(Problem(f"site '{site.id}' uses theme '{site.theme}', which has no templates folder "
-                                  f"(themes/{site.theme}/templates/)", "sites.yaml",
-                                  hint=f"themes available: {', '.join(known) or 'none'}"))
+        raise ConfigError(Problem(_("site '{site_id}' uses theme '{theme}', which has no templates folder "
+                                    "(themes/{theme}/templates/)").format(site_id=site.id,
+                theme=site.theme), "sites.yaml",
+                                  hint=_("themes available: {value}").format(value=', '.join(known) or 'none')))
     local = cluster.content_dir / site.id / "_theme"
     problems = [outside_problem(p, cluster.root, site_folder(cluster.content_dir, site.id))
                 for p in escapes(local, site_folder(cluster.content_dir, site.id))] if os.path.lexists(local) else []
@@ -164,9 +166,10 @@ def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job],
     if site.theme_options.logo:
         logo = cluster.root / site.theme_options.logo
         if not logo.is_file():
-            raise ConfigError(Problem(f"logo of site '{site.id}' not found: {site.theme_options.logo}", "sites.yaml",
-                                      hint="give the image path relative to the file that names it (sites.yaml, or "
-                                           "the site's own _site.yaml)"))
+            raise ConfigError(Problem(_("logo of site '{site_id}' not found: {logo}").format(site_id=site.id,
+                    logo=site.theme_options.logo), "sites.yaml",
+                                      hint=_("give the image path relative to the file that names it (sites.yaml, or the site's own "
+                                             "_site.yaml)")))
         assets["logo"] = f"{STATIC_DIR}/logo{logo.suffix}"
         files[assets["logo"]] = Job.copy(assets["logo"], logo)
     return list(files.values()), assets

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sitegen.config.model import Cluster
 from sitegen.errors import Problem
+from sitegen.i18n import _
 from sitegen.owners import git
 from sitegen.owners.identity import codeowner, is_email
 from sitegen.owners.rules import OwnersError, Ownership, from_cluster, unowned
@@ -44,8 +45,9 @@ def make(cluster: Cluster) -> Made:
     top = git.top(cluster.root)
     where = git.prefix(cluster.root) if top is not None else ""
     if re.search(r"[\s#\\]", where):
-        raise OwnersError(Problem(f"the cluster's folder '{where}' has a space, '#' or '\\' in its path, which CODEOWNERS cannot hold",
-                                  cluster.root, hint="rename the folder, or keep sites.yaml at the top of the repository"))
+        raise OwnersError(Problem(_("the cluster's folder '{where}' has a space, '#' or '\\' in its path, which CODEOWNERS cannot "
+                                    "hold").format(where=where),
+                                  cluster.root, hint=_("rename the folder, or keep sites.yaml at the top of the repository")))
     return Made(render(ownership, where), (top or cluster.root) / FILE_NAME)
 
 
@@ -82,5 +84,6 @@ def write(made: Made, out: Path | None) -> Path:
     try:
         path.write_text(made.text, encoding="utf-8")
     except OSError as exc:
-        raise OwnersError(Problem(f"cannot write {FILE_NAME}: {exc.strerror}", path, hint="choose another --out")) from None
+        raise OwnersError(Problem(_("cannot write {FILE_NAME}: {strerror}").format(FILE_NAME=FILE_NAME, strerror=exc.strerror), path,
+                                  hint=_("choose another --out"))) from None
     return path

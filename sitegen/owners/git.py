@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import InternalError, Problem
+from sitegen.i18n import _
 from sitegen.owners.identity import Author
 from sitegen.owners.rules import OwnersError, RangeError
 
@@ -57,7 +58,7 @@ class Commit:
 def git(root: Path, *args: str, stdin: bytes = b"") -> bytes:
     """Return what `git ARGS` run in `root` prints; raise GitFailed with git's message."""
     if shutil.which("git") is None:
-        raise OwnersError(Problem("git is not installed", hint="install it (Debian: apt-get install git) and run again"))
+        raise OwnersError(Problem(_("git is not installed"), hint=_("install it (Debian: apt-get install git) and run again")))
     done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=False)
     if done.returncode != 0:
         raise GitFailed(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed ({done.returncode})")
@@ -69,7 +70,7 @@ def prefix(root: Path) -> str:
     try:
         return git(root, "rev-parse", "--show-prefix").decode("utf-8", "replace").strip()
     except GitFailed as exc:
-        raise RangeError(Problem(str(exc), root, hint="run it in the cluster's Git repository, or pass --root")) from None
+        raise RangeError(Problem(str(exc), root, hint=_("run it in the cluster's Git repository, or pass --root"))) from None
 
 
 def top(root: Path) -> Path | None:
@@ -85,7 +86,7 @@ def resolve(root: Path, revision: str) -> str:
     try:
         return git(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}").decode().strip()
     except GitFailed as exc:
-        raise RangeError(Problem(f"{revision}: {exc}", hint="name a commit this repository has")) from None
+        raise RangeError(Problem(f"{revision}: {exc}", hint=_("name a commit this repository has"))) from None
 
 
 def commits(root: Path, base: str, tip: str) -> list[Commit]:
@@ -93,13 +94,15 @@ def commits(root: Path, base: str, tip: str) -> list[Commit]:
     try:
         listed = git(root, "rev-list", "--reverse", "--end-of-options", f"{base}..{tip}", "--").split()
     except GitFailed as exc:
-        raise RangeError(Problem(str(exc), hint="give BASE..TIP with revisions this repository has, e.g. origin/main..HEAD "
-                                                "(fetch them first; in CI check out the full history)")) from None
+        raise RangeError(Problem(str(exc), hint=_("give BASE..TIP with revisions this repository has, e.g. origin/main..HEAD (fetch them "
+                                                  "first; in CI "
+                                                  "check out the full history)"))) from None
     if not listed:
         return []
     found = _parse(git(root, *_DIFF, stdin=b"\n".join(listed) + b"\n"))
     if [c.sha for c in found] != [sha.decode() for sha in listed]:
-        raise InternalError(Problem(f"git diff-tree did not describe the commits of {base}..{tip} one by one", root))
+        raise InternalError(Problem(_("git diff-tree did not describe the commits of {base}..{tip} one by one").format(base=base,
+                tip=tip), root))
     return found
 
 

@@ -50,7 +50,7 @@ def any_matches(identities: Iterable[str], author: Author) -> bool:
 
 def _noreply_names(email: str) -> set[str]:
     """Return the user names a Git host's no-reply address may stand for, or nothing for an ordinary address."""
-    local, _, domain = email.casefold().rpartition("@")
+    local, _unused, domain = email.casefold().rpartition("@")
     if not domain.startswith(("noreply.", "users.noreply.")):
         return set()
     return {local, re.sub(r"^\d+[+-]", "", local)}

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sitegen.config.model import Cluster
 from sitegen.config.schema import GitIdentity
 from sitegen.errors import ConfigError, Problem, Problems, SitegenError
+from sitegen.i18n import _
 from sitegen.owners.identity import Author, any_matches
 from sitegen.sources.encoding import decode
 from sitegen.sources.validation import problems_from
@@ -116,5 +117,5 @@ def unowned(ownership: Ownership) -> list[Problem]:
     """Return a problem when sites.yaml names no cluster admins (nobody would own sites.yaml itself)."""
     if ownership.admins:
         return []
-    return [Problem("cluster.admins is empty: nobody would own sites.yaml, themes/, checks/ or the deploy settings", "sites.yaml",
-                    hint="add 'admins: [<user name or e-mail>, ...]' under cluster: in sites.yaml")]
+    return [Problem(_("cluster.admins is empty: nobody would own sites.yaml, themes/, checks/ or the deploy settings"), "sites.yaml",
+                    hint=_("add 'admins: [<user name or e-mail>, ...]' under cluster: in sites.yaml"))]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import Problem
+from sitegen.i18n import _
 from sitegen.owners import git
 from sitegen.owners.rules import OwnersError, Ownership, RangeError, describe, from_sites_yaml, remedy
 
@@ -54,8 +55,8 @@ def split_range(rev_range: str) -> tuple[str, str]:
     """Return BASE and TIP of `BASE..TIP` (a side left out is HEAD, as in git); RangeError for anything else."""
     base, dots, tip = rev_range.partition("..")
     if not dots or tip.startswith("."):
-        raise RangeError(Problem(f"'{rev_range}' is not a range BASE..TIP (two dots)",
-                                 hint="e.g. origin/main..HEAD, or OLD..NEW from a pre-receive hook's input"))
+        raise RangeError(Problem(_("'{rev_range}' is not a range BASE..TIP (two dots)").format(rev_range=rev_range),
+                                 hint=_("e.g. origin/main..HEAD, or OLD..NEW from a pre-receive hook's input")))
     return base or "HEAD", tip or "HEAD"
 
 
@@ -63,8 +64,10 @@ def ownership_at(root: Path, base: str, where: str) -> Ownership:
     """Return the ownership sites.yaml sets at `base`; RangeError if it has none there."""
     data = git.file_at(root, git.resolve(root, base), where + CONFIG_NAME)
     if data is None:
-        raise RangeError(Problem(f"{base} has no {where}{CONFIG_NAME}: owners are read from it as it is at the start of the range",
-                                 hint="start the range at a commit that has sites.yaml (the first push is a cluster admin's)"))
+        raise RangeError(Problem(_("{base} has no {where}{CONFIG_NAME}: owners are read from it as it is at the start of the "
+                                   "range").format(base=base,
+                where=where, CONFIG_NAME=CONFIG_NAME),
+                                 hint=_("start the range at a commit that has sites.yaml (the first push is a cluster admin's)")))
     return from_sites_yaml(data, f"{base}:{CONFIG_NAME}")
 
 
@@ -76,5 +79,6 @@ def offences(commit: git.Commit, ownership: Ownership, where: str) -> Iterator[P
         site = ownership.site_of(shown) if inside else None
         if not ownership.may_change(commit.author, site):
             kind = "merge commit" if commit.is_merge else "commit"
-            yield Problem(f"{kind} {commit.short} by {commit.author} {change.verb} this file, which {describe(ownership, site)}",
+            yield Problem(_("{kind} {short} by {author} {verb} this file, which {describe}").format(kind=kind, short=commit.short,
+                    author=commit.author, verb=change.verb, describe=describe(ownership, site)),
                           shown, hint=remedy(ownership, site, commit.author))

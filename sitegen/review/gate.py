@@ -6,8 +6,9 @@ from sitegen.content.load import Content
 from sitegen.content.page import Page
 from sitegen.content.profile import Profile
 from sitegen.errors import Problem
+from sitegen.i18n import N_, _
 
-REVIEW_HINT = ("once the text is reviewed and approved, add to the front matter: "
+REVIEW_HINT = N_("once the text is reviewed and approved, add to the front matter: "
                "review: {reviewed_by: 审核人, approved_by: 签发人, approved_at: YYYY-MM-DD}; "
                "until then a preview (sitegen serve, or build --drafts) shows it")
 
@@ -35,5 +36,6 @@ def withhold_unreviewed(cluster: Cluster, content: Content, profile: Profile) ->
 def warning(cluster: Cluster, page: Page) -> Problem:
     """Return the build's warning about a page withheld for lack of approval."""
     site = cluster.sites[page.site]
-    return Problem(f"not published: {site.name} requires review before publishing (三审), and this page does not say "
-                   "who approved it (approved_by)", page.source, page.lines.get("review", 2), hint=REVIEW_HINT)
+    return Problem(_("not published: {site_name} requires review before publishing (三审), and this page does not say who "
+                     "approved it (approved_by)").format(site_name=site.name), page.source, page.lines.get("review", 2),
+                   hint=_(REVIEW_HINT))

@@ -13,6 +13,7 @@ from sitegen.config.model import Site
 from sitegen.content.page import Page
 from sitegen.digests import hexdigest
 from sitegen.errors import BuildError, Problem
+from sitegen.i18n import _
 from sitegen.incremental.manifest import Manifest
 from sitegen.outputs.search_page import INDEX_DIR
 from sitegen.search.pagefind import PagefindFailed, PagefindService
@@ -94,8 +95,8 @@ def write_indexes(todo: list[IndexJob], out_dir: Path) -> Iterator[IndexJob]:
                 service.write(index_id, str(staging))
             except PagefindFailed as exc:
                 shutil.rmtree(staging, ignore_errors=True)
-                raise BuildError(Problem(f"search index of site '{job.site.id}' failed: {exc}",
-                                         hint="the pages were written; run the build again to index them")) from exc
+                raise BuildError(Problem(_("search index of site '{site_id}' failed: {exc}").format(site_id=job.site.id, exc=exc),
+                                         hint=_("the pages were written; run the build again to index them"))) from exc
             _swap(staging, job.folder)
             yield job
 

@@ -106,7 +106,7 @@ def _url(target: str) -> tuple[str, str] | None:
         except ValueError:
             return None
         target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
-    raw, _, query = target.partition("?")
+    raw, _unused, query = target.partition("?")
     # http.server decodes the request line as Latin-1: back to its bytes, then UTF-8 as browsers encode paths
     path = unquote_to_bytes(raw.encode("latin-1")).decode("utf-8", "replace")
     return (path, query) if path.startswith("/") and "\0" not in path else None

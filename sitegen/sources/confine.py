@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sitegen.errors import Problem
+from sitegen.i18n import N_, _
 
-LINK_HINT = "put the file itself here, not a link to a file elsewhere"
+LINK_HINT = N_("put the file itself here, not a link to a file elsewhere")
 
 
 def site_folder(content_dir: Path, site_id: str) -> Path:
@@ -44,5 +45,7 @@ def outside_problem(path: Path, root: Path, allowed: Path) -> Problem:
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     where = allowed.relative_to(root.resolve()).as_posix() + "/" if allowed.is_relative_to(root.resolve()) else str(allowed)
     target = os.path.realpath(path) if os.path.lexists(path) else "nowhere"
-    what = "a link that leads nowhere (or round in a circle)" if not os.path.exists(path) else f"a link to {target}"
-    return Problem(f"{what}, outside {where}: sitegen reads nothing from there", shown, hint=LINK_HINT)
+    what = _("a link that leads nowhere (or round in a circle)") if not os.path.exists(path) else \
+        _("a link to {target}").format(target=target)
+    return Problem(_("{what}, outside {where}: sitegen reads nothing from there").format(what=what, where=where), shown,
+                   hint=_(LINK_HINT))

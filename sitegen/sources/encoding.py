@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitegen.errors import Problem, Problems
+from sitegen.errors import Problem, Problems, invalid
+from sitegen.i18n import _
 
 BOM = b"\xef\xbb\xbf"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible characters no web page or feed may carry
@@ -14,8 +15,8 @@ def visible(value: object) -> object:
     """Return a value (a string or a list of them) unchanged; raise ValueError naming an invisible control character."""
     for text in (value if isinstance(value, list) else [value]):
         if isinstance(text, str) and (found := CONTROL.search(text)):
-            raise ValueError(f"contains an invisible control character (U+{ord(found.group()):04X}); "
-                             "fix: type the text again, or paste it as plain text (it often comes from Word)")
+            raise invalid(_("contains an invisible control character (U+{code})").format(code=f"{ord(found.group()):04X}"),
+                          _("type the text again, or paste it as plain text (it often comes from Word)"))
     return value
 
 
@@ -37,16 +38,16 @@ def _describe(data: bytes, exc: UnicodeDecodeError, shown: Path | str) -> Proble
     line = data.count(b"\n", 0, exc.start) + 1
     if is_gb18030(data):
         return Problem(
-            "the file is saved in GBK/GB18030 encoding, not UTF-8",
+            _("the file is saved in GBK/GB18030 encoding, not UTF-8"),
             shown,
             line=line,
-            hint=f"convert it with `sitegen fix-encoding {shown}` (or save it as UTF-8 in your editor)",
+            hint=_("convert it with `sitegen fix-encoding {file}` (or save it as UTF-8 in your editor)").format(file=shown),
         )
     return Problem(
-        f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+        _("the file is not valid UTF-8 (byte 0x{byte})").format(byte=f"{data[exc.start]:02x}"),
         shown,
         line=line,
-        hint="save the file as UTF-8 text",
+        hint=_("save the file as UTF-8 text"),
     )
 
 
@@ -68,7 +69,7 @@ def fix_encoding(path: Path) -> bool:
     except UnicodeDecodeError:
         pass
     if not is_gb18030(data):
-        raise Problems(Problem("neither UTF-8 nor GBK/GB18030: cannot convert it safely", path))
+        raise Problems(Problem(_("neither UTF-8 nor GBK/GB18030: cannot convert it safely"), path))
     tmp = path.with_name(path.name + ".utf8-tmp")
     tmp.write_bytes(data.decode("gb18030").encode("utf-8"))
     tmp.replace(path)

@@ -9,19 +9,51 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sitegen.errors import Problem, did_you_mean
+from sitegen.errors import FIX, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.sources.yamlio import locate
 
-_HINTS = {
-    "string_type": "put the value in quotes, e.g. '2024'",
-    "bool_type": "use true or false",
-    "bool_parsing": "use true or false",
-    "list_type": "write a list: [a, b] or one '- item' per line",
-    "int_type": "write a whole number",
-    "int_parsing": "write a whole number",
-    "model_type": "write a mapping of 'key: value' lines, indented under this key",
-    "dict_type": "write a mapping of 'key: value' lines, indented under this key",
-}
+
+def _hints() -> dict[str, str]:
+    return {
+        "string_type": _("put the value in quotes, e.g. '2024'"),
+        "bool_type": _("use true or false"),
+        "bool_parsing": _("use true or false"),
+        "list_type": _("write a list: [a, b] or one '- item' per line"),
+        "int_type": _("write a whole number"),
+        "int_parsing": _("write a whole number"),
+        "float_parsing": _("write a number"),
+        "model_type": _("write a mapping of 'key: value' lines, indented under this key"),
+        "dict_type": _("write a mapping of 'key: value' lines, indented under this key"),
+    }
+
+
+def _said(err: Any) -> str:
+    """Return what is wrong with a value in the reader's language (pydantic's own words for the rare kinds)."""
+    ctx = err.get("ctx", {})
+    said = {
+        "string_type": _("must be text"),
+        "bool_type": _("must be true or false"),
+        "bool_parsing": _("must be true or false"),
+        "list_type": _("must be a list"),
+        "int_type": _("must be a whole number"),
+        "int_parsing": _("must be a whole number"),
+        "float_parsing": _("must be a number"),
+        "model_type": _("must be a mapping of 'key: value' lines"),
+        "dict_type": _("must be a mapping of 'key: value' lines"),
+        "literal_error": _("must be one of: {expected}"),
+        "enum": _("must be one of: {expected}"),
+        "string_too_short": _("must not be empty"),
+        "too_short": _("must have at least {min_length} item(s)"),
+        "greater_than_equal": _("must be at least {ge}"),
+        "greater_than": _("must be more than {gt}"),
+        "less_than_equal": _("must be at most {le}"),
+        "string_pattern_mismatch": _("does not have the expected form ({pattern})"),
+        "date_parsing": _("is not a date; write it as YYYY-MM-DD"),
+        "date_from_datetime_parsing": _("is not a date; write it as YYYY-MM-DD"),
+        "date_type": _("is not a date; write it as YYYY-MM-DD"),
+    }.get(err["type"])
+    return said.format(**ctx) if said is not None else str(err["msg"])
 
 
 def problems_from(exc: ValidationError, model: type[BaseModel], node: Any, shown: Path | str,
@@ -37,13 +69,15 @@ def _problem(err: Any, model: type[BaseModel], node: Any, shown: Path | str, off
     line = locate(node, loc, offset)
     if err["type"] == "extra_forbidden":
         known = fields_at(model, loc[:-1])
-        return Problem(f"unknown key '{key}'{did_you_mean(str(loc[-1]), known)}", shown, line,
-                       hint=f"allowed here: {', '.join(sorted(known))}")
+        return Problem(_("unknown key '{key}'").format(key=key) + did_you_mean(str(loc[-1]), known), shown, line,
+                       hint=_("allowed here: {keys}").format(keys=", ".join(sorted(known))))
     if err["type"] == "missing":
-        return Problem(f"'{key}' is required", shown, line, hint=f"add '{loc[-1]}: ...'")
-    # validators write "message; fix: hint"
-    msg, _, given = str(err["msg"]).removeprefix("Value error, ").partition("; fix: ")
-    hint = given or _HINTS.get(err["type"])
+        return Problem(_("'{key}' is required").format(key=key), shown, line, hint=_("add '{key}: ...'").format(key=loc[-1]))
+    if err["type"] == "value_error":  # a validator's own words: "message; fix: hint" (errors.invalid)
+        msg, _mark, given = str(err["ctx"]["error"]).partition(FIX)
+    else:
+        msg, given = _said(err), ""
+    hint = given or _hints().get(err["type"])
     if err["type"] == "literal_error" and isinstance(err.get("input"), str):
         expected = err.get("ctx", {}).get("expected", "")
         msg += did_you_mean(err["input"], [e.strip(" '") for e in expected.replace(" or ", ",").split(",")])

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from sitegen.errors import Problem, Problems
+from sitegen.i18n import _
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -34,8 +35,9 @@ def parse(text: str, path: Path | str, line_offset: int = 0) -> tuple[Any, yaml.
     finally:
         loader.dispose()
     if _expanded(node, {}) > MAX_NODES:
-        raise Problems(Problem(f"the file repeats its own parts (YAML anchors '&' and aliases '*') into more than {MAX_NODES:,} "
-                               "values", path, hint="write the values out instead of repeating them with aliases"))
+        raise Problems(Problem(_("the file repeats its own parts (YAML anchors '&' and aliases '*') into more than {count} "
+                                 "values").format(count=f"{MAX_NODES:,}"), path,
+                               hint=_("write the values out instead of repeating them with aliases")))
     repeated = list(_repeated_keys(node, path, line_offset, set()))
     if repeated:
         raise Problems(repeated)
@@ -67,8 +69,8 @@ def _repeated_keys(node: yaml.Node | None, path: Path | str, offset: int, seen: 
         for key, value in node.value:
             line = key.start_mark.line + 1 + offset
             if str(key.value) in first:
-                yield Problem(f"the key '{key.value}' is written twice (first on line {first[key.value]})", path, line,
-                              hint="keep one of the two lines")
+                yield Problem(_("the key '{key}' is written twice (first on line {line})").format(key=key.value, line=first[key.value]),
+                              path, line, hint=_("keep one of the two lines"))
             first.setdefault(str(key.value), line)
             yield from _repeated_keys(value, path, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
@@ -78,14 +80,14 @@ def _repeated_keys(node: yaml.Node | None, path: Path | str, offset: int, seen: 
 
 def _problem_from_yaml_error(exc: yaml.MarkedYAMLError, path: Path | str, offset: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    what = exc.problem or "invalid YAML"
+    what = exc.problem or _("invalid YAML")
     if exc.context:
         what = f"{exc.context}, {what}"
-    hint = "check indentation and that values with ':' or '#' are quoted"
+    hint = _("check indentation and that values with ':' or '#' are quoted")
     if "found character '\\t'" in str(exc):
-        hint = "replace the tab characters with spaces"
+        hint = _("replace the tab characters with spaces")
     return Problem(
-        f"broken YAML: {what}",
+        _("broken YAML: {what}").format(what=what),
         path,
         line=(mark.line + 1 + offset) if mark else None,
         column=(mark.column + 1) if mark else None,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sitegen.config.model import Cluster
 from sitegen.content.frontmatter import parse_datetime
 from sitegen.errors import Problem, Problems
+from sitegen.i18n import _
 from sitegen.sources.confine import inside, outside_problem, site_folder
 from sitegen.sources.encoding import read_text, visible
 from sitegen.sources.validation import problems_from
@@ -103,8 +104,8 @@ def read_decisions(cluster: Cluster, site_id: str) -> list[Decision]:
     if data is None:
         return []
     if not isinstance(data, list) or node is None:
-        raise Problems(Problem("the file must be a list of decisions, each starting with '- source: ...'", shown, 1,
-                               hint="see the entries sitegen submissions adopt writes, and write yours the same way"))
+        raise Problems(Problem(_("the file must be a list of decisions, each starting with '- source: ...'"), shown, 1,
+                               hint=_("see the entries sitegen submissions adopt writes, and write yours the same way")))
     out, problems = [], []
     for item, item_node in zip(data, node.value, strict=True):
         line = item_node.start_mark.line + 1

@@ -13,6 +13,7 @@ from sitegen.config.model import Cluster
 from sitegen.content.load import Content
 from sitegen.content.page import Page
 from sitegen.errors import Problem, Problems, did_you_mean
+from sitegen.i18n import _
 from sitegen.sources.encoding import read_text
 from sitegen.sources.yamlio import parse
 from sitegen.submissions.decisions import FILE_NAME, decisions_file, read_decisions
@@ -38,17 +39,19 @@ def record(cluster: Cluster, content: Content, given: str, site_id: str, column_
     """Append a decision on a submitted item, or raise Problems saying what is wrong and changing nothing."""
     site = cluster.sites.get(site_id)
     if site is None:
-        raise Problems(Problem(f"--site {site_id}: no such site{did_you_mean(site_id, cluster.sites)}",
-                               hint=f"sites: {', '.join(cluster.sites)}"))
+        raise Problems(Problem(_("--site {site_id}: no such site{suggestion}").format(site_id=site_id,
+                suggestion=did_you_mean(site_id, cluster.sites)),
+                               hint=_("sites: {items}").format(items=', '.join(cluster.sites))))
     source = source_of(cluster, given)
     pages = {p.source: p for p in content.pages + content.held}
     page = pages.get(source)
     if page is None:
-        raise Problems(Problem(f"{source.as_posix()} is not a page of the cluster", hint="give the item's file from "
-                               "content/, e.g. finance/news/2026-11-15-x.md; sitegen submissions lists them"))
+        raise Problems(Problem(_("{source} is not a page of the cluster").format(source=source.as_posix()),
+                               hint=_("give the item's file from content/, e.g. finance/news/2026-11-15-x.md; sitegen submissions lists "
+                                                                                           "them")))
     column = _column(page, site_id, column_id, site.name)
     if not by.strip():
-        raise Problems(Problem("--by is empty: every decision names the editor who made it", hint="--by 姓名"))
+        raise Problems(Problem(_("--by is empty: every decision names the editor who made it"), hint=_("--by 姓名")))
     path = cluster.content_dir / site_id / FILE_NAME
     entry = _entry(page.source.relative_to("content").as_posix(), column, decision, by.strip(), at, note.strip())
     _append(cluster, site_id, path, entry)
@@ -59,17 +62,20 @@ def _column(page: Page, site_id: str, column_id: str | None, site_name: str) -> 
     """Return the column of the target site the item was submitted to, or raise Problems."""
     sent = [t.split("/")[1] for t in page.meta.submit_to if t.split("/")[0] == site_id]
     if not sent:
-        raise Problems(Problem(f"{page.source.as_posix()} was not submitted to {site_name} (its submit_to: "
-                               f"{', '.join(page.meta.submit_to) or 'none'})",
-                               hint="only the unit can submit an item, by adding 'submit_to: [site/column]' to its page"))
+        raise Problems(Problem(_("{page_source} was not submitted to {site_name} (its submit_to: {value})")
+                               .format(page_source=page.source.as_posix(),
+                site_name=site_name, value=', '.join(page.meta.submit_to) or 'none'),
+                               hint=_("only the unit can submit an item, by adding 'submit_to: [site/column]' to its page")))
     if column_id is None:
         if len(sent) > 1:
-            raise Problems(Problem(f"{page.source.as_posix()} was submitted to several columns of {site_name}: "
-                                   f"{', '.join(sent)}", hint="say which with --column"))
+            raise Problems(Problem(_("{page_source} was submitted to several columns of {site_name}: {items}")
+                                   .format(page_source=page.source.as_posix(),
+                    site_name=site_name, items=', '.join(sent)), hint=_("say which with --column")))
         return sent[0]
     if column_id not in sent:
-        raise Problems(Problem(f"{page.source.as_posix()} was not submitted to column '{column_id}' of {site_name}, "
-                               f"only to: {', '.join(sent)}", hint=f"--column {sent[0]}"))
+        raise Problems(Problem(_("{page_source} was not submitted to column '{column_id}' of {site_name}, only to: {items}")
+                               .format(page_source=page.source.as_posix(),
+                column_id=column_id, site_name=site_name, items=', '.join(sent)), hint=_("--column {value}").format(value=sent[0])))
     return column_id
 
 
@@ -96,8 +102,8 @@ def _append(cluster: Cluster, site_id: str, path: Path, entry: str) -> None:
     text = read_text(path, shown) if path.is_file() else HEADER
     node = parse(text, shown)[1]
     if isinstance(node, yaml.SequenceNode) and node.flow_style:
-        raise Problems(Problem("the decisions are written as one [...] list, which sitegen cannot add to", shown, 1,
-                               hint="write each decision as a block starting with '- source: ...' on its own line"))
+        raise Problems(Problem(_("the decisions are written as one [...] list, which sitegen cannot add to"), shown, 1,
+                               hint=_("write each decision as a block starting with '- source: ...' on its own line")))
     text = (text if text.endswith("\n") or not text else text + "\n") + "\n" + entry
     staged = path.with_name(f".{FILE_NAME}.new")
     staged.write_text(text, encoding="utf-8")

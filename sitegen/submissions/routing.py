@@ -13,6 +13,7 @@ from sitegen.config.model import Cluster
 from sitegen.content.load import Content
 from sitegen.content.page import Page
 from sitegen.errors import ContentError, Problem, Problems, did_you_mean
+from sitegen.i18n import _
 from sitegen.submissions.decisions import ADOPTED, Decision, load_decisions
 
 PENDING = "pending"
@@ -51,27 +52,31 @@ def target_problems(cluster: Cluster, page: Page) -> list[Problem]:
     problems = []
     line = page.lines.get("submit_to", 2)
     if page.meta.submit_to and page.column is None:
-        problems.append(Problem("only items in a column can be submitted (报送); this page stands alone", page.source, line,
-                                hint="move the item into a column folder, or remove 'submit_to'"))
+        problems.append(Problem(_("only items in a column can be submitted (报送); this page stands alone"), page.source, line,
+                                hint=_("move the item into a column folder, or remove 'submit_to'")))
     for target in page.meta.submit_to:
         site_id, column_id = target.split("/")
         site = cluster.sites.get(site_id)
         open_columns = [f"{s.id}/{c.id}" for s in cluster.sites.values() if s.id != page.site
                         for c in s.columns.values() if c.accepts_submissions]
-        hint = f"columns that take submissions: {', '.join(open_columns)}" if open_columns else \
-            "no column takes submissions yet: a cluster admin sets 'accepts_submissions: true' on one in sites.yaml"
+        hint = _("columns that take submissions: {items}").format(items=', '.join(open_columns)) if open_columns else \
+            _("no column takes submissions yet: a cluster admin sets 'accepts_submissions: true' on one in "
+              "sites.yaml")
         if site is None:
-            problems.append(Problem(f"submit_to '{target}': there is no site '{site_id}'{did_you_mean(site_id, cluster.sites)}",
+            problems.append(Problem(_("submit_to '{target}': there is no site '{site_id}'{suggestion}").format(target=target,
+                    site_id=site_id, suggestion=did_you_mean(site_id, cluster.sites)),
                                     page.source, line, hint=hint))
         elif site_id == page.site:
-            problems.append(Problem(f"submit_to '{target}': an item is submitted to another site, not to its own",
-                                    page.source, line, hint="to show it in another column of this site, move the file there"))
+            problems.append(Problem(_("submit_to '{target}': an item is submitted to another site, not to its own").format(target=target),
+                                    page.source, line, hint=_("to show it in another column of this site, move the file there")))
         elif column_id not in site.columns:
-            problems.append(Problem(f"submit_to '{target}': {site.name} has no column '{column_id}'"
-                                    f"{did_you_mean(column_id, site.columns)}", page.source, line, hint=hint))
+            problems.append(Problem(_("submit_to '{target}': {site_name} has no column '{column_id}'{suggestion}").format(target=target,
+                    site_name=site.name, column_id=column_id, suggestion=did_you_mean(column_id,
+                                                                                      site.columns)), page.source, line, hint=hint))
         elif not site.columns[column_id].accepts_submissions:
-            problems.append(Problem(f"submit_to '{target}': the column '{site.columns[column_id].title}' of {site.name} does "
-                                    "not take submissions", page.source, line, hint=hint))
+            problems.append(Problem(_("submit_to '{target}': the column '{title}' of {site_name} does not take submissions")
+                                    .format(target=target,
+                    title=site.columns[column_id].title, site_name=site.name), page.source, line, hint=hint))
     return problems
 
 
@@ -105,14 +110,17 @@ def _stray(cluster: Cluster, content: Content, decisions: list[Decision]) -> lis
         page = pages.get(d.source)
         if page is None:
             gone = "does not exist" if not (cluster.root / d.source).exists() else "is not a page sitegen publishes"
-            warnings.append(Problem(f"the decision on {d.source} is ignored: that file {gone} (deleted or renamed?)",
-                                    d.file, d.line, hint="correct 'source' (it starts with the site's folder, e.g. "
-                                    "finance/news/2026-11-15-x.md), or delete the entry"))
+            warnings.append(Problem(_("the decision on {d_source} is ignored: that file {gone} (deleted or renamed?)")
+                                    .format(d_source=d.source,
+                    gone=gone),
+                                    d.file, d.line, hint=_("correct 'source' (it starts with the site's folder, e.g. "
+                                                           "finance/news/2026-11-15-x.md), or delete "
+                                                           "the entry")))
         elif f"{d.target}/{d.column}" not in page.meta.submit_to:
             sent = ", ".join(page.meta.submit_to) or "nowhere"
-            warnings.append(Problem(f"the decision on {d.source} is ignored: it was not submitted to '{d.target}/{d.column}' "
-                                    f"(submitted to: {sent})", d.file, d.line,
-                                    hint="correct 'column', or delete the entry if the unit withdrew the submission"))
+            warnings.append(Problem(_("the decision on {d_source} is ignored: it was not submitted to '{target}/{column}' (submitted to: "
+                                      "{sent})").format(d_source=d.source, target=d.target, column=d.column, sent=sent), d.file, d.line,
+                                    hint=_("correct 'column', or delete the entry if the unit withdrew the submission")))
     return warnings
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sitegen.errors import BuildError, Problem
+from sitegen.i18n import _
 
 STATE = ".sitegen-state.json"
 LOCK = ".sitegen-lock"
@@ -68,9 +69,10 @@ def check_kind(out_dir: Path, state: FolderState | None, profile: str, drafts: b
     if state is None or (state.profile, state.drafts) == (profile, drafts):
         return
     kind = FolderState(profile, drafts, complete=True).describe()
-    raise BuildError(Problem(f"the output folder {out_dir} holds {state.describe()}; {kind} must not write into it",
-                             hint=f"build into another folder (the default for this kind is {default_folder(profile, drafts)}/), "
-                                  "or delete this one if it is no longer needed"))
+    raise BuildError(Problem(_("the output folder {out_dir} holds {describe}; {kind} must not write into it").format(out_dir=out_dir,
+            describe=state.describe(), kind=kind),
+                             hint=_("build into another folder (the default for this kind is {default_folder}/), or delete this one if "
+                                    "it is no longer needed").format(default_folder=default_folder(profile, drafts))))
 
 
 def mark(out_dir: Path, profile: str, drafts: bool, complete: bool, now: float | None) -> None:
@@ -90,8 +92,8 @@ def locked(out_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
-            raise BuildError(Problem(f"another build is writing into {out_dir} (process {holder})",
-                                     hint="wait for it to finish, or build into another folder with --out")) from None
+            raise BuildError(Problem(_("another build is writing into {out_dir} (process {holder})").format(out_dir=out_dir, holder=holder),
+                                     hint=_("wait for it to finish, or build into another folder with --out"))) from None
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sitegen import workers
 from sitegen.errors import InternalError, Problem, SitegenError
+from sitegen.i18n import _
 from sitegen.job import Job
 from sitegen.write.publisher import Publisher
 
@@ -44,5 +45,6 @@ def _make(publisher: Publisher, existed: set[str], job: Job) -> tuple[str, bool]
     except SitegenError:
         raise
     except Exception as exc:  # a bug: still say which output and which source it happened in
-        raise InternalError(Problem(f"making {job.rel} failed: {type(exc).__name__}: {exc}", job.owner or None)) from exc
+        raise InternalError(Problem(_("making {rel} failed: {name}: {exc}").format(rel=job.rel, name=type(exc).__name__, exc=exc),
+                                    job.owner or None)) from exc
     return job.rel, publisher.stage(job.rel, data, job.rel in existed)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import BuildError, Problem
+from sitegen.i18n import _
 from sitegen.job import Output
 
 MARKER = ".sitegen"
@@ -34,8 +35,8 @@ class WriteStats:
 def check_path(rel: str) -> None:
     """Refuse an output path that would leave the output folder."""
     if "\\" in rel or rel.startswith("/") or posixpath.normpath(rel) != rel or rel.split("/", 1)[0] in ("", "..", "."):
-        raise BuildError(Problem(f"refusing to write outside the output folder: {rel}",
-                                 hint="a slug, tag or file name contains '..' or an absolute path"))
+        raise BuildError(Problem(_("refusing to write outside the output folder: {rel}").format(rel=rel),
+                                 hint=_("a slug, tag or file name contains '..' or an absolute path")))
 
 
 @dataclass
@@ -49,10 +50,10 @@ class Publisher:
         """Refuse to write into a non-empty folder that sitegen did not make (it deletes stale files)."""
         out_dir = self.out_dir
         if out_dir.exists() and not out_dir.is_dir():
-            raise BuildError(Problem(f"the output path {out_dir} is a file", hint="choose another --out"))
+            raise BuildError(Problem(_("the output path {out_dir} is a file").format(out_dir=out_dir), hint=_("choose another --out")))
         if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-            raise BuildError(Problem(f"the output folder {out_dir} is not empty and was not made by sitegen",
-                                     hint="choose another --out, or empty the folder first"))
+            raise BuildError(Problem(_("the output folder {out_dir} is not empty and was not made by sitegen").format(out_dir=out_dir),
+                                     hint=_("choose another --out, or empty the folder first")))
         out_dir.mkdir(parents=True, exist_ok=True)
         # only made, never touched here: its time is that of the last complete build (deploy compares it with the sources)
         if not (out_dir / MARKER).exists():
@@ -84,8 +85,8 @@ class Publisher:
                 path.write_bytes(data)
         except OSError as exc:
             path.unlink(missing_ok=True)
-            raise BuildError(Problem(f"cannot write {rel}: {exc.strerror or exc}", self.out_dir / rel,
-                                     hint="check free disk space and permissions; the previous output is unchanged")) from None
+            raise BuildError(Problem(_("cannot write {rel}: {value}").format(rel=rel, value=exc.strerror or exc), self.out_dir / rel,
+                                     hint=_("check free disk space and permissions; the previous output is unchanged"))) from None
         return True
 
     def _folder(self, path: Path) -> None:

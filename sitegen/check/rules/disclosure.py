@@ -16,6 +16,7 @@ from sitegen.config.schema import ColumnType
 from sitegen.content.page import Page
 from sitegen.disclosure.deadline import late
 from sitegen.disclosure.plan import is_application_only
+from sitegen.i18n import _
 
 DISCLOSURE_METADATA = "disclosure-metadata"
 DISCLOSURE_LATE = "disclosure-late"
@@ -45,9 +46,9 @@ def disclosure_metadata(ctx: CheckContext) -> Iterator[Finding]:
     for page in entries(ctx):
         missing = missing_fields(page)
         if missing:
-            message = (f"the catalogue entry lacks {', '.join(missing)}: every field of the 政府信息公开目录 must be filled "
-                       f"in; fix: add under 'disclosure:' e.g. 'written: 2026-11-02' and 'keywords: [财政, 预算]'"
-                       + (", and a 'summary:' line at the top" if "内容概述 (summary)" in missing else ""))
+            message = (_("the catalogue entry lacks {items}: every field of the 政府信息公开目录 must be filled in; fix: add under "
+                         "'disclosure:' e.g. 'written: 2026-11-02' and 'keywords: [财政, 预算]'").format(items=', '.join(missing))
+                       + (_(", and a 'summary:' line at the top") if "内容概述 (summary)" in missing else ""))
             yield _finding(ctx, DISCLOSURE_METADATA, page, message, page.lines.get("disclosure", 2))
 
 
@@ -57,9 +58,9 @@ def disclosure_late(ctx: CheckContext) -> Iterator[Finding]:
     for page in entries(ctx):
         written = page.meta.disclosure.written if page.meta.disclosure else None
         if written is not None and page.date is not None and late(page, ctx.settings):
-            message = (f"published {page.date:%Y-%m-%d}, more than {limit} working days after its 成文日期 "
-                       f"{written:%Y-%m-%d}: proactive disclosure is due within {limit} working days; fix: publish "
-                       f"documents sooner, and check that both dates are right")
+            message = (_("published {date:%Y-%m-%d}, more than {limit} working days after its 成文日期 {written:%Y-%m-%d}: "
+                         "proactive disclosure is due within {limit} working days; fix: publish documents sooner, and check "
+                         "that both dates are right").format(date=page.date, limit=limit, written=written))
             yield _finding(ctx, DISCLOSURE_LATE, page, message, page.lines.get("disclosure.written"))
 
 
@@ -71,8 +72,8 @@ def unnamed_interpretations(ctx: CheckContext) -> Iterator[Finding]:
             if page.meta.interprets or column is None or column.type in (ColumnType.policy, ColumnType.disclosure):
                 continue
             if INTERPRETATION in column.title or INTERPRETATION in page.title:
-                message = ("this 政策解读 does not say which policy it explains, so neither links to the other; fix: add "
-                           "a line 'interprets: ../policy/2026-09-30-x.md' (the policy's file, relative to this one)")
+                message = (_("this 政策解读 does not say which policy it explains, so neither links to the other; fix: add a line "
+                             "'interprets: ../policy/2026-09-30-x.md' (the policy's file, relative to this one)"))
                 yield _finding(ctx, INTERPRETATION_LINK, page, message, page.lines.get("title", 2))
 
 
@@ -90,9 +91,10 @@ def one_way_links(ctx: CheckContext) -> Iterator[Finding]:
         interpretation = ctx.plan.pages[source]
         for page, other, name in ((policy, interpretation, "its 政策解读"), (interpretation, policy, "the policy it explains")):
             if page.site in ctx.sites and not links_to(ctx, page, other):
-                message = (f"the page does not link to {name}, '{other.title}' ({other.source.as_posix()}): a policy and "
-                           f"its 解读 must link to each other; fix: if this site has its own article.html template, put "
-                           f"back the part that shows the policy and its interpretations")
+                message = (_("the page does not link to {name}, '{other_title}' ({other_source}): a policy and its 解读 must link "
+                             "to each other; fix: if this site has its own article.html template, put back the part that shows "
+                             "the policy and its interpretations").format(name=name, other_title=other.title,
+                                     other_source=other.source.as_posix()))
                 yield _finding(ctx, INTERPRETATION_LINK, page, message, None)
 
 

@@ -23,6 +23,7 @@ from sitegen.config.model import Cluster
 from sitegen.content.frontmatter import application_only
 from sitegen.content.markdown import parser
 from sitegen.content.page import Page
+from sitegen.i18n import _
 
 RULE = "link-external"
 _HTML_LINK = re.compile(r"""\b(?:href|src)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
@@ -129,20 +130,22 @@ def message(link: Link, outcome: Outcome) -> str:
     remove = "correct its address under 'attachments:' or remove it" if link.kind == "attachment" else \
         "correct the address or remove the link"
     if outcome.status == Status.moved:
-        return f"{subject} has moved for good to {outcome.moved_to}; fix: update the address to {outcome.moved_to}"
+        return _("{subject} has moved for good to {moved_to}; fix: update the address to {moved_to}").format(subject=subject,
+                moved_to=outcome.moved_to)
     if outcome.status == Status.timeout:
-        return f"{subject} {outcome.reason}; fix: open it in a browser: if it does not load either, {remove}"
+        return _("{subject} {reason}; fix: open it in a browser: if it does not load either, {remove}").format(subject=subject,
+                reason=outcome.reason, remove=remove)
     if outcome.status == Status.unreachable:
-        return f"{subject} cannot be reached ({outcome.reason}); fix: {remove}"
-    return f"{subject} is dead ({_why_dead(outcome)}); fix: {remove}"
+        return _("{subject} cannot be reached ({reason}); fix: {remove}").format(subject=subject, reason=outcome.reason, remove=remove)
+    return _("{subject} is dead ({why_dead}); fix: {remove}").format(subject=subject, why_dead=_why_dead(outcome), remove=remove)
 
 
 def _why_dead(outcome: Outcome) -> str:
     if outcome.code is None:
         return outcome.reason
     if outcome.final:
-        return f"it leads to {outcome.final}, which answers HTTP {outcome.code}"
-    return f"HTTP {outcome.code}"
+        return _("it leads to {final}, which answers HTTP {code}").format(final=outcome.final, code=outcome.code)
+    return _("HTTP {code}").format(code=outcome.code)
 
 
 RULES: tuple[Rule, ...] = (

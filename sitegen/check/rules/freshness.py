@@ -17,6 +17,7 @@ from sitegen.check.rules import Rule
 from sitegen.config.model import Column
 from sitegen.config.schema import CheckSpec, ColumnType
 from sitegen.content.page import Page
+from sitegen.i18n import N_, _
 from sitegen.outputs.pages import HOME_ITEMS
 
 HOMEPAGE_STALE = "homepage-stale"
@@ -30,7 +31,7 @@ TYPE_LIMITS = {ColumnType.news: "news_days", ColumnType.notice: "notice_days", C
 TYPE_NAMES = {ColumnType.news: "a news (动态) column", ColumnType.notice: "a notice (通知公告) column",
               ColumnType.policy: "a policy (政策文件) column", ColumnType.disclosure: "the 政府信息公开 column",
               ColumnType.general: "a column"}
-ARCHIVE_HINT = ("only if it is a historical special topic (历史性工作专题) that no longer changes, ask a cluster admin to "
+ARCHIVE_HINT = N_("only if it is a historical special topic (历史性工作专题) that no longer changes, ask a cluster admin to "
                 "mark it 'archived: true' in sites.yaml")
 
 
@@ -65,10 +66,11 @@ def homepage_stale(ctx: CheckContext) -> Iterator[Finding]:
         latest = newest(home_items(ctx, sp))
         if latest is not None and ctx.now - latest <= timedelta(days=days):
             continue
-        shows = (f"shows nothing newer than {latest:%Y-%m-%d} ({(ctx.now - latest).days} days ago)" if latest
-                 else "shows no dated item at all")
-        message = (f"the home page (首页) {shows}; a home page not updated within {days} days is a single veto "
-                   f"(单项否决): the site is 不合格; fix: publish a current item in a column shown on the home page")
+        shows = (_("shows nothing newer than {latest:%Y-%m-%d} ({days} days ago)").format(latest=latest,
+                                                                                          days=(ctx.now - latest).days) if latest
+                 else _("shows no dated item at all"))
+        message = (_("the home page (首页) {shows}; a home page not updated within {days} days is a single veto (单项否决): the "
+                     "site is 不合格; fix: publish a current item in a column shown on the home page").format(shows=shows, days=days))
         yield Finding(HOMEPAGE_STALE, Severity.veto, sp.site.id, message, path=f"content/{sp.site.id}/", url=ctx.url(sp.site))
 
 
@@ -89,13 +91,16 @@ def column_stale(ctx: CheckContext) -> Iterator[Finding]:
 def _stale(ctx: CheckContext, sp: SitePlan, column: Column, latest: datetime | None, limit: tuple[int, str]) -> Finding:
     long_days = ctx.settings.long_stale_days
     long = latest is None or ctx.now - latest > timedelta(days=long_days)
-    since = (f"has nothing newer than {latest:%Y-%m-%d} ({(ctx.now - latest).days} days ago)" if latest
-             else "has no item showing a publish date (an undated item counts as not updated)")
-    marked = (f"; it is long stale (长期未更新, nothing for over {long_days} days), and "
-              f"{ctx.settings.long_stale_columns} or more such columns make the site 不合格") if long else ""
-    message = (f"column {column.title} ({column.id}/, {TYPE_NAMES[column.type]}) {since}; it must get a new item "
-               f"within {limit[0]} days ({limit[1]}), and {ctx.settings.stale_columns} or more stale columns make the "
-               f"site 不合格{marked}; fix: publish a current item in it; {ARCHIVE_HINT}")
+    since = (_("has nothing newer than {latest:%Y-%m-%d} ({days} days ago)").format(latest=latest, days=(ctx.now - latest).days) if latest
+             else _("has no item showing a publish date (an undated item counts as not updated)"))
+    marked = (_("; it is long stale (长期未更新, nothing for over {long_days} days), and {long_stale_columns} or more "
+                "such columns make the site 不合格").format(long_days=long_days,
+                                                         long_stale_columns=ctx.settings.long_stale_columns)) if long else ""
+    message = (_("column {column_title} ({column_id}/, {value}) {since}; it must get a new item within {value2} days "
+                 "({value3}), and {stale_columns} or more stale columns make the site 不合格{marked}; fix: publish a "
+                 "current item in it; {ARCHIVE_HINT}").format(column_title=column.title, column_id=column.id,
+                         value=TYPE_NAMES[column.type], since=since, value2=limit[0], value3=limit[1],
+                         stale_columns=ctx.settings.stale_columns, marked=marked, ARCHIVE_HINT=_(ARCHIVE_HINT)))
     return Finding(COLUMN_STALE, Severity.error, sp.site.id, message, path=ctx.column_path(sp.site, column),
                    url=ctx.url(sp.site, f"{column.id}/"),
                    counts=(STALE_COLUMN, LONG_STALE_COLUMN) if long else (STALE_COLUMN,))
@@ -107,9 +112,10 @@ def column_empty(ctx: CheckContext) -> Iterator[Finding]:
         for column in sp.site.columns.values():
             if column.archived or sp.listings[column.id]:
                 continue
-            message = (f"column {column.title} ({column.id}/) has no published item: an empty column (空白栏目) is "
-                       f"faulted, and {ctx.settings.empty_columns} or more of them make the site 不合格; fix: publish its first "
-                       f"item, or ask a cluster admin to remove the column from sites.yaml; {ARCHIVE_HINT}")
+            message = (_("column {column_title} ({column_id}/) has no published item: an empty column (空白栏目) is faulted, and "
+                         "{empty_columns} or more of them make the site 不合格; fix: publish its first item, or ask a cluster "
+                         "admin to remove the column from sites.yaml; {ARCHIVE_HINT}").format(column_title=column.title,
+                                 column_id=column.id, empty_columns=ctx.settings.empty_columns, ARCHIVE_HINT=_(ARCHIVE_HINT)))
             yield Finding(COLUMN_EMPTY, Severity.error, sp.site.id, message, path=ctx.column_path(sp.site, column),
                           url=ctx.url(sp.site, f"{column.id}/"), counts=(EMPTY_COLUMN,))
 

@@ -23,6 +23,7 @@ from sitegen.check.findings import Finding, Severity
 from sitegen.check.rules import Rule
 from sitegen.config.model import Site
 from sitegen.content.page import Page
+from sitegen.i18n import _
 
 DATE_MISSING = "date-missing"
 FOOTER_MISSING = "footer-missing"
@@ -96,7 +97,7 @@ def examine(ctx: CheckContext) -> dict[str, list[Finding]]:
 
 def footer(page: BuiltPage, hits: list[Hit]) -> None:
     """Count every footer identifier the site has that this page does not show."""
-    for key, _ in FOOTER:
+    for key, _label in FOOTER:
         value = getattr(page.site.footer, key)
         if value and str(escape(value)) not in page.body:
             hits.append((FOOTER_MISSING, key, ""))
@@ -135,7 +136,7 @@ def dates(page: BuiltPage, dated: dict[str, Page], hits: list[Hit]) -> None:
     """Count an article that does not show its date, and every listed item shown without its date."""
     if page.kind == "article" and page.source and page.source.column and not shows_date(page.body, page.source):
         hits.append((DATE_MISSING, "article", ""))
-    for _, item in ITEM_RX.findall(page.body):
+    for _unused, item in ITEM_RX.findall(page.body):
         link = HREF_RX.search(item)
         listed = dated.get(html.unescape(link.group(1))) if link else None
         if listed is not None and not shows_date(item, listed):
@@ -194,14 +195,14 @@ def unset_footers(ctx: CheckContext) -> Iterator[Finding]:
         for key, label in FOOTER:
             if getattr(site.footer, key):
                 continue
-            message = (f"sites.yaml gives this site no {label} (footer.{key}), so no page can show it, and every page's "
-                       f"footer must; fix: ask a cluster admin to add {key} under the site's footer: in sites.yaml, or "
-                       f"add it under footer: in content/{site.id}/_site.yaml")
+            message = (_("sites.yaml gives this site no {label} (footer.{key}), so no page can show it, and every page's "
+                         "footer must; fix: ask a cluster admin to add {key} under the site's footer: in sites.yaml, or add "
+                         "it under footer: in content/{site_id}/_site.yaml").format(label=label, key=key, site_id=site.id))
             yield Finding(FOOTER_MISSING, Severity.error, site.id, message, "sites.yaml", site.line, ctx.url(site))
 
 
 def _finding(ctx: CheckContext, key: tuple[str, str, str], tally: Tally) -> Finding:
-    rule, _, what = key
+    rule, _unused, what = key
     page, detail = tally.first[key]
     count = tally.count[key]
     message, path, line = MESSAGES[rule](ctx, page, what, detail, count)
@@ -212,55 +213,59 @@ Located = tuple[str, str | None, int | None]  # message, path, line
 
 
 def _pages(count: int, page: BuiltPage) -> str:
-    return "this page" if count == 1 else f"{count} pages (this one first)"
+    return _("this page") if count == 1 else _("{count} pages (this one first)").format(count=count)
 
 
 def template(ctx: CheckContext, site: Site, kind: str) -> str | None:
     """Return the unit's own template that makes this part of its pages, if the site has one, e.g. its base.html."""
     folder = ctx.cluster.content_dir / site.id / "_theme" / "templates"
     own = next((name for name in TEMPLATES[kind] if (folder / name).is_file()), None)
-    return f"content/{site.id}/_theme/templates/{own}" if own else None
+    return _("content/{site_id}/_theme/templates/{own}").format(site_id=site.id, own=own) if own else None
 
 
 def _fix_template(path: str | None) -> str:
-    return (f"fix: put it back in {path}, this site's own template (copy the part from the cluster's theme)" if path
-            else "fix: ask the cluster admin: the shared theme leaves it out")
+    return (_("fix: put it back in {path}, this site's own template (copy the part from the cluster's theme)").format(path=path) if path
+            else _("fix: ask the cluster admin: the shared theme leaves it out"))
 
 
 def _footer_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, count: int) -> Located:
     label = dict(FOOTER)[what]
     path = template(ctx, page.site, "footer")
-    return (f"the footer of {_pages(count, page)} does not show the {label} ({getattr(page.site.footer, what)}), which every "
-            f"page must show; {_fix_template(path)}", path, None)
+    return (_("the footer of {pages} does not show the {label} ({getattr}), which every page must show; "
+              "{fix_template}").format(pages=_pages(count, page), label=label, getattr=getattr(page.site.footer, what),
+                      fix_template=_fix_template(path)), path, None)
 
 
 def _meta_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, count: int) -> Located:
     kind = "article" if what in ARTICLE_META else "column" if what in COLUMN_META else "site"
     path = template(ctx, page.site, kind)
     shape = " (it must be YYYY-MM-DD HH:MM)" if detail.startswith("written") else ""
-    return (f"the meta tag {what}, read by the inspectors' crawlers, is {detail}{shape} on {_pages(count, page)}; "
-            f"{_fix_template(path)}", path, None)
+    return (_("the meta tag {what}, read by the inspectors' crawlers, is {detail}{shape} on {pages}; {fix_template}").format(what=what,
+            detail=detail, shape=shape, pages=_pages(count, page), fix_template=_fix_template(path)), path, None)
 
 
 def _date_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, count: int) -> Located:
     path = template(ctx, page.site, "article" if what == "article" else "listing")
     shown = ("does not show its publish date (发布日期)" if what == "article"
              else f"lists '{detail}' without its publish date")
-    return (f"{_pages(count, page)}: the page {shown}; an item without a visible date counts as not updated; "
-            f"{_fix_template(path)}", path or page.path, None)
+    return (_("{pages}: the page {shown}; an item without a visible date counts as not updated; {fix_template}").format(pages=_pages(count,
+                                                                                                                                     page),
+            shown=shown, fix_template=_fix_template(path)), path or page.path, None)
 
 
 def _image_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, count: int) -> Located:
     line = _line_of(page.source, PurePosixPath(what).name) if page.source else None
-    return (f"the image {what or '(without src)'} has no text alternative (alt) on {_pages(count, page)}: readers who "
-            f"cannot see it get nothing; fix: describe it between the brackets, e.g. ![2026年春耕现场](photo.jpg)",
+    return (_("the image {value} has no text alternative (alt) on {pages}: readers who cannot see it get nothing; "
+              "fix: describe it between the brackets, e.g. ![2026年春耕现场](photo.jpg)").format(value=what or '(without src)',
+                      pages=_pages(count, page)),
             page.path or template(ctx, page.site, "site"), line)
 
 
 def _file_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, count: int) -> Located:
     line = _line_of(page.source, detail) or _line_of(page.source, PurePosixPath(detail).name) if page.source else None
-    return (f"the link to {detail} on {_pages(count, page)} leads to a file that is not in the built site; fix: put "
-            f"the file beside the page and link to it by its name (e.g. [通知全文](notice.pdf)), or correct the address",
+    return (_("the link to {detail} on {pages} leads to a file that is not in the built site; fix: put the file "
+              "beside the page and link to it by its name (e.g. [通知全文](notice.pdf)), or correct the address").format(detail=detail,
+                      pages=_pages(count, page)),
             page.path or template(ctx, page.site, "site"), line)
 
 

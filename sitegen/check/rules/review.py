@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from sitegen.check.context import CheckContext
 from sitegen.check.findings import Finding, Severity
 from sitegen.check.rules import Rule
+from sitegen.i18n import _
 
 REVIEW_MISSING = "review-missing"
 FIX = "review: {reviewed_by: 审核人, approved_by: 签发人, approved_at: YYYY-MM-DD}"
@@ -21,9 +22,10 @@ def review_missing(ctx: CheckContext) -> Iterator[Finding]:
         if page.site in ctx.sites:
             site = ctx.cluster.sites[page.site]
             yield Finding(REVIEW_MISSING, Severity.error, site.id,
-                          f"not published: {site.name} requires review before publishing (三审), and the page does not "
-                          f"say who approved it (签发, approved_by); fix: once it is reviewed and approved, add to the "
-                          f"front matter: {FIX}", page.source.as_posix(), page.lines.get("review", 2),
+                          _("not published: {site_name} requires review before publishing (三审), and the page does not say who "
+                            "approved it (签发, approved_by); fix: once it is reviewed and approved, add to the front matter: {FIX}")
+                          .format(site_name=site.name,
+                                    FIX=FIX), page.source.as_posix(), page.lines.get("review", 2),
                           ctx.url(site, page.path))
     for sp in ctx.site_plans():
         if not sp.site.review.required:
@@ -32,9 +34,9 @@ def review_missing(ctx: CheckContext) -> Iterator[Finding]:
             review = page.meta.review
             if review is not None and review.approved_by and not review.reviewed_by:
                 yield Finding(REVIEW_MISSING, Severity.error, sp.site.id,
-                              f"the page names who approved it ({review.approved_by}) but not who reviewed it (审核, "
-                              f"reviewed_by): every item is reviewed before it is approved; fix: add 'reviewed_by: 姓名' "
-                              f"under 'review:'", page.source.as_posix(), page.lines.get("review", 2),
+                              _("the page names who approved it ({approved_by}) but not who reviewed it (审核, reviewed_by): every "
+                                "item is reviewed before it is approved; fix: add 'reviewed_by: 姓名' under 'review:'")
+                              .format(approved_by=review.approved_by), page.source.as_posix(), page.lines.get("review", 2),
                               ctx.url(sp.site, page.path))
 
 

@@ -14,6 +14,7 @@ from sitegen.check.rules import Rule
 from sitegen.check.scan import Dictionary, Hit, id_numbers, line_of, phone_numbers
 from sitegen.content.page import Page
 from sitegen.errors import ConfigError, Problem
+from sitegen.i18n import _
 from sitegen.sources.confine import inside
 
 SEVERITY = {"privacy-id-number": Severity.error, "privacy-phone": Severity.warning, "banned-word": Severity.error,
@@ -51,7 +52,7 @@ def scan(ctx: CheckContext, find: Finder) -> Iterator[Finding]:
 
 def _finding(ctx: CheckContext, page: Page, hit: Hit, line: int) -> Finding:
     what, fix = MESSAGES[hit.kind]
-    message = what.format(found=hit.found) + "; fix: " + fix.format(suggestion=hit.suggestion)
+    message = what.format(found=hit.found) + _("; fix: ") + fix.format(suggestion=hit.suggestion)
     return Finding(hit.kind, SEVERITY[hit.kind], page.site, message, page.source.as_posix(), line,
                    ctx.url(ctx.cluster.sites[page.site], page.path))
 
@@ -63,8 +64,9 @@ def dictionary(ctx: CheckContext) -> Dictionary:
     paths = {key: root / value if value else None for key, value in named.items()}
     for key, path in paths.items():
         if path is not None and not inside(path, root.resolve()):
-            raise ConfigError(Problem(f"check.{key}: {named[key]} is outside the project's folder", "sites.yaml",
-                                      hint="keep the word list in the project and name it from sites.yaml's folder"))
+            raise ConfigError(Problem(_("check.{key}: {value} is outside the project's folder").format(key=key, value=named[key]),
+                                      "sites.yaml",
+                                      hint=_("keep the word list in the project and name it from sites.yaml's folder")))
     return Dictionary.load(paths["banned_words"], paths["typos"])
 
 
