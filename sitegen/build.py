@@ -14,7 +14,7 @@ from sitegen.content.cache import Caches
 from sitegen.content.markdown import Links, convert_all
 from sitegen.content.profile import Profile
 from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, did_you_mean
-from sitegen.i18n import _
+from sitegen.i18n import _, n_
 from sitegen.incremental.ledger import Ledger, Replayed
 from sitegen.job import Job
 from sitegen.outputs.registry import site_jobs
@@ -60,15 +60,16 @@ class BuildResult:
     def summary(self) -> str:
         """Return the one line that says what the build did."""
         s = self.stats
-        made = f" ({self.made} rendered, the rest unchanged since the last build)" if 0 < self.made < s.written + s.unchanged else ""
-        indexed = f"; search index of {_count(len(self.indexed), 'site')} written" if self.indexed else ""
-        warned = f", {_count(len(self.warnings), 'warning')}" if self.warnings else ", no warnings"
-        return (f"Built {self.sites} sites, {self.pages} pages: {s.written} files written, {s.unchanged} unchanged{made}, "
-                f"{s.removed} removed{indexed}{warned} in {self.seconds:.2f} s.")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
+        made = _(" ({made} rendered, the rest unchanged since the last build)").format(made=self.made) \
+            if 0 < self.made < s.written + s.unchanged else ""
+        indexed = n_("; search index of {count} site written", "; search index of {count} sites written",
+                     len(self.indexed)).format(count=len(self.indexed)) if self.indexed else ""
+        warned = n_(", {count} warning", ", {count} warnings", len(self.warnings)).format(count=len(self.warnings)) \
+            if self.warnings else _(", no warnings")
+        return _("Built {sites} sites, {pages} pages: {written} files written, {unchanged} unchanged{made}, {removed} removed"
+                 "{indexed}{warned} in {seconds:.2f} s.").format(sites=self.sites, pages=self.pages, written=s.written,
+                                                                  unchanged=s.unchanged, made=made, removed=s.removed,
+                                                                  indexed=indexed, warned=warned, seconds=self.seconds)
 
 
 def build(options: BuildOptions, progress: Progress | None = None, caches: Caches | None = None,

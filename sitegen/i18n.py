@@ -43,6 +43,11 @@ def _(message: str) -> str:
     return _active.gettext(message)
 
 
+def n_(singular: str, plural: str, count: int) -> str:
+    """Return the singular or plural form for `count` in the current language (Chinese has one form)."""
+    return _active.ngettext(singular, plural, count)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalogue where it is defined; `_()` translates it where it is shown."""
     return message

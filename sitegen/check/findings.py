@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from sitegen.i18n import N_
+
 # what the verdict counts a finding as (Finding.counts); the limits are in the check: section of sites.yaml
-STALE_COLUMN = "stale column"
-EMPTY_COLUMN = "empty column"
-LONG_STALE_COLUMN = "long-stale column"
+STALE_COLUMN = N_("stale column")
+EMPTY_COLUMN = N_("empty column")
+LONG_STALE_COLUMN = N_("long-stale column")
 
 
 class Severity(str, Enum):

@@ -10,10 +10,12 @@ from itertools import groupby
 from sitegen.check.findings import Finding, Severity
 from sitegen.check.registry import about, order
 from sitegen.check.verdict import FAILED, Report, SiteReport
+from sitegen.i18n import N_, _, n_
 
 SCHEMA = "sitegen-check/1"
-HEADER = ("severity", "rule", "where", "message")
-PLURALS = {Severity.veto: "vetoes", Severity.error: "errors", Severity.warning: "warnings"}
+HEADER = (N_("severity"), N_("rule"), N_("where"), N_("message"))
+NAMES = {Severity.veto: (N_("{count} veto"), N_("{count} vetoes")), Severity.error: (N_("{count} error"), N_("{count} errors")),
+         Severity.warning: (N_("{count} warning"), N_("{count} warnings"))}
 
 
 def as_json(report: Report) -> str:
@@ -41,18 +43,18 @@ def as_text(report: Report) -> str:
 def summary(report: Report) -> str:
     """Return one line: when, how many sites are 不合格, how many findings of each severity."""
     counts = Counter(f.severity for s in report.sites for f in s.findings)
-    found = ", ".join(f"{counts[v]} {PLURALS[v] if counts[v] > 1 else v.value}" for v in Severity if counts[v]) or "no findings"
+    found = ", ".join(n_(*NAMES[v], counts[v]).format(count=counts[v]) for v in Severity if counts[v]) or _("no findings")
     at = report.now.isoformat(sep=" ", timespec="minutes")
-    return (f"sitegen check at {at}: {len(report.failed)} of "
-            f"{len(report.sites)} sites 不合格; {found}.")
+    return _("sitegen check at {at}: {failed} of {sites} sites 不合格; {found}.").format(
+        at=at, failed=len(report.failed), sites=len(report.sites), found=found)
 
 
 def _site(site: SiteReport) -> list[str]:
     head = f"{site.verdict}  {site.site}  {site.name}"
     if not site.findings:
-        return [f"{head}: no findings", ""]
-    lines = [head] + [f"  because {reason}" for reason in site.reasons]
-    rows = [HEADER, *((f.severity.value, f.rule, f.where, f.message) for f in site.findings)]
+        return [_("{head}: no findings").format(head=head), ""]
+    lines = [head] + ["  " + _("because {reason}").format(reason=reason) for reason in site.reasons]
+    rows = [tuple(_(h) for h in HEADER), *((f.severity.value, f.rule, f.where, f.message) for f in site.findings)]
     widths = [max(_width(row[i]) for row in rows) for i in range(3)]
     lines += ["  " + "  ".join(_pad(cell, w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3] for row in rows]
     return [*lines, ""]
@@ -101,10 +103,9 @@ PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
-TABLE = """<h2 id="verdicts">Verdicts (检查结论)</h2>
+TABLE = """<h2 id="verdicts">{verdicts}</h2>
 <div class="scroll"><table>
-<thead><tr><th scope="col">Site</th><th scope="col">Name</th><th scope="col">Verdict</th><th scope="col">Vetoes</th>
-<th scope="col">Errors</th><th scope="col">Warnings</th><th scope="col">Why 不合格</th></tr></thead>
+<thead><tr>{head}</tr></thead>
 <tbody>
 {rows}
 </tbody>
@@ -113,21 +114,24 @@ ROW = """<tr><th scope="row"><a href="#site-{id}">{id}</a></th><td>{name}</td><t
 SECTION = """<section id="site-{id}" aria-labelledby="site-{id}-title">
 <h2 id="site-{id}-title">{id} {name} {verdict}</h2>
 {body}
-<p><a href="#verdicts">Back to the verdicts</a></p>
+<p><a href="#verdicts">{back}</a></p>
 </section>"""
 LINKED = ("https://", "http://", "/")  # a finding's URL becomes a link only with one of these (never javascript:)
 
 
 def as_html(report: Report, cluster_name: str) -> str:
     """Return the report as one HTML page: a summary, a verdict table, then per site its findings grouped by rule."""
-    title = f"{cluster_name} 网站检查报告"
+    title = _("{cluster_name} 网站检查报告").format(cluster_name=cluster_name)
     return PAGE.format(title=escape(title), css=CSS.strip(), summary=escape(summary(report)), table=_html_table(report),
                        sections="\n".join(_html_section(site) for site in report.sites))
 
 
 def _html_table(report: Report) -> str:
     """Return the verdict table: one row per site, linking to its section."""
-    return TABLE.format(rows="\n".join(_html_row(site) for site in report.sites))
+    names = (_("Site"), _("Name"), _("Verdict"), _("Vetoes"), _("Errors"), _("Warnings"), _("Why 不合格"))
+    head = "".join(f'<th scope="col">{escape(name)}</th>' for name in names)
+    return TABLE.format(verdicts=escape(_("Verdicts (检查结论)")), head=head,
+                        rows="\n".join(_html_row(site) for site in report.sites))
 
 
 def _html_row(site: SiteReport) -> str:
@@ -146,11 +150,12 @@ def _verdict(site: SiteReport) -> str:
 def _html_section(site: SiteReport) -> str:
     """Return a site's section: its findings grouped by rule in registry order, or that it has none."""
     if not site.findings:
-        body = "<p>No findings.</p>"
+        body = f"<p>{escape(_('No findings.'))}</p>"
     else:
         ordered = sorted(site.findings, key=lambda f: (order(f.rule), f.rule))  # stable: worst first within a rule
         body = "\n".join(_html_rule(rule, list(group)) for rule, group in groupby(ordered, key=lambda f: f.rule))
-    return SECTION.format(id=escape(site.site), name=escape(site.name), verdict=_verdict(site), body=body)
+    return SECTION.format(id=escape(site.site), name=escape(site.name), verdict=_verdict(site), body=body,
+                          back=escape(_("Back to the verdicts")))
 
 
 def _html_rule(rule: str, findings: list[Finding]) -> str:

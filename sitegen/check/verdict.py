@@ -8,6 +8,7 @@ from datetime import datetime
 from sitegen.check.findings import EMPTY_COLUMN, LONG_STALE_COLUMN, STALE_COLUMN, Finding, Severity
 from sitegen.check.registry import order
 from sitegen.config.schema import CheckSpec
+from sitegen.i18n import _
 
 PASSED = "合格"
 FAILED = "不合格"
@@ -55,12 +56,13 @@ class Report:
 
 def judge(site: str, name: str, findings: list[Finding], settings: CheckSpec) -> SiteReport:
     """Return the site's report: 不合格 for any veto finding or when a count reaches its limit."""
-    reasons = [f"{f.rule}: single veto (单项否决)" for f in findings if f.severity is Severity.veto]
+    reasons = [_("{rule}: single veto (单项否决)").format(rule=f.rule) for f in findings if f.severity is Severity.veto]
     counts = Counter(what for f in findings for what in f.counts)
     for what, key, term in COUNTED:
         limit = getattr(settings, key)
         if counts[what] >= limit:
-            reasons.append(f"{counts[what]} {what}s ({term}), {limit} or more make a site 不合格 (check.{key})")
+            reasons.append(_("{count} {what}s ({term}), {limit} or more make a site 不合格 (check.{key})").format(
+                count=counts[what], what=_(what), term=term, limit=limit, key=key))
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, order(f.rule), f.path or "", f.line or 0, f.url or ""))
     return SiteReport(site, name, FAILED if reasons else PASSED, tuple(reasons), tuple(ordered))
 
