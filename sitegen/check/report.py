@@ -14,8 +14,7 @@ from sitegen.i18n import N_, _, n_
 
 SCHEMA = "sitegen-check/1"
 HEADER = (N_("severity"), N_("rule"), N_("where"), N_("message"))
-NAMES = {Severity.veto: (N_("{count} veto"), N_("{count} vetoes")), Severity.error: (N_("{count} error"), N_("{count} errors")),
-         Severity.warning: (N_("{count} warning"), N_("{count} warnings"))}
+
 
 
 def as_json(report: Report) -> str:
@@ -43,10 +42,18 @@ def as_text(report: Report) -> str:
 def summary(report: Report) -> str:
     """Return one line: when, how many sites are 不合格, how many findings of each severity."""
     counts = Counter(f.severity for s in report.sites for f in s.findings)
-    found = ", ".join(n_(*NAMES[v], counts[v]).format(count=counts[v]) for v in Severity if counts[v]) or _("no findings")
+    found = ", ".join(_counted(v, counts[v]) for v in Severity if counts[v]) or _("no findings")
     at = report.now.isoformat(sep=" ", timespec="minutes")
     return _("sitegen check at {at}: {failed} of {sites} sites 不合格; {found}.").format(
         at=at, failed=len(report.failed), sites=len(report.sites), found=found)
+
+
+def _counted(severity: Severity, n: int) -> str:
+    if severity is Severity.veto:
+        return n_("{count} veto", "{count} vetoes", n).format(count=n)
+    if severity is Severity.error:
+        return n_("{count} error", "{count} errors", n).format(count=n)
+    return n_("{count} warning", "{count} warnings", n).format(count=n)
 
 
 def _site(site: SiteReport) -> list[str]:
