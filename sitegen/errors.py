@@ -92,6 +92,12 @@ class DeployError(SitegenError):
     stage = "deploy"
 
 
+class InitError(SitegenError):
+    """A new cluster cannot be written where or as asked (sitegen init)."""
+
+    stage = "init"
+
+
 class InternalError(SitegenError):
     """A bug in sitegen, reported with the file that was being processed."""
 
