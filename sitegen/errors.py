@@ -95,6 +95,12 @@ class DeployError(SitegenError):
     stage = N_("deploy")
 
 
+class InitError(SitegenError):
+    """A new cluster cannot be written where or as asked (sitegen init)."""
+
+    stage = "init"
+
+
 class InternalError(SitegenError):
     """A bug in sitegen, reported with the file that was being processed."""
 

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sitegen.cli import cli
+from sitegen.outputs.theme import SHIPPED_THEMES
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -21,13 +22,13 @@ NOW = "2026-03-10 12:00"
 
 
 def make_cluster(tmp_path: Path, files: dict[str, str | bytes | None] | None = None, base: str = "mini") -> Path:
-    """Copy fixture cluster `base` (with the repository's themes) to tmp_path/cluster, then apply `files`.
+    """Copy fixture cluster `base` to tmp_path/cluster with a copy of the shipped themes in its themes/, then apply `files`.
 
     A value of None deletes the file; str is written as UTF-8, bytes as they are.
     """
     root = tmp_path / "cluster"
     shutil.copytree(FIXTURES / base, root)
-    shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copytree(SHIPPED_THEMES, root / "themes")  # the cluster's own copy: tests edit it
     write_files(root, files or {})
     return root
 
@@ -61,11 +62,10 @@ def assert_refused(root: Path, change: Callable[[Path], object], expected: list[
 
 
 def copy_example(dest: Path) -> Path:
-    """Copy the bundled example cluster (sites.yaml, content/, themes/) to `dest`."""
+    """Copy the bundled example cluster (sites.yaml, content/; its theme is the shipped one) to `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "sites.yaml", dest / "sites.yaml")
-    for name in ("content", "themes"):
-        shutil.copytree(REPO / name, dest / name)
+    shutil.copytree(REPO / "content", dest / "content")
     return dest
 
 

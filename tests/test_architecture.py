@@ -24,7 +24,7 @@ LAYERS = [
     {"write"},  # 5. produce and publish
     {"search"},  # 6. Pagefind indexes
     {"plan", "build"},  # the orchestrators
-    {"serve", "deploy", "scaffold", "owners", "check", "figures"},  # commands built on them
+    {"serve", "deploy", "scaffold", "starter", "owners", "check", "figures"},  # commands built on them
     {"cli", "__init__"},  # the command line
 ]
 LAYER = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from test_check import _id_number, check, report, sites_yaml, verdicts
 
-from conftest import REPO, make_cluster, page
+from conftest import make_cluster, page
 from sitegen.config.schema import CheckSpec
 from sitegen.disclosure.deadline import working_days
+from sitegen.outputs.theme import SHIPPED_THEMES
 
-THEME = REPO / "themes" / "gov" / "templates"
+THEME = SHIPPED_THEMES / "gov" / "templates"
 POLICY_COLUMNS = ("      - {id: policies, title: 政策文件, type: policy}\n"
                   "      - {id: topics, title: 专题专栏}\n"
                   "      - {id: interpret, title: 政策解读}\n")

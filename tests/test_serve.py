@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build, make_cluster, page
+from sitegen.outputs.theme import SHIPPED_THEMES
 
 MARKET = "content/town/news/market.md"
 READY = "Serving "  # how `sitegen serve` starts the line it prints once it serves and its watches are set up
@@ -237,6 +239,18 @@ def test_a_template_override_added_after_a_rebuild_is_used(tmp_path):
         events.next(2)
         _until(lambda: "镇里的文章样式" in _get(base + "town/news/market/"), "the override to be used", timeout=3)
 
+
+def test_a_themes_folder_made_while_serving_overrides_the_shipped_theme(tmp_path):
+    root = make_cluster(tmp_path)
+    shutil.rmtree(root / "themes")  # as `sitegen init` writes a cluster: the shipped theme only
+    with serving(root) as preview:
+        events = Events(preview.base)
+        events.next(0)
+        assert "本市主题" not in _get(preview.base)
+        base = (SHIPPED_THEMES / "gov/templates/base.html").read_text(encoding="utf-8")
+        (root / "themes/gov/templates").mkdir(parents=True)
+        (root / "themes/gov/templates/base.html").write_text(base.replace("<body", "<!-- 本市主题 --><body", 1), encoding="utf-8")
+        _until(lambda: "本市主题" in _get(preview.base), "the cluster's own theme to be used")
 
 def test_a_logo_outside_content_and_themes_is_watched(tmp_path):
     yaml_text = (make_cluster(tmp_path / "base") / "sites.yaml").read_text(encoding="utf-8")

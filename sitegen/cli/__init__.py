@@ -1,7 +1,7 @@
 """Command line: argument handling, progress display and exit codes only; the commands live in its modules."""
 from __future__ import annotations
 
-from sitegen.cli import check, flow, publish, site, units  # noqa: F401 - each registers its commands on the group
+from sitegen.cli import check, flow, publish, site, start, units  # noqa: F401 - each registers its commands on the group
 from sitegen.cli.app import cli
 
 __all__ = ["cli", "main"]

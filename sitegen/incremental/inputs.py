@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sitegen.config.model import Cluster
 from sitegen.digests import code_version
+from sitegen.outputs.theme import shipped_themes
 
 TEXT = (".md", ".yaml", ".yml")
 
@@ -21,7 +22,8 @@ def digest(cluster: Cluster, settings: str) -> str:
     h = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
     files = [cluster.root / "sites.yaml"]
     files += [cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo]
-    for path in map(str, files + sorted(_walk(cluster.content_dir)) + sorted(_walk(cluster.themes_dir))):
+    folders = (cluster.content_dir, cluster.themes_dir, *shipped_themes(cluster))  # a shipped theme changes in an editable install
+    for path in map(str, files + [p for folder in folders for p in sorted(_walk(folder))]):
         h.update(path.encode("utf-8", "surrogateescape") + b"\0")
         try:
             if os.path.islink(path):  # where a link leads is an input too (the build refuses links out of a folder)

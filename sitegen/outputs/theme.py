@@ -23,6 +23,7 @@ from sitegen.urls import tag_slug
 
 FINGERPRINTED = {".css", ".js"}
 STATIC_DIR = "static"  # under each site's output folder
+SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"  # shipped with sitegen: sitegen/themes/
 HASH_LENGTH = 10  # hex digits of content in a CSS or JS file's name: such a file never changes (nginx caches it for a year)
 
 
@@ -36,10 +37,10 @@ class Theme:
 
 
 def theme_of(cluster: Cluster, site: Site) -> Theme:
-    """Return the site's theme chain: content/<site>/_theme/ over themes/<theme>/."""
-    base = cluster.themes_dir / site.theme
-    if not (base / "templates").is_dir():
-        known = sorted(p.name for p in cluster.themes_dir.glob("*") if (p / "templates").is_dir())
+    """Return the site's theme chain: content/<site>/_theme/ over themes/<theme>/ over the theme shipped with sitegen."""
+    own, shipped = cluster.themes_dir / site.theme, shipped_theme(site.theme)
+    if not (own / "templates").is_dir() and shipped is None:
+        known = sorted({p.name for folder in (cluster.themes_dir, SHIPPED_THEMES) for p in folder.glob("*") if (p / "templates").is_dir()})
         raise ConfigError(Problem(_("site '{site_id}' uses theme '{theme}', which has no templates folder "
                                     "(themes/{theme}/templates/)").format(site_id=site.id,
                 theme=site.theme), "sites.yaml",
@@ -47,12 +48,25 @@ def theme_of(cluster: Cluster, site: Site) -> Theme:
     local = cluster.content_dir / site.id / "_theme"
     problems = [outside_problem(p, cluster.root, site_folder(cluster.content_dir, site.id))
                 for p in escapes(local, site_folder(cluster.content_dir, site.id))] if os.path.lexists(local) else []
-    problems += [outside_problem(p, cluster.root, cluster.root.resolve()) for p in escapes(base, cluster.root.resolve())]
+    # the cluster admin's themes/ must stay inside the cluster; the shipped theme is sitegen's own, trusted like its code
+    problems += [outside_problem(p, cluster.root, cluster.root.resolve()) for p in escapes(own, cluster.root.resolve())]
     if problems:
         raise ContentError(problems)
-    templates = tuple(d for d in (local / "templates", base / "templates") if d.is_dir())
-    statics = tuple(d for d in (base / "static", local / "static") if d.is_dir())
+    chain = (local, own, *([shipped] if shipped else []))  # first found wins, file by file
+    templates = tuple(d / "templates" for d in chain if (d / "templates").is_dir())
+    statics = tuple(d / "static" for d in reversed(chain) if (d / "static").is_dir())
     return Theme(templates, statics, sandboxed=(local / "templates").is_dir())
+
+
+def shipped_theme(name: str) -> Path | None:
+    """Return the folder of the theme of this name shipped with sitegen, if there is one."""
+    folder = SHIPPED_THEMES / name
+    return folder if name == folder.name and not name.startswith(".") and (folder / "templates").is_dir() else None
+
+
+def shipped_themes(cluster: Cluster) -> tuple[Path, ...]:
+    """Return the folders of the themes shipped with sitegen that the cluster's sites use."""
+    return tuple(sorted({t for s in cluster.sites.values() if (t := shipped_theme(s.theme))}))
 
 
 class SiteSandbox(ImmutableSandboxedEnvironment):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sitegen.build import BuildOptions, chosen_sites
 from sitegen.config.model import Cluster, Site
+from sitegen.outputs.theme import shipped_themes
 from sitegen.serve import server, watch
 
 
@@ -34,6 +35,6 @@ def start(cluster: Cluster, options: BuildOptions, bind: str, port: int, say: Ca
         address = f"http://{bind}:{running.server_address[1]}"
         addresses += [(f"{address}{site.prefix}", site) for site in sorted(host.sites, key=lambda s: s.prefix)
                       if not options.sites or site.id in options.sites]
-    watcher = watch.Watcher(session, watch.read_elsewhere(cluster))
+    watcher = watch.Watcher(session, watch.read_elsewhere(cluster), shipped_themes(cluster))
     watcher.start()
     return Preview(addresses, watcher)

@@ -32,6 +32,7 @@ from sitegen.errors import SitegenError
 from sitegen.serve.server import LiveReload
 
 QUIET = 0.08  # seconds without events before a rebuild: an editor's save is several events
+SOURCES = ("content", "themes")  # the folders below the root that hold sources
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".sitegen-tmp", ".pyc")
 WRITES = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
           DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
@@ -46,12 +47,17 @@ class ChangeKind(Enum):
     CONFIG = "configuration"
 
 
-def classify(root: Path, path: Path, extra: frozenset[Path] = frozenset()) -> ChangeKind | None:
-    """Return what kind of source `path` is, or None if no build reads it; `extra` are files read from elsewhere."""
+def classify(root: Path, path: Path, extra: frozenset[Path] = frozenset(), themes: tuple[Path, ...] = ()) -> ChangeKind | None:
+    """Return what kind of source `path` is, or None if no build reads it.
+
+    `extra` are files read from elsewhere (logos), `themes` the folders of shipped themes the cluster uses.
+    """
     if path.resolve() in extra:
         return ChangeKind.STATIC
+    # a shipped theme's files are read as themes/<name>/… below the package, as a cluster's are below its root
+    shipped = next((t for t in themes if path.resolve().is_relative_to(t.resolve())), None)
     try:
-        rel = path.resolve().relative_to(root.resolve())
+        rel = path.resolve().relative_to(shipped.resolve().parent.parent if shipped else root.resolve())
     except ValueError:
         return None
     parts = rel.parts
@@ -107,49 +113,64 @@ class Session:
 
 
 class _Events(FileSystemEventHandler):
-    def __init__(self, root: Path, extra: frozenset[Path], changed: Callable[[Path, ChangeKind], None]):
-        self.root, self.extra, self.changed = root, extra, changed
+    def __init__(self, watcher: Watcher):
+        self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        w = self.watcher
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
                 path = Path(raw if isinstance(raw, str) else raw.decode())
-                kind = classify(self.root, path, self.extra)
+                if event.is_directory and path.parent == w.root and path.name in SOURCES and event.event_type != "deleted":
+                    w.appeared(path)
+                kind = classify(w.root, path, w.extra, w.themes)
                 if kind is not None:
-                    self.changed(path, kind)
+                    w.changed(path, kind)
 
 
 class Watcher:
     """Collects changes until the sources are quiet, then rebuilds once."""
 
-    def __init__(self, session: Session, extra: tuple[Path, ...] = ()):
+    def __init__(self, session: Session, extra: tuple[Path, ...] = (), themes: tuple[Path, ...] = ()):
         self.session = session
         self.root = session.options.root
         self.extra = frozenset(p.resolve() for p in extra)  # files read from outside content/ and themes/ (logos)
+        self.themes = themes  # the shipped themes the sites use: edited in place when sitegen is installed for development
         self.pending: dict[Path, ChangeKind] = {}
         self.last = 0.0
         self.wake = threading.Event()
         self.observer = Observer()
+        self.events = _Events(self)
+        self.watched: set[Path] = set()
 
     def start(self) -> None:
-        events = _Events(self.root, self.extra, self._changed)
         # only the sources, and only writes: a recursive watch of the root would see every file a build writes
         # (a cold build of a large cluster overflows the kernel's event queue), and opens and reads of every
         # source during each rebuild cost a third of its time on 15,000 pages
-        self.observer.schedule(events, str(self.root), recursive=False, event_filter=WRITES)  # sites.yaml
-        for folder in ("content", "themes"):
-            if (self.root / folder).is_dir():
-                self.observer.schedule(events, str(self.root / folder), recursive=True, event_filter=WRITES)
-        sources = (self.root.resolve(), (self.root / "content").resolve(), (self.root / "themes").resolve())
+        self.observer.schedule(self.events, str(self.root), recursive=False, event_filter=WRITES)  # sites.yaml
+        for folder in (*(self.root / name for name in SOURCES), *self.themes):
+            if folder.is_dir():
+                self._watch(folder)
+        sources = (self.root.resolve(), *((self.root / name).resolve() for name in SOURCES))
         for elsewhere in {p.parent for p in self.extra if not any(p.is_relative_to(s) for s in sources[1:])} - {sources[0]}:
-            self.observer.schedule(events, str(elsewhere), recursive=False, event_filter=WRITES)
+            self.observer.schedule(self.events, str(elsewhere), recursive=False, event_filter=WRITES)
         self.observer.start()
         threading.Thread(target=self._loop, daemon=True, name="sitegen-rebuild").start()
+
+    def appeared(self, folder: Path) -> None:
+        """Watch content/ or themes/ made while serving (a cluster may start with the shipped theme only), and rebuild."""
+        if folder not in self.watched and folder.is_dir():
+            self._watch(folder)
+            self.changed(folder, ChangeKind.TEMPLATE if folder.name == "themes" else ChangeKind.CONTENT)
+
+    def _watch(self, folder: Path) -> None:
+        self.watched.add(folder)
+        self.observer.schedule(self.events, str(folder), recursive=True, event_filter=WRITES)
 
     def stop(self) -> None:
         self.observer.stop()
 
-    def _changed(self, path: Path, kind: ChangeKind) -> None:
+    def changed(self, path: Path, kind: ChangeKind) -> None:
         self.pending[path] = kind
         self.last = time.monotonic()
         self.wake.set()

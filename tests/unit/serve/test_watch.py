@@ -87,6 +87,14 @@ def test_classify_extra_files_read_from_elsewhere_as_static(root):
     assert classify(root, root / "assets/other.png", extra) is None
 
 
+def test_classify_files_of_a_shipped_theme_the_sites_use_as_templates_and_static(root):
+    shipped = root.parent / "site-packages/sitegen/themes/gov"
+    assert classify(root, shipped / "templates/article.html", themes=(shipped,)) is ChangeKind.TEMPLATE
+    assert classify(root, shipped / "static/css/site.css", themes=(shipped,)) is ChangeKind.STATIC
+    assert classify(root, shipped / "README.md", themes=(shipped,)) is None
+    assert classify(root, shipped / "templates/article.html") is None  # a theme no site uses
+    assert classify(root, shipped.parent / "other/templates/article.html", themes=(shipped,)) is None
+
 def test_read_elsewhere_names_the_sites_logos(tmp_path):
     yaml_text = (make_cluster(tmp_path / "base") / "sites.yaml").read_text(encoding="utf-8")
     yaml_text = yaml_text.replace("    url: /town/\n", "    url: /town/\n    theme_options: {logo: assets/town-logo.png}\n")
