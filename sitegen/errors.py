@@ -35,7 +35,8 @@ class Problem:
         where = self.location()
         stage = _(stage)
         head = f"{stage}: {where}: {self.message}" if where else f"{stage}: {self.message}"
-        return head + (f"\n    {_('fix:')} {self.hint}" if self.hint else "")
+        fix = _("fix:")
+        return head + (f"\n    {fix} {self.hint}" if self.hint else "")
 
 
 class Problems(ValueError):

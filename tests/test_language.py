@@ -61,8 +61,9 @@ BAD = {
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("zh-CN", ["content/portal/news/bad-date.md:3: 日期", "content/portal/news/bad-tags.md:4",
-               "content/portal/nwes: 网站“portal”没有栏目", "修改："]),
+    ("zh-CN", ["content/portal/news/bad-date.md:3: date: “2026-02-30”不是有效的日期",
+               "content/portal/news/bad-tags.md:4: tags: 必须是列表", "content/portal/nwes: 网站“portal”中没有栏目“nwes”（是否应为“news”？）",
+               "修改： 写成列表", "共 3 个问题。 没有写入任何文件"]),
     ("en", ["content/portal/news/bad-date.md:3: date: '2026-02-30' is not a real date",
             "content/portal/news/bad-tags.md:4: tags: must be a list", "unknown column 'nwes' in site 'portal'",
             "fix: write a list"]),
@@ -92,22 +93,24 @@ def test_a_config_error_the_summary_line_and_check_findings_in_chinese(tmp_path)
     built = run(root, "--lang", "zh-CN", "build", "--no-search", "--now", "2026-03-10 12:00")
     assert built.exit_code == 0
     assert re.search(r"已生成 3 个网站", built.output), built.output
-    checked = run(root, "--lang", "zh-CN", "check", "--now", "2026-03-10 12:00")
-    assert "空白栏目" in checked.output and "修改：" in checked.output, checked.output
+    checked = run(root, "--lang", "zh-CN", "check", "--now", "2026-06-10 12:00")
+    assert checked.exit_code == 1
+    assert "3 个网站中 3 个不合格" in checked.output and "原因：homepage-stale：单项否决" in checked.output, checked.output
+    assert "首页最新信息是 2026-03-05（97 天前）" in checked.output and "修改：在首页显示的栏目中发布一条新信息" in checked.output
     write_files(root, {"sites.yaml": (root / "sites.yaml").read_text(encoding="utf-8").replace("kind: township", "kind: town")})
     broken = run(root, "--lang", "zh-CN", "build", "--no-search")
-    assert broken.exit_code == 1 and "sites.yaml:" in broken.output and "应为" in broken.output, broken.output
+    assert broken.exit_code == 1 and "必须是以下之一" in broken.output and "sites.yaml:" in broken.output, broken.output
 
 
 def test_the_english_messages_are_unchanged_by_the_catalogue(tmp_path):
     root = make_cluster(tmp_path)
     result = run(root, "--lang", "en", "build", "--no-search", "--now", "2026-03-10 12:00")
-    assert result.exit_code == 0 and result.output.startswith("Built 3 sites")
+    assert result.exit_code == 0 and "\nBuilt 3 sites, 8 pages: " in result.output
 
 
 def test_a_gbk_file_is_named_in_chinese(tmp_path):
     root = make_cluster(tmp_path, {"content/portal/news/gbk.md": page(title="编码").encode("gb18030")})
     result = run(root, "--lang", "zh-CN", "build", "--no-search")
     assert result.exit_code == 1
-    assert "content/portal/news/gbk.md:1" in result.output and "GBK" in result.output and "sitegen fix-encoding" in result.output
+    assert "content/portal/news/gbk.md:2: 文件以 GBK/GB18030 编码保存" in result.output and "GBK" in result.output and "sitegen fix-encoding" in result.output
     assert Path(root / "content/portal/news/gbk.md").exists()

@@ -17,6 +17,7 @@ from sitegen.config.loader import declared_language, load_config
 from sitegen.config.model import Cluster
 from sitegen.content.frontmatter import parse_datetime
 from sitegen.errors import InternalError, SitegenError
+from sitegen.i18n import N_, _, n_
 
 # markup=False: messages carry user text (titles, paths, YAML values) that must print as it is
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -40,9 +41,12 @@ def cli(ctx: click.Context, root: Path, debug: bool, lang: str | None) -> None:
     ctx.obj = {"root": root.resolve(), "debug": debug}
 
 
+LABELS = (N_("error"), N_("warning"), N_("note"), N_("wrote"))  # what say() prints before a message, translated there
+
+
 def say(console: Console, label: str, style: str, text: str) -> None:
-    """Print a styled label, then plain text that is never read as markup."""
-    console.print(Text.assemble((label, style), " " if text else "", text))
+    """Print a styled label (in the reader's language), then plain text that is never read as markup."""
+    console.print(Text.assemble((_(label), style), " " if text else "", text))
 
 
 def guarded(ctx: click.Context, action: Callable[[], T], failed: str = "") -> T:
@@ -53,11 +57,11 @@ def guarded(ctx: click.Context, action: Callable[[], T], failed: str = "") -> T:
         for problem in exc.problems:
             say(err, "error", "bold red", problem.format(exc.stage))
         if isinstance(exc, InternalError):
-            err.print("this is a bug in sitegen; please report it with the file named above")
+            err.print(_("this is a bug in sitegen; please report it with the file named above"))
             if ctx.obj["debug"]:
                 traceback.print_exception(exc.__cause__ or exc)
         n = len(exc.problems)
-        say(err, f"{n} problem{'s' if n != 1 else ''}.", "bold red", failed)
+        say(err, n_("{count} problem.", "{count} problems.", n).format(count=n), "bold red", failed)
         ctx.exit(exc.exit_code)
         raise AssertionError("unreachable") from None
 

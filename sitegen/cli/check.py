@@ -11,6 +11,7 @@ from sitegen.check.report import as_html, as_json, as_text, summary
 from sitegen.check.run import CheckOptions, check, check_dir
 from sitegen.check.verdict import Report
 from sitegen.cli.app import cli, cluster_of, err, guarded, moment, say, shown, stdout
+from sitegen.i18n import _
 
 Format = Literal["text", "json", "html"]
 
@@ -30,17 +31,18 @@ def check_cmd(ctx: click.Context, sites: tuple[str, ...], now: str | None, exter
               fail_on: str) -> None:
     """Check the sites as the national inspection would (updates, empty columns); exit 1 if any site is 不合格."""
     if fmt == "html" and out is None:
-        raise click.UsageError("--format html writes a file: give --out report.html", ctx)
+        raise click.UsageError(_("--format html writes a file: give --out report.html"), ctx)
     cluster = cluster_of(ctx)
     options = CheckOptions(now=moment(now, cluster), sites=sites, external=external)
-    report = guarded(ctx, lambda: check(cluster, options), "Nothing was checked.")
+    report = guarded(ctx, lambda: check(cluster, options), _("Nothing was checked."))
     text = _render(report, fmt, cluster.name)
     if out is None:
         stdout.out(text, end="")
     else:
         out.write_text(text, encoding="utf-8")
         err.print(summary(report))
-        say(err, "wrote", "green", f"{shown(out.resolve())} (checked against the build in {shown(check_dir(cluster.root))})")
+        say(err, "wrote", "green", _("{shown} (checked against the build in {shown2})").format(shown=shown(out.resolve()),
+                shown2=shown(check_dir(cluster.root))))
     ctx.exit(1 if _fails(report, Severity(fail_on)) else 0)
 
 

@@ -14,6 +14,7 @@ from sitegen.content.profile import Profile
 from sitegen.errors import Problems, SitegenError
 from sitegen.figures import formats
 from sitegen.figures.units import units_report
+from sitegen.i18n import _, n_
 from sitegen.plan import ClusterPlan, plan_cluster
 from sitegen.submissions.decisions import ADOPTED, DECLINED
 from sitegen.submissions.record import record
@@ -44,7 +45,8 @@ def submissions_group(ctx: click.Context, site: str | None, pending: bool, fmt: 
         return
     planned = _planned(ctx, now)
     if site is not None and site not in planned.cluster.sites:
-        raise click.BadParameter(f"no site '{site}'; sites: {', '.join(planned.cluster.sites)}", param_hint="--site")
+        raise click.BadParameter(_("no site '{site}'; sites: {items}").format(site=site, items=', '.join(planned.cluster.sites)),
+                                 param_hint="--site")
     chosen = [s for s in planned.plan.routing.submissions
               if (site is None or s.site == site) and (not pending or s.state == PENDING)]
     chosen.sort(key=lambda s: (s.site, s.column, -(s.page.date.timestamp() if s.page.date else 0), s.page.source))
@@ -58,8 +60,9 @@ def submissions_group(ctx: click.Context, site: str | None, pending: bool, fmt: 
              f"{s.decision.by} {s.decision.at:%Y-%m-%d}" if s.decision else "", s.page.source.as_posix()] for s in chosen]
     print_table("信息报送", ["状态", "报送单位", "标题", "日期", "报送至", "决定", "文件"], rows)
     counts = {state: sum(s.state == state for s in chosen) for state in STATES}
-    stdout.out(f"{len(chosen)} submission{'s' if len(chosen) != 1 else ''}: {counts[ADOPTED]} adopted, "
-               f"{counts[DECLINED]} declined, {counts[PENDING]} pending.")
+    stdout.out(n_("{count} submission: {adopted} adopted, {declined} declined, {pending} pending.",
+                  "{count} submissions: {adopted} adopted, {declined} declined, {pending} pending.", len(chosen))
+               .format(count=len(chosen), adopted=counts[ADOPTED], declined=counts[DECLINED], pending=counts[PENDING]))
 
 
 def _json(planned: ClusterPlan, s: Submission) -> dict[str, Any]:
@@ -93,14 +96,15 @@ def _decide(decision: str, name: str, summary: str) -> None:
             except Problems as exc:
                 raise SitegenError(exc.problems) from None
 
-        done = guarded(ctx, run, "Nothing was recorded.")
+        done = guarded(ctx, run, _("Nothing was recorded."))
         site = planned.cluster.sites[target]
-        verb = "adopts" if decision == ADOPTED else "declines"
-        stdout.out(f"Recorded in {shown(done.file)}: {site.name} ({site.columns[done.column].title}) {verb} "
-                   f"'{done.page.title}' ({done.page.source.as_posix()}).")
+        said = _("Recorded in {file}: {site_name} ({title}) adopts '{page_title}' ({source}).") if decision == ADOPTED else \
+            _("Recorded in {file}: {site_name} ({title}) declines '{page_title}' ({source}).")
+        stdout.out(said.format(file=shown(done.file), site_name=site.name, title=site.columns[done.column].title,
+                               page_title=done.page.title, source=done.page.source.as_posix()))
         if decision == ADOPTED:
-            stdout.out("The next build lists it in the column, its feeds and the site's search."
-                       if done.published else "It is not published now: the column lists it once its unit publishes it.")
+            stdout.out(_("The next build lists it in the column, its feeds and the site's search.")
+                       if done.published else _("It is not published now: the column lists it once its unit publishes it."))
 
 
 _decide(ADOPTED, "adopt", "Adopt (采用) SOURCE, an item submitted to --site: the column lists it, linking to its page.")
@@ -125,13 +129,13 @@ def report_units_cmd(ctx: click.Context, start: datetime, end: datetime, fmt: st
                      now: str | None) -> None:
     """Per unit: items published, submitted, adopted, declined, pending, adoption rate, disclosure, review; ranked."""
     if end < start:
-        raise click.BadParameter(f"{end:%Y-%m-%d} is before --from {start:%Y-%m-%d}", param_hint="--to")
+        raise click.BadParameter(_("{end:%Y-%m-%d} is before --from {start:%Y-%m-%d}").format(end=end, start=start), param_hint="--to")
     cluster = cluster_of(ctx)
     report = guarded(ctx, lambda: units_report(plan_cluster(cluster, Profile(moment(now, cluster))), start.date(), end.date()))
     if fmt == "text" and out is None:
         print_table(formats.title(report), formats.HEADER, formats.rows(report))
         silent = "、".join(u.name for u in report.silent) or "无"
-        stdout.out(f"零报送单位 (units that submitted nothing): {silent}")
+        stdout.out(_("零报送单位 (units that submitted nothing): {silent}").format(silent=silent))
         return
     made: str | bytes
     if fmt == "csv":

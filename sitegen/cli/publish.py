@@ -14,6 +14,7 @@ from sitegen.cli.app import cli, cluster_of, err, guarded, say, shown, stdout
 from sitegen.deploy import nginx
 from sitegen.deploy import releases as deploy
 from sitegen.errors import Problem
+from sitegen.i18n import _
 from sitegen.write import folder
 
 
@@ -34,7 +35,7 @@ def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, .
     source = (out or ctx.obj["root"] / "build").resolve()
     with contextlib.ExitStack() as held:
         if source.is_dir():  # no build may change the folder while it is checked and uploaded
-            guarded(ctx, lambda: held.enter_context(folder.locked(source)), "Nothing was changed on any server.")
+            guarded(ctx, lambda: held.enter_context(folder.locked(source)), _("Nothing was changed on any server."))
         _inspect(ctx, targets, sites, ignore_check)
         _deploy(ctx, source, targets, sites, dry_run)
 
@@ -43,19 +44,19 @@ def _inspect(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...
     """Refuse to deploy a site the inspection would judge 不合格 now, unless told to ignore it."""
     cluster = cluster_of(ctx)
     wanted = guarded(ctx, lambda: deploy.sites_to_upload(cluster, deploy.remotes(cluster, targets), sites),
-                     "Nothing was changed on any server.")
+                     _("Nothing was changed on any server."))
     uploaded = tuple(s for s in cluster.sites if s in wanted)
     if not uploaded:
         return
-    report = guarded(ctx, lambda: verdicts(cluster, datetime.now(cluster.tz), uploaded), "Nothing was changed on any server.")
+    report = guarded(ctx, lambda: verdicts(cluster, datetime.now(cluster.tz), uploaded), _("Nothing was changed on any server."))
     for site in report.failed:
         said = f"{site.site} ({site.name}) is 不合格 now: " + "; ".join(site.reasons)
         say(err, "warning" if ignore_check else "error", "yellow" if ignore_check else "red", said)
     if report.failed and ignore_check:
-        say(err, "warning", "yellow", "deploying all the same, as --ignore-check asks")
+        say(err, "warning", "yellow", _("deploying all the same, as --ignore-check asks"))
     elif report.failed:
-        err.print("Nothing was changed on any server. Run `sitegen check` for every finding and how to fix it; publish "
-                  "what is missing and build again, or deploy anyway with --ignore-check.")
+        err.print(_("Nothing was changed on any server. Run `sitegen check` for every finding and how to fix it; publish "
+                    "what is missing and build again, or deploy anyway with --ignore-check."))
         ctx.exit(1)
 
 
@@ -67,21 +68,22 @@ def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: t
         warnings = deploy.check_build(cluster, source, deploy.sites_to_upload(cluster, chosen, sites))
         return warnings, deploy.plan(cluster, source, chosen, sites)
 
-    warnings, plans = guarded(ctx, planned, "Nothing was changed on any server.")
+    warnings, plans = guarded(ctx, planned, _("Nothing was changed on any server."))
     for warning in warnings:
         say(err, "warning", "yellow", warning.format("deploy"))
     if dry_run:
         for line in deploy.describe(plans):
             stdout.print(line)
-        stdout.print("Dry run: nothing was changed on any server.")
+        stdout.print(_("Dry run: nothing was changed on any server."))
         return
     with Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bars:
         tasks = {p.remote.name: bars.add_task(p.remote.name, total=len(p.uploads) or 1) for p in plans}
         result = guarded(ctx, lambda: deploy.deploy(cluster, source, plans,
                                                  lambda t, done, total: bars.update(tasks[t], completed=done)))
-    stdout.print(f"Deployed release {result.release} to {', '.join(p.remote.name for p in plans)}: "
-                 f"{result.files} files sent, {result.bytes / 1024:.0f} KiB, in {result.seconds:.1f} s. It is live.")
+    stdout.print(_("Deployed release {release} to {items}: {files} files sent, {value:.0f} KiB, in {seconds:.1f} s. It "
+                   "is live.").format(release=result.release, items=', '.join(p.remote.name for p in plans), files=result.files,
+                           value=result.bytes / 1024, seconds=result.seconds))
 
 
 @cli.command("releases")
@@ -107,9 +109,9 @@ def releases_cmd(ctx: click.Context, targets: tuple[str, ...]) -> None:
 @click.pass_context
 def rollback_cmd(ctx: click.Context, to: str | None, targets: tuple[str, ...]) -> None:
     """Switch every target back to an earlier release."""
-    chosen = guarded(ctx, lambda: deploy.rollback(deploy.remotes(cluster_of(ctx), targets), to), "Nothing was switched.")
+    chosen = guarded(ctx, lambda: deploy.rollback(deploy.remotes(cluster_of(ctx), targets), to), _("Nothing was switched."))
     for name, release in chosen.items():
-        stdout.print(f"{name}: live release is now {release}")
+        stdout.print(_("{name}: live release is now {release}").format(name=name, release=release))
 
 
 @cli.command("nginx-config")
@@ -130,4 +132,4 @@ def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | N
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        stdout.print(f"Wrote {shown(out)}; check it with `nginx -t`.")
+        stdout.print(_("Wrote {shown}; check it with `nginx -t`.").format(shown=shown(out)))

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.cli.app import LONG_BUILD_PAGES, ProfileName, cli, cluster_of, err, guarded, moment, print_table, say, shown, stdout
 from sitegen.content.profile import Profile
+from sitegen.i18n import _
 from sitegen.plan import plan_cluster, site_counts
 from sitegen.scaffold import new_page, new_site
 from sitegen.serve import preview, watch
@@ -46,7 +47,7 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
         with _progress(quiet) as progress:
             return build(options, progress, cluster=cluster)
 
-    result = guarded(ctx, run, f"Nothing was written; the previous output in {shown(target)} is unchanged.")
+    result = guarded(ctx, run, _("Nothing was written; the previous output in {shown} is unchanged.").format(shown=shown(target)))
     for note in result.notes:
         say(err, "note", "cyan", note)
     for warning in result.warnings:
@@ -80,7 +81,8 @@ class _progress:
 
 def _summary(result: BuildResult, target: Path) -> None:
     stdout.print(result.summary())
-    stdout.print(f"Output: {shown(target)}/<site>/ (one folder per site). To look at it: sitegen serve, then open http://127.0.0.1:8000/")
+    stdout.print(_("Output: {shown}/<site>/ (one folder per site). To look at it: sitegen serve, then open "
+                   "http://127.0.0.1:8000/").format(shown=shown(target)))
 
 
 @cli.command("serve")
@@ -112,12 +114,14 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
     running = guarded(ctx, lambda: preview.start(cluster, options, bind, port, tell, follow_clock=now is None))
     for address, site in running.addresses:
         stdout.print(f"  {address}  {site.name}  ({site.base_url})")
-    stdout.print(f"Serving {shown(target)}; watching {shown(root)} (drafts {'hidden' if no_drafts else 'shown'}). Ctrl+C stops.")
+    serving = _("Serving {out}; watching {root} (drafts hidden). Ctrl+C stops.") if no_drafts else \
+        _("Serving {out}; watching {root} (drafts shown). Ctrl+C stops.")
+    stdout.print(serving.format(out=shown(target), root=shown(root)))
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         running.stop()
-        stdout.print("Stopped.")
+        stdout.print(_("Stopped."))
 
 
 @cli.group("new")
@@ -133,8 +137,8 @@ def new() -> None:
 @click.pass_context
 def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: str | None) -> None:
     """Add a site to sites.yaml and create its content folders."""
-    created = guarded(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url), "sites.yaml is unchanged.")
-    stdout.print(f"Added site '{site_id}' ({name}) to sites.yaml; content folders:")
+    created = guarded(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url), _("sites.yaml is unchanged."))
+    stdout.print(_("Added site '{site_id}' ({name}) to sites.yaml; content folders:").format(site_id=site_id, name=name))
     for path in created[1:]:
         stdout.print(f"  {path.relative_to(ctx.obj['root'])}/")
 
@@ -149,7 +153,7 @@ def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug
     """Create a page with its front matter, ready to fill in."""
     root = ctx.obj["root"]
     path = guarded(ctx, lambda: new_page(root, site_id, column, title, moment(None, cluster_of(ctx)), slug))
-    stdout.print(f"Created {path.relative_to(root)}")
+    stdout.print(_("Created {path}").format(path=path.relative_to(root)))
 
 
 @cli.command("list")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sitegen.cli.app import cli, guarded, say, shown, stdout
+from sitegen.i18n import _
 from sitegen.starter.init import init_cluster
 
 
@@ -17,11 +18,11 @@ from sitegen.starter.init import init_cluster
 @click.pass_context
 def init_cmd(ctx: click.Context, folder: Path, name: str, domain: str) -> None:
     """Write a new cluster into FOLDER (new or empty): sites.yaml, sample pages and .gitignore, ready to build."""
-    written = guarded(ctx, lambda: init_cluster(folder.absolute(), name, domain), "Nothing was written.")
+    written = guarded(ctx, lambda: init_cluster(folder.absolute(), name, domain), _("Nothing was written."))
     pages = sum(1 for p in written if p.suffix == ".md")
-    say(stdout, "Wrote", "green", f"a new cluster into {shown(folder.absolute())}: sites.yaml (a portal, a department and a "
-        f"township), {pages} sample pages and .gitignore.")
-    stdout.print(f"Next: cd {shlex.quote(str(folder))} && sitegen build && sitegen check, then sitegen serve and open "
-                 "http://127.0.0.1:8000/")
-    stdout.print("Before going live, replace the values marked 待填写 in sites.yaml (网站标识码, ICP备案号, 公安备案号, "
-                 "统一社会信用代码) and the sample pages.")
+    say(stdout, "wrote", "green", _("a new cluster into {shown}: sites.yaml (a portal, a department and a township), {pages} sample "
+                                    "pages and .gitignore.").format(shown=shown(folder.absolute()), pages=pages))
+    stdout.print(_("Next: cd {quote} && sitegen build && sitegen check, then sitegen serve and open "
+                   "http://127.0.0.1:8000/").format(quote=shlex.quote(str(folder))))
+    stdout.print(_("Before going live, replace the values marked 待填写 in sites.yaml (网站标识码, ICP备案号, 公安备案号, "
+                   "统一社会信用代码) and the sample pages."))

@@ -9,6 +9,7 @@ from sitegen.cli.app import cli, cluster_of, guarded, moment, print_table, shown
 from sitegen.content.profile import Profile
 from sitegen.disclosure import report
 from sitegen.errors import Problems, SitegenError
+from sitegen.i18n import _, n_
 from sitegen.owners import codeowners, verify
 from sitegen.plan import plan_cluster
 from sitegen.sources.encoding import fix_encoding, text_files
@@ -39,7 +40,7 @@ def disclosure_report_cmd(ctx: click.Context, year: int, out: Path | None, now: 
     for table in report.tables(figures):
         print_table(table.title, table.header, table.rows, titled=True)
     for path in report.write(figures, (out or root / "reports").resolve()):
-        stdout.print(f"Wrote {shown(path)}")
+        stdout.print(_("Wrote {shown}").format(shown=shown(path)))
 
 
 @cli.group("owners")
@@ -54,12 +55,13 @@ def owners_group() -> None:
 def owners_codeowners_cmd(ctx: click.Context, out: Path | None) -> None:
     """Write CODEOWNERS from sites.yaml: each content/<site>/ to its owners and the admins, the rest to the admins."""
     cluster = cluster_of(ctx)
-    made = guarded(ctx, lambda: codeowners.make(cluster), "Nothing was written.")
+    made = guarded(ctx, lambda: codeowners.make(cluster), _("Nothing was written."))
     if out == Path("-"):
         click.echo(made.text, nl=False)
         return
-    path = guarded(ctx, lambda: codeowners.write(made, out), "Nothing was written.")
-    stdout.print(f"Wrote {shown(path)}. Commit it, and run this again whenever owners or cluster.admins change in sites.yaml.")
+    path = guarded(ctx, lambda: codeowners.write(made, out), _("Nothing was written."))
+    stdout.print(_("Wrote {shown}. Commit it, and run this again whenever owners or cluster.admins change in sites.yaml.")
+                 .format(shown=shown(path)))
 
 
 @owners_group.command("verify")
@@ -85,8 +87,9 @@ def fix_encoding_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         except Problems as exc:
             raise SitegenError(exc.problems) from None
         for f in converted:
-            stdout.print(f"converted to UTF-8: {f}")
+            stdout.print(_("converted to UTF-8: {f}").format(f=f))
         return len(converted)
 
     n = guarded(ctx, run)
-    stdout.print(f"{n} file{'s' if n != 1 else ''} converted, {len(files) - n} already UTF-8.")
+    stdout.print(n_("{count} file converted, {already} already UTF-8.", "{count} files converted, {already} already UTF-8.", n)
+                 .format(count=n, already=len(files) - n))

@@ -92,7 +92,7 @@ def _policy_of(plan: Plan, page: Page) -> Page | Problem:
         return Problem(_("a page cannot interpret itself"), page.source, line,
                              hint=_("name the policy this page explains, e.g. ../policy/2026-09-30-x.md"))
     if policy is None:
-        why = "is left out of this build" if rel in plan.withheld else "does not exist"
+        why = _("is left out of this build") if rel in plan.withheld else _("does not exist")
         return Problem(_("interprets '{named}', which {why}").format(named=named, why=why), page.source, line,
                              hint=_("give the policy's .md file, relative to this file, e.g. ../policy/2026-09-30-x.md"))
     if not _is_policy(plan, policy):

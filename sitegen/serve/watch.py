@@ -29,6 +29,7 @@ from sitegen.config.model import Cluster
 from sitegen.content.cache import CACHE_DIR, Caches
 from sitegen.disclosure.index_numbers import STORE_NAME
 from sitegen.errors import SitegenError
+from sitegen.i18n import N_, _
 from sitegen.serve.server import LiveReload
 
 QUIET = 0.08  # seconds without events before a rebuild: an editor's save is several events
@@ -41,10 +42,10 @@ WRITES = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent
 class ChangeKind(Enum):
     """What a changed file is to the build; the message and the manifest's fingerprints take it from there."""
 
-    CONTENT = "content"
-    TEMPLATE = "template"
-    STATIC = "static file"
-    CONFIG = "configuration"
+    CONTENT = N_("content")
+    TEMPLATE = N_("template")
+    STATIC = N_("static file")
+    CONFIG = N_("configuration")
 
 
 def classify(root: Path, path: Path, extra: frozenset[Path] = frozenset(), themes: tuple[Path, ...] = ()) -> ChangeKind | None:
@@ -99,17 +100,20 @@ class Session:
                 self._failed(exc.render(), why)
                 return None
             except Exception:  # a bug must not stop the preview: say it, keep serving, keep watching
-                self._failed("internal error in sitegen (please report it):\n" + traceback.format_exc(), why)
+                self._failed(_("internal error in sitegen (please report it):") + "\n" + traceback.format_exc(), why)
                 return None
             self.live.built()
             s = result.stats
-            self.say(f"{'rebuilt' if why else 'built'}{why}: {result.made} rendered, {s.written} written, "
-                     f"{s.removed} removed in {(time.perf_counter() - started) * 1000:.0f} ms", False)
+            said = _("rebuilt{why}: {made} rendered, {written} written, {removed} removed in {ms:.0f} ms") if why else \
+                _("built: {made} rendered, {written} written, {removed} removed in {ms:.0f} ms")
+            self.say(said.format(why=why, made=result.made, written=s.written, removed=s.removed,
+                                 ms=(time.perf_counter() - started) * 1000), False)
             return result
 
     def _failed(self, text: str, why: str) -> None:
         self.live.failed(text)
-        self.say(f"build failed{why}:\n{text}\nstill serving the last good build; fix the file and save", True)
+        self.say(_("build failed{why}:\n{text}\nstill serving the last good build; fix the file and save").format(why=why, text=text),
+                 True)
 
 
 class _Events(FileSystemEventHandler):
@@ -193,8 +197,8 @@ def _describe(root: Path, changed: dict[Path, ChangeKind]) -> str:
         shown = path.relative_to(root).as_posix()
     except ValueError:
         shown = str(path)
-    more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
-    return f" ({kind.value} {shown}{more})"
+    more = _(" and {count} more").format(count=len(changed) - 1) if len(changed) > 1 else ""
+    return _(" ({kind} {file}{more})").format(kind=_(kind.value), file=shown, more=more)
 
 
 def read_elsewhere(cluster: Cluster) -> tuple[Path, ...]:

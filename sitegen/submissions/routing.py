@@ -109,7 +109,7 @@ def _stray(cluster: Cluster, content: Content, decisions: list[Decision]) -> lis
     for d in decisions:
         page = pages.get(d.source)
         if page is None:
-            gone = "does not exist" if not (cluster.root / d.source).exists() else "is not a page sitegen publishes"
+            gone = _("does not exist") if not (cluster.root / d.source).exists() else _("is not a page sitegen publishes")
             warnings.append(Problem(_("the decision on {d_source} is ignored: that file {gone} (deleted or renamed?)")
                                     .format(d_source=d.source,
                     gone=gone),
@@ -117,7 +117,7 @@ def _stray(cluster: Cluster, content: Content, decisions: list[Decision]) -> lis
                                                            "finance/news/2026-11-15-x.md), or delete "
                                                            "the entry")))
         elif f"{d.target}/{d.column}" not in page.meta.submit_to:
-            sent = ", ".join(page.meta.submit_to) or "nowhere"
+            sent = ", ".join(page.meta.submit_to) or _("nowhere")
             warnings.append(Problem(_("the decision on {d_source} is ignored: it was not submitted to '{target}/{column}' (submitted to: "
                                       "{sent})").format(d_source=d.source, target=d.target, column=d.column, sent=sent), d.file, d.line,
                                     hint=_("correct 'column', or delete the entry if the unit withdrew the submission")))

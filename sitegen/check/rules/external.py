@@ -126,9 +126,10 @@ def finding(ctx: CheckContext, page: Page, link: Link, outcome: Outcome) -> Find
 
 def message(link: Link, outcome: Outcome) -> str:
     """Return what is wrong with the link and how to fix it, in plain words."""
-    subject = f"the attachment {link.url}" if link.kind == "attachment" else f"the link to {link.url}"
-    remove = "correct its address under 'attachments:' or remove it" if link.kind == "attachment" else \
-        "correct the address or remove the link"
+    subject = _("the attachment {url}").format(url=link.url) if link.kind == "attachment" else \
+        _("the link to {url}").format(url=link.url)
+    remove = _("correct its address under 'attachments:' or remove it") if link.kind == "attachment" else \
+        _("correct the address or remove the link")
     if outcome.status == Status.moved:
         return _("{subject} has moved for good to {moved_to}; fix: update the address to {moved_to}").format(subject=subject,
                 moved_to=outcome.moved_to)

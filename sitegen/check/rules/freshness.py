@@ -28,9 +28,9 @@ COLUMN_EMPTY = "column-empty"
 # general columns have no limit unless they set update_within.
 TYPE_LIMITS = {ColumnType.news: "news_days", ColumnType.notice: "notice_days", ColumnType.policy: "policy_days",
                ColumnType.disclosure: "policy_days"}
-TYPE_NAMES = {ColumnType.news: "a news (动态) column", ColumnType.notice: "a notice (通知公告) column",
-              ColumnType.policy: "a policy (政策文件) column", ColumnType.disclosure: "the 政府信息公开 column",
-              ColumnType.general: "a column"}
+TYPE_NAMES = {ColumnType.news: N_("a news (动态) column"), ColumnType.notice: N_("a notice (通知公告) column"),
+              ColumnType.policy: N_("a policy (政策文件) column"), ColumnType.disclosure: N_("the 政府信息公开 column"),
+              ColumnType.general: N_("a column")}
 ARCHIVE_HINT = N_("only if it is a historical special topic (历史性工作专题) that no longer changes, ask a cluster admin to "
                 "mark it 'archived: true' in sites.yaml")
 
@@ -99,7 +99,7 @@ def _stale(ctx: CheckContext, sp: SitePlan, column: Column, latest: datetime | N
     message = (_("column {column_title} ({column_id}/, {value}) {since}; it must get a new item within {value2} days "
                  "({value3}), and {stale_columns} or more stale columns make the site 不合格{marked}; fix: publish a "
                  "current item in it; {ARCHIVE_HINT}").format(column_title=column.title, column_id=column.id,
-                         value=TYPE_NAMES[column.type], since=since, value2=limit[0], value3=limit[1],
+                         value=_(TYPE_NAMES[column.type]), since=since, value2=limit[0], value3=limit[1],
                          stale_columns=ctx.settings.stale_columns, marked=marked, ARCHIVE_HINT=_(ARCHIVE_HINT)))
     return Finding(COLUMN_STALE, Severity.error, sp.site.id, message, path=ctx.column_path(sp.site, column),
                    url=ctx.url(sp.site, f"{column.id}/"),

@@ -239,15 +239,17 @@ def _footer_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, 
 def _meta_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, count: int) -> Located:
     kind = "article" if what in ARTICLE_META else "column" if what in COLUMN_META else "site"
     path = template(ctx, page.site, kind)
-    shape = " (it must be YYYY-MM-DD HH:MM)" if detail.startswith("written") else ""
+    shape = _(" (it must be YYYY-MM-DD HH:MM)") if detail.startswith("written") else ""
+    said = _("empty") if detail == "empty" else _("missing") if detail == "missing" else \
+        _("written '{value}'").format(value=detail.removeprefix("written '").removesuffix("'"))
     return (_("the meta tag {what}, read by the inspectors' crawlers, is {detail}{shape} on {pages}; {fix_template}").format(what=what,
-            detail=detail, shape=shape, pages=_pages(count, page), fix_template=_fix_template(path)), path, None)
+            detail=said, shape=shape, pages=_pages(count, page), fix_template=_fix_template(path)), path, None)
 
 
 def _date_message(ctx: CheckContext, page: BuiltPage, what: str, detail: str, count: int) -> Located:
     path = template(ctx, page.site, "article" if what == "article" else "listing")
-    shown = ("does not show its publish date (发布日期)" if what == "article"
-             else f"lists '{detail}' without its publish date")
+    shown = (_("does not show its publish date (发布日期)") if what == "article"
+             else _("lists '{detail}' without its publish date").format(detail=detail))
     return (_("{pages}: the page {shown}; an item without a visible date counts as not updated; {fix_template}").format(pages=_pages(count,
                                                                                                                                      page),
             shown=shown, fix_template=_fix_template(path)), path or page.path, None)
