@@ -121,15 +121,32 @@ def rollback_cmd(ctx: click.Context, to: str | None, targets: tuple[str, ...]) -
 @click.option("--standalone", is_flag=True, help="A complete nginx.conf instead of a file to include in http {}.")
 @click.option("--prefix", default="/var/lib/sitegen-nginx", show_default=True, help="With --standalone: folder for pid, logs, temp files.")
 @click.option("--user", help="With --standalone: the user nginx workers run as.")
+@click.option("--test", "test_it", is_flag=True, help="Also run `nginx -t` on it (needs nginx on this machine).")
 @click.pass_context
 def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | None, listen: str | None,
-                     standalone: bool, prefix: str, user: str | None) -> None:
+                     standalone: bool, prefix: str, user: str | None, test_it: bool) -> None:
     """Write the nginx configuration serving the cluster from the live release."""
     cluster = cluster_of(ctx)
     opts = nginx.options_for(cluster, release_root, listen)
     text = guarded(ctx, lambda: nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts))
-    if out is None:
+    if out is None and not test_it:
         click.echo(text, nl=False)
-    else:
+    elif out is not None:
         out.write_text(text, encoding="utf-8")
+        if standalone:
+            try:
+                nginx.make_prefix(prefix)
+            except OSError as exc:
+                say(err, "warning", "yellow", _("cannot create {prefix}/tmp ({error}): create it before starting nginx").format(
+                    prefix=prefix, error=exc.strerror or exc))
         stdout.print(_("Wrote {shown}; check it with `nginx -t`.").format(shown=shown(out)))
+    if test_it:
+        if nginx.nginx_binary() is None:
+            say(err, "error", "bold red", _("nginx is not installed here, so the configuration was not tested"))
+            ctx.exit(1)
+        passed, said = nginx.test(cluster, opts, out, standalone)
+        err.print(said)
+        if not passed:
+            say(err, "error", "bold red", _("nginx -t refused the configuration (its words are above)"))
+            ctx.exit(1)
+        stdout.print(_("nginx -t: the configuration is valid."))

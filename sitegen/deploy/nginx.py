@@ -1,7 +1,11 @@
 """`sitegen nginx-config`: an nginx configuration serving the cluster from the live release."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from sitegen.config.model import Cluster, Site
 from sitegen.outputs.registry import check_mounts
@@ -22,8 +26,8 @@ GZIP = """gzip on;
 gzip_vary on;
 gzip_comp_level 5;
 gzip_min_length 256;
-gzip_types text/css application/javascript application/json application/xml application/rss+xml application/atom+xml
-           image/svg+xml text/plain text/csv application/octet-stream;
+gzip_types text/css application/javascript application/json text/xml application/xml application/rss+xml
+           application/atom+xml image/svg+xml text/plain text/csv application/octet-stream;
 """
 
 
@@ -61,8 +65,10 @@ def _server(origin: str, sites: list[Site], opts: Options) -> str:
     tls = bool(opts.certificate)
     lines = [f"server_name {host};"]
     if tls:
-        lines += [f"listen {opts.listen if opts.listen != '80' else '443'} ssl;", f"ssl_certificate {opts.certificate};",
-                  f"ssl_certificate_key {opts.certificate_key};"]
+        # `listen ... http2` is understood by every nginx Debian ships (1.25.1 and later also accept `http2 on;`)
+        lines += [f"listen {opts.listen if opts.listen != '80' else '443'} ssl http2;", f"ssl_certificate {opts.certificate};",
+                  f"ssl_certificate_key {opts.certificate_key};", "ssl_protocols TLSv1.2 TLSv1.3;",
+                  "ssl_prefer_server_ciphers off;", "ssl_session_cache shared:sitegen:10m;"]
     else:
         lines.append(f"listen {opts.listen};")
     lines += ["charset utf-8;", "index index.html;", "absolute_redirect off;", "server_tokens off;",
@@ -77,6 +83,8 @@ def _server(origin: str, sites: list[Site], opts: Options) -> str:
         lines += [f"root {opts.root}/current/{main.id};", "error_page 404 /404.html;"]
     for site in sorted((s for s in sites if s.prefix != "/"), key=lambda s: -len(s.prefix)):
         lines.append(f"location ^~ {site.prefix} {{ alias {opts.root}/current/{site.id}/; error_page 404 {site.prefix}404.html; }}")
+        # /jyj is the site /jyj/: a permanent redirect, not the portal's 404
+        lines.append(f"location = {site.prefix.rstrip('/')} {{ return 301 {site.prefix}$is_args$args; }}")
     body = "".join(f"    {line}\n" for line in lines)
     redirect = ""
     if tls:
@@ -95,3 +103,34 @@ def standalone(cluster: Cluster, opts: Options, prefix: str, user: str | None = 
             f"    client_body_temp_path {prefix}/tmp; proxy_temp_path {prefix}/tmp; fastcgi_temp_path {prefix}/tmp;\n"
             f"    uwsgi_temp_path {prefix}/tmp; scgi_temp_path {prefix}/tmp;\n"
             + "".join(f"    {line}\n" for line in http_block(cluster, opts).splitlines()) + "}\n")
+
+
+NGINX_PATHS = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+
+
+def nginx_binary() -> str | None:
+    """Return the nginx executable of this machine, if there is one."""
+    return shutil.which("nginx") or next((p for p in NGINX_PATHS if Path(p).is_file()), None)
+
+
+def make_prefix(prefix: str) -> None:
+    """Create the folders a standalone configuration names (its prefix and temp folder); nginx -t opens them."""
+    (Path(prefix) / "tmp").mkdir(parents=True, exist_ok=True)
+
+
+def test(cluster: Cluster, opts: Options, config: Path | None, whole: bool) -> tuple[bool, str]:
+    """Run `nginx -t` on a configuration: a complete nginx.conf as it is, a part for http {} inside a throwaway one.
+
+    Return (passed, nginx's words). Files the configuration names on the server (certificates) must exist here too.
+    """
+    binary = nginx_binary()
+    assert binary is not None  # the command says so before calling
+    with tempfile.TemporaryDirectory(prefix="sitegen-nginx-") as tmp:
+        if whole and config is not None:
+            target = config
+        else:
+            target = Path(tmp) / "nginx.conf"
+            make_prefix(tmp)
+            target.write_text(standalone(cluster, opts, tmp), encoding="utf-8")  # the same http {} in a throwaway nginx
+        done = subprocess.run([binary, "-t", "-c", str(target)], capture_output=True, text=True, timeout=60)
+    return done.returncode == 0, (done.stderr or done.stdout).strip()
