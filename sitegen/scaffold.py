@@ -15,14 +15,17 @@ from sitegen.i18n import _
 from sitegen.urls import is_safe_slug
 
 
-def new_site(root: Path, site_id: str, kind: str, name: str, url: str | None = None) -> list[Path]:
+def new_site(root: Path, site_id: str, kind: str, name: str, url: str | None = None, *, site_code: str, sponsor: str,
+             org_code: str) -> list[Path]:
     """Append a site to sites.yaml (comments kept), create its content folders; return what was created."""
     cluster = load_config(root)
     if site_id in cluster.sites:
         raise ConfigError(Problem(_("a site with id '{site_id}' exists already").format(site_id=site_id), CONFIG_NAME))
     path = root / CONFIG_NAME
     original = path.read_text(encoding="utf-8")
-    entry = {"id": site_id, "name": name, "kind": kind, "url": url or f"/{site_id}/"}
+    # the identifiers its footer must show (GOV-RULES): without them the site would show the portal's sponsor
+    entry: dict[str, object] = {"id": site_id, "name": name, "kind": kind, "url": url or f"/{site_id}/", "org_code": org_code,
+             "footer": {"site_code": site_code, "sponsor": sponsor}}
     path.write_text(_insert_site(original, entry), encoding="utf-8")
     try:
         cluster = load_config(root)
@@ -38,7 +41,7 @@ def new_site(root: Path, site_id: str, kind: str, name: str, url: str | None = N
     return created
 
 
-def _insert_site(text: str, entry: dict[str, str]) -> str:
+def _insert_site(text: str, entry: dict[str, object]) -> str:
     """Return sites.yaml with `entry` added as the last item of the `sites:` list."""
     lines = text.splitlines()
     try:
@@ -68,7 +71,8 @@ def new_page(root: Path, site_id: str, column_id: str, title: str, now: datetime
         raise ConfigError(Problem(_("{path} exists already").format(path=path.relative_to(root)), hint=_("choose another --slug")))
     folder.mkdir(parents=True, exist_ok=True)
     site = cluster.sites[site_id]
-    meta: dict = {"title": title, "date": now.strftime("%Y-%m-%d %H:%M"), "source": site.name, "tags": []}
+    # a draft until its writer says otherwise: the placeholder text never reaches a page, a feed or the search
+    meta: dict = {"title": title, "date": now.strftime("%Y-%m-%d %H:%M"), "source": site.name, "tags": [], "draft": True}
     if site.columns[column_id].type == ColumnType.disclosure:
         meta["disclosure"] = {"publisher": site.name, "doc_no": "", "written": now.strftime("%Y-%m-%d"),
                               "topic": "", "genre": "通知", "validity": "有效", "mode": "主动公开"}

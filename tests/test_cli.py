@@ -38,21 +38,42 @@ def test_unknown_site_option_suggests_the_nearest(cluster):
 
 def test_new_site_adds_to_sites_yaml_keeping_comments(cluster):
     (cluster / "sites.yaml").write_text("# 网站群配置\n" + (cluster / "sites.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = run(cluster, "new", "site", "audit", "--kind", "department", "--name", "测试市审计局")
+    result = run(cluster, "new", "site", "audit", "--kind", "department", "--name", "测试市审计局", *IDENTIFIERS)
     assert result.exit_code == 0, result.output
     text = (cluster / "sites.yaml").read_text(encoding="utf-8")
     assert text.startswith("# 网站群配置\n")
     site = yaml.safe_load(text)["sites"][-1]
-    assert site == {"id": "audit", "name": "测试市审计局", "kind": "department", "url": "/audit/"}
+    assert site == {"id": "audit", "name": "测试市审计局", "kind": "department", "url": "/audit/",
+                    "org_code": "11990000MB0000301X", "footer": {"site_code": "9900000009", "sponsor": "测试市审计局"}}
     assert (cluster / "content/audit/news").is_dir()
     assert build(cluster).exit_code == 0
     assert "测试市审计局" in (cluster / "build/portal/sites/index.html").read_text(encoding="utf-8")
-    assert (cluster / "build/audit/index.html").exists()
+    footer = (cluster / "build/audit/index.html").read_text(encoding="utf-8").split("<footer", 1)[1]
+    assert "测试市审计局" in footer and "9900000009" in footer and "测试市人民政府办公室" not in footer
+
+
+IDENTIFIERS = ("--site-code", "9900000009", "--sponsor", "测试市审计局", "--org-code", "11990000MB0000301X")
+
+
+def test_new_site_without_its_identifiers_is_refused_off_a_terminal(cluster):
+    before = (cluster / "sites.yaml").read_bytes()
+    result = run(cluster, "new", "site", "audit", "--kind", "department", "--name", "测试市审计局", "--sponsor", "测试市审计局")
+    assert result.exit_code == 2
+    assert "a new site needs --site-code, --org-code" in result.output
+    assert (cluster / "sites.yaml").read_bytes() == before
+
+
+def test_new_site_with_a_bad_site_code_names_it_and_changes_nothing(cluster):
+    before = (cluster / "sites.yaml").read_bytes()
+    result = run(cluster, "new", "site", "audit", "--kind", "department", "--name", "测试市审计局",
+                 "--site-code", "12345", "--sponsor", "测试市审计局", "--org-code", "11990000MB0000301X")
+    assert result.exit_code == 1 and "网站标识码 must be 10 letters or digits" in result.output
+    assert (cluster / "sites.yaml").read_bytes() == before
 
 
 def test_new_site_rejects_a_bad_id_and_leaves_sites_yaml_unchanged(cluster):
     before = (cluster / "sites.yaml").read_bytes()
-    result = run(cluster, "new", "site", "Bad_ID", "--kind", "township", "--name", "错误")
+    result = run(cluster, "new", "site", "Bad_ID", "--kind", "township", "--name", "错误", *IDENTIFIERS)
     assert result.exit_code == 1
     assert "sites[3].id" in result.output
     assert (cluster / "sites.yaml").read_bytes() == before
@@ -61,10 +82,18 @@ def test_new_site_rejects_a_bad_id_and_leaves_sites_yaml_unchanged(cluster):
 def test_new_page_scaffolds_a_page_that_builds(cluster):
     result = run(cluster, "new", "page", "town", "news", "镇里召开会议")
     assert result.exit_code == 0, result.output
-    created = cluster / result.output.split("Created ", 1)[1].strip()
+    created = cluster / result.output.split("Created ", 1)[1].split(" as a draft")[0]
+    assert "it is not published until you delete that line" in result.output
     assert created.parent == cluster / "content/town/news"
     meta = yaml.safe_load(created.read_text(encoding="utf-8").split("---")[1])
-    assert meta["title"] == "镇里召开会议" and meta["source"] == "测试镇人民政府"
+    assert meta["title"] == "镇里召开会议" and meta["source"] == "测试镇人民政府" and meta["draft"] is True
+    # the placeholder text reaches no public page, feed or sitemap; a preview with drafts shows it
+    assert build(cluster, "--now", "2099-01-01").exit_code == 0
+    assert not (cluster / "build/town/news" / created.stem).exists()
+    assert "镇里召开会议" not in (cluster / "build/town/feed.xml").read_text(encoding="utf-8")
+    assert build(cluster, "--now", "2099-01-01", "--drafts").exit_code == 0
+    assert (cluster / "build-drafts/town/news" / created.stem / "index.html").exists()
+    created.write_text(created.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
     assert build(cluster, "--now", "2099-01-01").exit_code == 0
     assert (cluster / "build/town/news" / created.stem / "index.html").exists()
 

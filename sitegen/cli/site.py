@@ -1,6 +1,7 @@
 """Commands that build and look at the cluster: build, serve, list, new."""
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -134,10 +135,23 @@ def new() -> None:
 @click.option("--kind", type=click.Choice(["department", "township"]), required=True)
 @click.option("--name", required=True, help="Full name, e.g. 示范市财政局.")
 @click.option("--url", help="'/path/' under the portal host (default /ID/) or 'https://host/'.")
+@click.option("--site-code", help="网站标识码, 10 letters or digits (asked for on a terminal when left out).")
+@click.option("--sponsor", help="主办单位 shown in the footer (asked for on a terminal when left out).")
+@click.option("--org-code", help="统一社会信用代码 (18 characters) or the 9-character code (asked for on a terminal when left out).")
 @click.pass_context
-def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: str | None) -> None:
-    """Add a site to sites.yaml and create its content folders."""
-    created = guarded(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url), _("sites.yaml is unchanged."))
+def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: str | None, site_code: str | None,
+                 sponsor: str | None, org_code: str | None) -> None:
+    """Add a site to sites.yaml, with the identifiers its footer must show, and create its content folders."""
+    wanted = {"--site-code": (site_code, _("网站标识码 (10 letters or digits)")), "--sponsor": (sponsor, _("主办单位")),
+              "--org-code": (org_code, _("统一社会信用代码 (18 characters)"))}
+    missing = [option for option, (value, _label) in wanted.items() if not value]
+    if missing and not sys.stdin.isatty():
+        raise click.UsageError(_("a new site needs {options}: every page's footer shows them (otherwise it would show the "
+                                 "portal's sponsor)").format(options=", ".join(missing)), ctx)
+    given = {option: value or click.prompt(label) for option, (value, label) in wanted.items()}
+    created = guarded(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url, site_code=given["--site-code"].strip(),
+                                            sponsor=given["--sponsor"].strip(), org_code=given["--org-code"].strip()),
+                      _("sites.yaml is unchanged."))
     stdout.print(_("Added site '{site_id}' ({name}) to sites.yaml; content folders:").format(site_id=site_id, name=name))
     for path in created[1:]:
         stdout.print(f"  {path.relative_to(ctx.obj['root'])}/")
@@ -153,7 +167,8 @@ def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug
     """Create a page with its front matter, ready to fill in."""
     root = ctx.obj["root"]
     path = guarded(ctx, lambda: new_page(root, site_id, column, title, moment(None, cluster_of(ctx)), slug))
-    stdout.print(_("Created {path}").format(path=path.relative_to(root)))
+    stdout.print(_("Created {path} as a draft (draft: true): it is not published until you delete that line or write "
+                   "draft: false.").format(path=path.relative_to(root)))
 
 
 @cli.command("list")
