@@ -131,7 +131,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     ledger.record(prints, chosen)
     caches.save()
     notes = planned.disclosure.commit()                                      # 索引号 recorded only now
-    indexed = _index(planned, options, chosen, ledger) if options.search else ()  # 6. index
+    indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.profile.name, options.profile.drafts, True, moment)
@@ -190,8 +190,8 @@ def _jobs(planned: ClusterPlan, chosen: list[str]) -> dict[str, list[Job]]:
     return jobs
 
 
-def _index(planned: ClusterPlan, options: BuildOptions, chosen: list[str], ledger: Ledger) -> tuple[str, ...]:
+def _index(planned: ClusterPlan, options: BuildOptions, chosen: list[str], ledger: Ledger, report: Progress) -> tuple[str, ...]:
     todo = index_jobs(planned.plan, options.out, chosen, ledger.manifest, options.force)
-    for job in write_indexes(todo, options.out):
+    for job in write_indexes(todo, options.out, lambda done, total: report("index", done, total)):
         ledger.indexed(job.site.id, job.fingerprint)
     return tuple(job.site.id for job in todo)

@@ -9,4 +9,4 @@ __all__ = ["cli", "main"]
 
 def main() -> None:
     """Entry point of the `sitegen` command."""
-    cli(prog_name="sitegen")
+    cli(prog_name="sitegen", auto_envvar_prefix="SITEGEN")  # every option also from SITEGEN_<COMMAND>_<OPTION>

@@ -1,11 +1,12 @@
 """The command line's group and what every command shares: plain-text messages, exit codes, the cluster read once."""
 from __future__ import annotations
 
+import json
 import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 from rich.console import Console
@@ -16,7 +17,7 @@ from sitegen import __version__, i18n
 from sitegen.config.loader import declared_language, load_config
 from sitegen.config.model import Cluster
 from sitegen.content.frontmatter import parse_datetime
-from sitegen.errors import InternalError, SitegenError
+from sitegen.errors import InternalError, Problem, SitegenError
 from sitegen.i18n import N_, _, n_
 
 # markup=False: messages carry user text (titles, paths, YAML values) that must print as it is
@@ -28,7 +29,7 @@ ProfileName = Literal["public", "internal"]
 
 
 @click.group()
-@click.version_option(__version__, prog_name="sitegen")
+@click.version_option(__version__, "-V", "--version", prog_name="sitegen")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="Folder holding sites.yaml, content/ and themes/.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -92,6 +93,21 @@ def print_table(title: str, header: list[str], rows: list[list[str]], titled: bo
     for row in rows:
         view.add_row(*row)
     stdout.print(view)
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    """Return a problem as the JSON summaries give it."""
+    return {"path": None if problem.path is None else str(problem.path), "line": problem.line, "message": problem.message,
+            "hint": problem.hint}
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """Print a --format json summary: the only thing on stdout."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                      help="json: a summary on stdout in a stable schema (docs: README); messages stay on stderr.")
 
 
 def shown(path: Path) -> str:

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sitegen.check.run import verdicts
-from sitegen.cli.app import cli, cluster_of, err, guarded, say, shown, stdout
+from sitegen.cli.app import FORMAT, cli, cluster_of, err, guarded, print_json, problem_json, say, shown, stdout
 from sitegen.deploy import nginx
 from sitegen.deploy import releases as deploy
 from sitegen.errors import Problem
@@ -24,9 +24,10 @@ from sitegen.write import folder
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Build folder to deploy (default: build/).")
 @click.option("--dry-run", is_flag=True, help="Show what would be uploaded and deleted on each target, and why.")
 @click.option("--ignore-check", is_flag=True, help="Deploy even if a site is 不合格 by the inspection's verdict rules.")
+@FORMAT
 @click.pass_context
 def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool,
-               ignore_check: bool) -> None:
+               ignore_check: bool, fmt: str) -> None:
     """Upload the build to every target as a new release, then switch all targets to it at once.
 
     First the inspection's verdict rules (sitegen check's single vetoes and counted columns) judge the sites to
@@ -36,18 +37,18 @@ def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, .
     with contextlib.ExitStack() as held:
         if source.is_dir():  # no build may change the folder while it is checked and uploaded
             guarded(ctx, lambda: held.enter_context(folder.locked(source)), _("Nothing was changed on any server."))
-        _inspect(ctx, targets, sites, ignore_check)
-        _deploy(ctx, source, targets, sites, dry_run)
+        failed = _inspect(ctx, targets, sites, ignore_check)
+        _deploy(ctx, source, targets, sites, dry_run, fmt, failed)
 
 
-def _inspect(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], ignore_check: bool) -> None:
-    """Refuse to deploy a site the inspection would judge 不合格 now, unless told to ignore it."""
+def _inspect(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], ignore_check: bool) -> list[str]:
+    """Refuse to deploy a site the inspection would judge 不合格 now, unless told to ignore it; return those ignored."""
     cluster = cluster_of(ctx)
     wanted = guarded(ctx, lambda: deploy.sites_to_upload(cluster, deploy.remotes(cluster, targets), sites),
                      _("Nothing was changed on any server."))
     uploaded = tuple(s for s in cluster.sites if s in wanted)
     if not uploaded:
-        return
+        return []
     report = guarded(ctx, lambda: verdicts(cluster, datetime.now(cluster.tz), uploaded), _("Nothing was changed on any server."))
     for site in report.failed:
         said = f"{site.site} ({site.name}) is 不合格 now: " + "; ".join(site.reasons)
@@ -58,9 +59,11 @@ def _inspect(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...
         err.print(_("Nothing was changed on any server. Run `sitegen check` for every finding and how to fix it; publish "
                     "what is missing and build again, or deploy anyway with --ignore-check."))
         ctx.exit(1)
+    return [site.site for site in report.failed]
 
 
-def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: tuple[str, ...], dry_run: bool) -> None:
+def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: tuple[str, ...], dry_run: bool, fmt: str,
+            failed: list[str]) -> None:
     cluster = cluster_of(ctx)
 
     def planned() -> tuple[list[Problem], list[deploy.TargetPlan]]:
@@ -71,16 +74,26 @@ def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: t
     warnings, plans = guarded(ctx, planned, _("Nothing was changed on any server."))
     for warning in warnings:
         say(err, "warning", "yellow", warning.format("deploy"))
+    summary = {"schema": "sitegen-deploy/1", "dry_run": dry_run, "not_passed_but_deployed": failed,
+               "warnings": [problem_json(w) for w in warnings],
+               "targets": [{"name": p.remote.name, "live_before": p.live, "sites": p.sites, "files": len(p.uploads),
+                            "bytes": sum(size for _path, _why, size in p.uploads), "deletes": len(p.deletes)} for p in plans]}
+    if dry_run and fmt == "json":
+        print_json({**summary, "release": None})
+        return
     if dry_run:
         for line in deploy.describe(plans):
             stdout.print(line)
         stdout.print(_("Dry run: nothing was changed on any server."))
         return
     with Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as bars:
+                  console=err, transient=True, disable=fmt == "json" or not err.is_terminal) as bars:
         tasks = {p.remote.name: bars.add_task(p.remote.name, total=len(p.uploads) or 1) for p in plans}
         result = guarded(ctx, lambda: deploy.deploy(cluster, source, plans,
                                                  lambda t, done, total: bars.update(tasks[t], completed=done)))
+    if fmt == "json":
+        print_json({**summary, "release": result.release, "seconds": round(result.seconds, 3)})
+        return
     stdout.print(_("Deployed release {release} to {items}: {files} files sent, {value:.0f} KiB, in {seconds:.1f} s. It "
                    "is live.").format(release=result.release, items=', '.join(p.remote.name for p in plans), files=result.files,
                            value=result.bytes / 1024, seconds=result.seconds))

@@ -12,9 +12,24 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sitegen.build import BuildOptions, BuildResult, build
-from sitegen.cli.app import LONG_BUILD_PAGES, ProfileName, cli, cluster_of, err, guarded, moment, print_table, say, shown, stdout
+from sitegen.cli.app import (
+    FORMAT,
+    LONG_BUILD_PAGES,
+    ProfileName,
+    cli,
+    cluster_of,
+    err,
+    guarded,
+    moment,
+    print_json,
+    print_table,
+    problem_json,
+    say,
+    shown,
+    stdout,
+)
 from sitegen.content.profile import Profile
-from sitegen.i18n import _
+from sitegen.i18n import _, n_
 from sitegen.plan import plan_cluster, site_counts
 from sitegen.scaffold import new_page, new_site
 from sitegen.serve import preview, watch
@@ -34,9 +49,10 @@ from sitegen.write import folder
 @click.option("--no-search", is_flag=True, help="Skip the search indexes (the next build with search brings them up to date).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Render on N processes (default: every core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@FORMAT
 @click.pass_context
 def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: ProfileName, drafts: bool,
-              now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool) -> None:
+              now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool, fmt: str) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
     target = (out or root / folder.default_folder(profile, drafts)).resolve()
@@ -45,10 +61,13 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
                            force=force, search=not no_search, workers=jobs or default_workers())
 
     def run() -> BuildResult:
-        with _progress(quiet) as progress:
+        with _progress(quiet or fmt == "json") as progress:
             return build(options, progress, cluster=cluster)
 
     result = guarded(ctx, run, _("Nothing was written; the previous output in {shown} is unchanged.").format(shown=shown(target)))
+    if fmt == "json":
+        print_json(build_json(result, target))
+        return
     for note in result.notes:
         say(err, "note", "cyan", note)
     for warning in result.warnings:
@@ -73,11 +92,20 @@ class _progress:
         self.bar.stop()
 
     def update(self, stage: str, done: int, total: int) -> None:
-        if stage == "convert" and total < LONG_BUILD_PAGES:
+        if stage in ("convert", "index") and total < LONG_BUILD_PAGES:  # quicker than a second: no bar
             return
         if stage not in self.tasks:
             self.tasks[stage] = self.bar.add_task(stage, total=total)
         self.bar.update(self.tasks[stage], completed=done)
+
+
+def build_json(result: BuildResult, target: Path) -> dict[str, Any]:
+    """Return the build's summary in schema sitegen-build/1."""
+    s = result.stats
+    return {"schema": "sitegen-build/1", "out": str(target), "sites": result.sites, "pages": result.pages,
+            "written": s.written, "unchanged": s.unchanged, "removed": s.removed, "rendered": result.made,
+            "indexed": list(result.indexed), "notes": result.notes, "warnings": [problem_json(w) for w in result.warnings],
+            "seconds": round(result.seconds, 3)}
 
 
 def _summary(result: BuildResult, target: Path) -> None:
@@ -172,11 +200,25 @@ def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug
 
 
 @cli.command("list")
+@FORMAT
 @click.pass_context
-def list_cmd(ctx: click.Context) -> None:
+def list_cmd(ctx: click.Context, fmt: str) -> None:
     """Show the sites, their columns and how many public pages each has (tab-separated when piped)."""
     cluster = cluster_of(ctx)
     counts = guarded(ctx, lambda: site_counts(plan_cluster(cluster, Profile(datetime.now(cluster.tz)))))
-    header = ["site", "name", "kind", "url", "columns (pages)", "pages"]
+    if fmt == "json":
+        print_json({"schema": "sitegen-list/1", "cluster": cluster.name, "sites": [
+            {"id": s.id, "name": s.name, "kind": s.kind, "url": s.url, "pages": s.pages,
+             "columns": [{"id": c, "pages": n} for c, n in s.columns]} for s in counts]})
+        return
     rows = [[s.id, s.name, s.kind, s.url, " ".join(f"{c}({n})" for c, n in s.columns), str(s.pages)] for s in counts]
-    print_table(cluster.name, header, rows)
+    if not stdout.is_terminal:
+        print_table(cluster.name, ["site", "name", "kind", "url", "columns (pages)", "pages"], rows)
+        return
+    # on a terminal, a block per site whose lines fit 80 columns: nothing is cut, however long a name or URL
+    stdout.print(cluster.name)
+    for s in counts:
+        stdout.print("")
+        stdout.print(f"{s.id}  {s.name}  ({s.kind}, " + n_("{count} page", "{count} pages", s.pages).format(count=s.pages) + ")")
+        stdout.print(f"  {s.url}")
+        stdout.print("  " + "  ".join(f"{c} {n}" for c, n in s.columns))

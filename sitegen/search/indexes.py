@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -77,10 +77,13 @@ def with_filters(html: str, columns: tuple[str, ...]) -> str:
     return html[:at] + spans + html[at:]
 
 
-def write_indexes(todo: list[IndexJob], out_dir: Path) -> Iterator[IndexJob]:
-    """Run Pagefind for every job over the written HTML, yielding each job when its index is in place."""
+def write_indexes(todo: list[IndexJob], out_dir: Path,
+                  report: Callable[[int, int], None] = lambda done, total: None) -> Iterator[IndexJob]:
+    """Run Pagefind for every job over the written HTML, yielding each job when its index is in place; `report` is
+    told (pages indexed, pages to index) as Pagefind takes them."""
     if not todo:
         return
+    total, done = sum(len(job.pages) for job in todo), 0
     with PagefindService() as service:
         for job in todo:
             staging = job.folder.with_name(INDEX_DIR + ".new")
@@ -92,6 +95,8 @@ def write_indexes(todo: list[IndexJob], out_dir: Path) -> Iterator[IndexJob]:
                                job.columns.get(id(page), ()))) for page, url in job.pages]
                 for message_id in waiting:
                     service.wait(message_id)
+                    done += 1
+                    report(done, total)
                 service.write(index_id, str(staging))
             except PagefindFailed as exc:
                 shutil.rmtree(staging, ignore_errors=True)
