@@ -24,10 +24,12 @@ from sitegen.write import folder
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Build folder to deploy (default: build/).")
 @click.option("--dry-run", is_flag=True, help="Show what would be uploaded and deleted on each target, and why.")
 @click.option("--ignore-check", is_flag=True, help="Deploy even if a site is 不合格 by the inspection's verdict rules.")
+@click.option("--if-changed", is_flag=True, help="Do nothing when every target's live release already matches the build "
+              "(for a scheduled deploy).")
 @FORMAT
 @click.pass_context
 def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], out: Path | None, dry_run: bool,
-               ignore_check: bool, fmt: str) -> None:
+               ignore_check: bool, if_changed: bool, fmt: str) -> None:
     """Upload the build to every target as a new release, then switch all targets to it at once.
 
     First the inspection's verdict rules (sitegen check's single vetoes and counted columns) judge the sites to
@@ -38,7 +40,7 @@ def deploy_cmd(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, .
         if source.is_dir():  # no build may change the folder while it is checked and uploaded
             guarded(ctx, lambda: held.enter_context(folder.locked(source)), _("Nothing was changed on any server."))
         failed = _inspect(ctx, targets, sites, ignore_check)
-        _deploy(ctx, source, targets, sites, dry_run, fmt, failed)
+        _deploy(ctx, source, targets, sites, dry_run, fmt, failed, if_changed)
 
 
 def _inspect(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...], ignore_check: bool) -> list[str]:
@@ -63,7 +65,7 @@ def _inspect(ctx: click.Context, targets: tuple[str, ...], sites: tuple[str, ...
 
 
 def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: tuple[str, ...], dry_run: bool, fmt: str,
-            failed: list[str]) -> None:
+            failed: list[str], if_changed: bool = False) -> None:
     cluster = cluster_of(ctx)
 
     def planned() -> tuple[list[Problem], list[deploy.TargetPlan]]:
@@ -78,6 +80,12 @@ def _deploy(ctx: click.Context, source: Path, targets: tuple[str, ...], sites: t
                "warnings": [problem_json(w) for w in warnings],
                "targets": [{"name": p.remote.name, "live_before": p.live, "sites": p.sites, "files": len(p.uploads),
                             "bytes": sum(size for _path, _why, size in p.uploads), "deletes": len(p.deletes)} for p in plans]}
+    if if_changed and all(p.live and not p.uploads and not p.deletes for p in plans):
+        if fmt == "json":
+            print_json({**summary, "release": None, "unchanged": True})
+        else:
+            stdout.print(_("Nothing to deploy: every target's live release already matches the build."))
+        return
     if dry_run and fmt == "json":
         print_json({**summary, "release": None})
         return
