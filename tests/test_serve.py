@@ -24,9 +24,18 @@ READY = "Serving "  # how `sitegen serve` starts the line it prints once it serv
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """Return a free port whose next one is free too: own-host sites are served on the ports after the portal's."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
 
 
 def _until(condition: Callable[[], object], what: str, timeout: float = 20) -> None:
@@ -263,3 +272,16 @@ def test_a_logo_outside_content_and_themes_is_watched(tmp_path):
         (root / "assets/town-logo.png").write_bytes(b"\x89PNG new")
         events.next(1)
         assert urllib.request.urlopen(base + "town/static/logo.png", timeout=5).read() == b"\x89PNG new"
+
+
+def test_links_to_an_own_host_site_lead_to_its_preview_server(served):
+    root, preview = served
+    home = _get(preview.base)
+    port = int(preview.base.rsplit(":", 1)[1].strip("/"))
+    local = f"http://127.0.0.1:{port + 1}/news/budget/"  # the finance site has its own host, served on the next port
+    assert f'href="{local}"' in home and "https://czj.test.gov.cn/news/budget/" not in home
+    assert "财政预算执行情况" in _get(local)
+    back = _get(f"http://127.0.0.1:{port + 1}/")
+    assert f'"http://127.0.0.1:{port}/' in back and '"https://www.test.gov.cn/' not in back  # and back to the portal
+    # only the preview's answers change: what was built still names the production hosts
+    assert "https://czj.test.gov.cn/news/budget/" in (root / ".sitegen-cache/preview/portal/index.html").read_text(encoding="utf-8")

@@ -138,8 +138,10 @@ class _Handler(SimpleHTTPRequestHandler):
 
     default_request_version = "HTTP/1.0"  # not 0.9: an answer to a request line too broken to name a version has a status line
 
-    def __init__(self, *args, host: Host, out: Path, live: LiveReload | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, host: Host, out: Path, live: LiveReload | None = None,  # type: ignore[no-untyped-def]
+                 ports: dict[str, int] | None = None, **kwargs):
         self.host, self.out, self.live = host, out, live
+        self.ports = ports or {}  # production origin -> the preview port serving that host
         super().__init__(*args, directory=str(out), **kwargs)
 
     def handle(self) -> None:
@@ -262,13 +264,22 @@ class _Handler(SimpleHTTPRequestHandler):
         return None
 
     def _body(self, code: int, page: bytes) -> BinaryIO:
-        body = page.replace(b"</body>", LIVE_TAG + b"</body>", 1) if self.live is not None else page
+        body = self._local(page.replace(b"</body>", LIVE_TAG + b"</body>", 1)) if self.live is not None else page
         self.send_response(code)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         return io.BytesIO(body)
+
+    def _local(self, page: bytes) -> bytes:
+        """Return a preview page whose links to the cluster's hosts lead to their preview servers, not production."""
+        host = self.headers.get("Host") or "127.0.0.1"  # the name the browser used for this server: the others share it
+        name = host[:host.rindex(":")] if ":" in host and not host.endswith("]") else host
+        for origin, port in self.ports.items():
+            for quote_mark in (b'"', b"'"):
+                page = page.replace(quote_mark + f"{origin}/".encode(), quote_mark + f"http://{name}:{port}/".encode())
+        return page
 
     def _send(self, code: int, kind: str, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
@@ -290,9 +301,12 @@ def start(cluster: Cluster, out: Path, bind: str = "127.0.0.1", port: int = 8000
     With `live`, every HTML page reloads itself after a rebuild and shows a failed build's errors.
     """
     servers = []
+    ports: dict[str, int] = {}  # filled as the servers start; every handler reads it when it answers
     for i, host in enumerate(hosts(cluster)):
-        handler = functools.partial(_Handler, host=host, out=out.resolve(), live=live)
+        handler = functools.partial(_Handler, host=host, out=out.resolve(), live=live, ports=ports)
         server = ThreadingHTTPServer((bind, port + i if port else 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        ports[host.origin] = server.server_address[1]
         servers.append((host, server))
+    for _host, server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
     return servers
