@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sitegen.config.loader import load_config
 from sitegen.config.model import Cluster
+from sitegen.config.staging import for_staging
 from sitegen.content.cache import Caches
 from sitegen.content.markdown import Links, convert_all
 from sitegen.content.profile import Profile
@@ -40,6 +41,7 @@ class BuildOptions:
     sites: tuple[str, ...] = ()  # empty: every site
     force: bool = False  # make every output again, whatever the manifest says
     search: bool = True  # write the search indexes (stage 6)
+    base_url: str | None = None  # a staging host: the whole cluster built to be served from it (config.staging)
     workers: int = field(default_factory=default_workers)
 
 
@@ -99,12 +101,14 @@ def _fewer_collections() -> Iterator[None]:
 
 def _build(options: BuildOptions, report: Progress, caches: Caches | None, cluster: Cluster | None) -> BuildResult:
     cluster = cluster or load_config(options.root)                           # 1. config
+    if options.base_url:
+        cluster = for_staging(cluster, options.base_url)
     chosen = chosen_sites(cluster, options.sites)
     publisher = Publisher(options.out)
     publisher.claim()
     with folder.locked(options.out):
         state = folder.read_state(options.out)
-        folder.check_kind(options.out, state, options.profile.name, options.profile.drafts)
+        folder.check_kind(options.out, state, options.profile.name, options.profile.drafts, options.base_url)
         if state is not None and not state.complete:
             publisher.remove_leftovers()                                     # a stopped build's staged files
         return _stages(options, cluster, chosen, publisher, state, report, caches)
@@ -124,7 +128,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
     moment = _moment(options, state)
-    folder.mark(options.out, options.profile.name, options.profile.drafts, False, moment)  # before the first write
+    folder.mark(options.out, options.profile.name, options.profile.drafts, False, moment, options.base_url)  # before the first write
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites, keep=(INDEX_DIR + "/",))
@@ -134,7 +138,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
-    folder.mark(options.out, options.profile.name, options.profile.drafts, True, moment)
+    folder.mark(options.out, options.profile.name, options.profile.drafts, True, moment, options.base_url)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 
@@ -147,7 +151,7 @@ def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:
 
 def _settings(options: BuildOptions, chosen: list[str]) -> str:
     """Return the options that change what a build writes."""
-    return repr((options.profile.name, options.profile.drafts, chosen, options.search))
+    return repr((options.profile.name, options.profile.drafts, chosen, options.search, options.base_url))
 
 
 def _replayed(last: Replayed, started: float) -> BuildResult:

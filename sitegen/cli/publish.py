@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sitegen.check.run import verdicts
 from sitegen.cli.app import FORMAT, cli, cluster_of, err, guarded, print_json, problem_json, say, shown, stdout
+from sitegen.config.staging import for_staging
 from sitegen.deploy import nginx
 from sitegen.deploy import releases as deploy
 from sitegen.errors import Problem
@@ -143,11 +144,14 @@ def rollback_cmd(ctx: click.Context, to: str | None, targets: tuple[str, ...]) -
 @click.option("--prefix", default="/var/lib/sitegen-nginx", show_default=True, help="With --standalone: folder for pid, logs, temp files.")
 @click.option("--user", help="With --standalone: the user nginx workers run as.")
 @click.option("--test", "test_it", is_flag=True, help="Also run `nginx -t` on it (needs nginx on this machine).")
+@click.option("--base-url", metavar="URL", help="For the staging host a `build --base-url URL` was made for.")
 @click.pass_context
 def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | None, listen: str | None,
-                     standalone: bool, prefix: str, user: str | None, test_it: bool) -> None:
+                     standalone: bool, prefix: str, user: str | None, test_it: bool, base_url: str | None) -> None:
     """Write the nginx configuration serving the cluster from the live release."""
     cluster = cluster_of(ctx)
+    if base_url:
+        cluster = guarded(ctx, lambda: for_staging(cluster_of(ctx), base_url))
     opts = nginx.options_for(cluster, release_root, listen)
     text = guarded(ctx, lambda: nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts))
     if out is None and not test_it:

@@ -49,16 +49,19 @@ from sitegen.write import folder
 @click.option("--no-search", is_flag=True, help="Skip the search indexes (the next build with search brings them up to date).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Render on N processes (default: every core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--base-url", metavar="URL", help="Build for a staging host, e.g. https://staging.shifan.gov.cn: every site on "
+              "it, into build-staging/ (never deployable to the production servers).")
 @FORMAT
 @click.pass_context
 def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], profile: ProfileName, drafts: bool,
-              now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool, fmt: str) -> None:
+              now: str | None, force: bool, no_search: bool, jobs: int | None, quiet: bool, base_url: str | None,
+              fmt: str) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
-    target = (out or root / folder.default_folder(profile, drafts)).resolve()
+    target = (out or root / folder.default_folder(profile, drafts, base_url)).resolve()
     cluster = cluster_of(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, drafts), sites=sites,
-                           force=force, search=not no_search, workers=jobs or default_workers())
+                           force=force, search=not no_search, workers=jobs or default_workers(), base_url=base_url)
 
     def run() -> BuildResult:
         with _progress(quiet or fmt == "json") as progress:

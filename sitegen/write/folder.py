@@ -32,6 +32,7 @@ class FolderState:
     complete: bool
     completed_at: float | None = None  # the moment the last finished build finished
     now: float | None = None  # the latest moment (--now) any build into the folder published for
+    staging: str | None = None  # the staging host a `build --base-url` made it for: never for the production servers
 
     def ahead(self, slack: float = 300) -> bool:
         """True if some pages were published for a moment still to come: scheduled items would go out early."""
@@ -40,12 +41,13 @@ class FolderState:
     @property
     def public(self) -> bool:
         """True for a finished build of the public profile without drafts: the only kind that may be deployed."""
-        return self.complete and self.profile == "public" and not self.drafts
+        return self.complete and self.profile == "public" and not self.drafts and self.staging is None
 
     def describe(self) -> str:
         """Return what the folder holds, in words."""
         kind = f"an internal build (--profile {self.profile})" if self.profile != "public" else "a public build"
         kind += " with drafts (--drafts)" if self.drafts else ""
+        kind += f" for the staging host {self.staging} (--base-url)" if self.staging else ""
         return kind if self.complete else f"{kind} that did not finish (it was stopped or failed)"
 
 
@@ -54,30 +56,31 @@ def read_state(out_dir: Path) -> FolderState | None:
     try:
         data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
         return FolderState(str(data["profile"]), bool(data["drafts"]), bool(data["complete"]), data.get("completed_at"),
-                           data.get("now"))
+                           data.get("now"), data.get("staging"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def default_folder(profile: str, drafts: bool) -> str:
+def default_folder(profile: str, drafts: bool, staging: str | None = None) -> str:
     """Return the output folder a build of this kind writes to unless told otherwise: each kind has its own."""
-    return "build" + ("-internal" if profile == "internal" else "") + ("-drafts" if drafts else "")
+    return "build" + ("-internal" if profile == "internal" else "") + ("-drafts" if drafts else "") + ("-staging" if staging else "")
 
 
-def check_kind(out_dir: Path, state: FolderState | None, profile: str, drafts: bool) -> None:
-    """Refuse a build of one kind into a folder holding another: internal pages and drafts never mix with public ones."""
-    if state is None or (state.profile, state.drafts) == (profile, drafts):
+def check_kind(out_dir: Path, state: FolderState | None, profile: str, drafts: bool, staging: str | None = None) -> None:
+    """Refuse a build of one kind into a folder holding another: internal pages, drafts and staging hosts never mix with
+    public ones."""
+    if state is None or (state.profile, state.drafts, state.staging) == (profile, drafts, staging):
         return
-    kind = FolderState(profile, drafts, complete=True).describe()
+    kind = FolderState(profile, drafts, complete=True, staging=staging).describe()
     raise BuildError(Problem(_("the output folder {out_dir} holds {describe}; {kind} must not write into it").format(out_dir=out_dir,
             describe=state.describe(), kind=kind),
                              hint=_("build into another folder (the default for this kind is {default_folder}/), or delete this one if "
-                                    "it is no longer needed").format(default_folder=default_folder(profile, drafts))))
+                                    "it is no longer needed").format(default_folder=default_folder(profile, drafts, staging))))
 
 
-def mark(out_dir: Path, profile: str, drafts: bool, complete: bool, now: float | None) -> None:
+def mark(out_dir: Path, profile: str, drafts: bool, complete: bool, now: float | None, staging: str | None = None) -> None:
     """Record the folder's state in one step: unfinished before a build writes, finished after (and for when)."""
-    state = FolderState(profile, drafts, complete, time.time() if complete else None, now)
+    state = FolderState(profile, drafts, complete, time.time() if complete else None, now, staging)
     tmp = out_dir / (STATE + ".tmp")
     tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
     os.replace(tmp, out_dir / STATE)
