@@ -319,7 +319,7 @@ def test_https_config_redirects_and_sends_hsts(tmp_path):
     assert run(root, "nginx-config", "--standalone", "--prefix", str(prefix), "--listen", "127.0.0.1:8443",
                "--root", str(tmp_path / "srv"), "--out", str(conf)).exit_code == 0
     config = conf.read_text()
-    assert "listen 127.0.0.1:8443 ssl;" in config and "Strict-Transport-Security" in config
+    assert "listen 127.0.0.1:8443 ssl http2;" in config and "Strict-Transport-Security" in config
     assert "return 301 https://$host$request_uri;" in config
     check = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(prefix)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr

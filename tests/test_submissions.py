@@ -343,3 +343,16 @@ def test_search_finds_the_adopted_items_under_the_target_column(browser, tmp_pat
     assert "https://www.test.gov.cn/town/news/to-finance-declined/" not in finance
     assert "/news/adopted/" in finance  # its own pages, as before
     assert errors == []
+
+
+def test_a_decision_naming_a_path_out_of_content_says_only_that_it_does_not_exist(tmp_path):
+    root = make_cluster(tmp_path, {**SUBMITTED, "content/portal/_submissions.yaml": DECISIONS + """
+- source: ../../sites.yaml
+  column: news
+  decision: adopted
+  by: 赵敏
+  at: 2026-03-09
+"""})
+    result = build(root, "--no-search")
+    assert result.exit_code == 0, result.output
+    assert "the decision on content/../../sites.yaml is ignored: that file does not exist" in result.output

@@ -109,7 +109,10 @@ def _stray(cluster: Cluster, content: Content, decisions: list[Decision]) -> lis
     for d in decisions:
         page = pages.get(d.source)
         if page is None:
-            gone = _("does not exist") if not (cluster.root / d.source).exists() else _("is not a page sitegen publishes")
+            # a path that leads out of content/ is looked up nowhere: the file may not even be asked about
+            named = (cluster.root / d.source).resolve()
+            there = named.is_relative_to(cluster.content_dir.resolve()) and named.exists()
+            gone = _("is not a page sitegen publishes") if there else _("does not exist")
             warnings.append(Problem(_("the decision on {d_source} is ignored: that file {gone} (deleted or renamed?)")
                                     .format(d_source=d.source,
                     gone=gone),
