@@ -21,23 +21,22 @@ def review_missing(ctx: CheckContext) -> Iterator[Finding]:
     for page in ctx.plan.unreviewed:
         if page.site in ctx.sites:
             site = ctx.cluster.sites[page.site]
-            yield Finding(REVIEW_MISSING, Severity.error, site.id,
-                          _("not published: {site_name} requires review before publishing (三审), and the page does not say who "
-                            "approved it (签发, approved_by); fix: once it is reviewed and approved, add to the front matter: {FIX}")
-                          .format(site_name=site.name,
-                                    FIX=FIX), page.source.as_posix(), page.lines.get("review", 2),
-                          ctx.url(site, page.path))
+            message = _("not published: {site_name} requires review before publishing (三审), and the page does not say who "
+                        "approved it (签发, approved_by); fix: once it is reviewed and approved, add to the front matter: "
+                        "{FIX}").format(site_name=site.name, FIX=FIX)
+            yield Finding(REVIEW_MISSING, Severity.error, site.id, message, page.source.as_posix(),
+                          page.lines.get("review", 2), ctx.url(site, page.path))
     for sp in ctx.site_plans():
         if not sp.site.review.required:
             continue
         for page in sp.pages:
             review = page.meta.review
             if review is not None and review.approved_by and not review.reviewed_by:
-                yield Finding(REVIEW_MISSING, Severity.error, sp.site.id,
-                              _("the page names who approved it ({approved_by}) but not who reviewed it (审核, reviewed_by): every "
-                                "item is reviewed before it is approved; fix: add 'reviewed_by: 姓名' under 'review:'")
-                              .format(approved_by=review.approved_by), page.source.as_posix(), page.lines.get("review", 2),
-                              ctx.url(sp.site, page.path))
+                message = _("the page names who approved it ({approved_by}) but not who reviewed it (审核, reviewed_by): "
+                            "every item is reviewed before it is approved; fix: add 'reviewed_by: 姓名' under "
+                            "'review:'").format(approved_by=review.approved_by)
+                yield Finding(REVIEW_MISSING, Severity.error, sp.site.id, message, page.source.as_posix(),
+                              page.lines.get("review", 2), ctx.url(sp.site, page.path))
 
 
 RULES = (
