@@ -182,3 +182,18 @@ def test_nginx_config_test_reports_what_nginx_refuses(tmp_path):
     assert result.exit_code == 1
     assert "/nowhere/cert.pem" in result.output and "nginx -t refused the configuration" in result.output
 
+
+def test_a_printed_standalone_file_says_which_folder_nginx_t_needs(tmp_path):
+    need_nginx()
+    root = make_cluster(tmp_path)
+    prefix = tmp_path / "not-yet"
+    result = run(root, "nginx-config", "--standalone", "--prefix", str(prefix))
+    assert result.exit_code == 0 and f"pid {prefix}/nginx.pid;" in result.output
+    assert f"{prefix}/tmp does not exist: create it (`mkdir -p {prefix}/tmp`)" in result.output
+    assert not prefix.exists()  # printing changes nothing on disk
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(result.stdout, encoding="utf-8")
+    refused = subprocess.run([str(NGINX), "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert refused.returncode == 1 and f"{prefix}/nginx.pid" in refused.stderr  # the folder nginx -t stops at
+    (prefix / "tmp").mkdir(parents=True)
+    assert subprocess.run([str(NGINX), "-t", "-c", str(conf)], capture_output=True).returncode == 0
