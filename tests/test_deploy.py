@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from servers import NGINX, RSYNC, SSHD, free_port, start_nginx, start_sshd
+from servers import NGINX, RSYNC, SSHD, Nginx, free_port, start_nginx, start_sshd
 
 from conftest import FIXTURES, build, make_cluster, page, run
 
@@ -71,20 +71,25 @@ def nginx_for(tmp_path):
     running = []
 
     def start(root: Path, release_root: Path):
-        port, prefix = free_port(), tmp_path / "nginx"
-        prefix.mkdir(exist_ok=True)
-        conf = prefix / "nginx.conf"
-        result = run(root, "nginx-config", "--standalone", "--root", str(release_root), "--listen", f"127.0.0.1:{port}",
-                     "--prefix", str(prefix), "--user", "root", "--out", str(conf))
-        assert result.exit_code == 0, result.output
-        check = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(prefix)], capture_output=True, text=True)
-        assert check.returncode == 0, check.stderr
-        running.append(start_nginx(conf, prefix, port))
-        return port
+        running.append(serve_release(root, release_root, tmp_path / "nginx"))
+        return running[-1].port
 
     yield start
     for server in running:
         server.stop()
+
+
+def serve_release(root: Path, release_root: Path, prefix: Path) -> Nginx:
+    """Start nginx on a free port with what `sitegen nginx-config --standalone` writes for a release root."""
+    port = free_port()
+    prefix.mkdir(exist_ok=True)
+    conf = prefix / "nginx.conf"
+    result = run(root, "nginx-config", "--standalone", "--root", str(release_root), "--listen", f"127.0.0.1:{port}",
+                 "--prefix", str(prefix), "--user", "root", "--out", str(conf))
+    assert result.exit_code == 0, result.output
+    check = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(prefix)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    return start_nginx(conf, prefix, port)
 
 
 def need_nginx() -> None:

@@ -11,9 +11,36 @@ from pathlib import Path
 
 import pytest
 from servers import NGINX, free_port, start_nginx
-from test_deploy import deploy_cluster, fetch, need_nginx, nginx_for, servers  # noqa: F401 - fixtures used by name
+from test_deploy import fetch, need_nginx, serve_release
 
-from conftest import make_cluster, run
+from conftest import build, make_cluster, run
+
+# The http {} of the nginx.conf Debian ships (nginx 1.22, bookworm), where `nginx-config --out` files are included
+DEBIAN_HTTP = """sendfile on;
+tcp_nopush on;
+types_hash_max_size 2048;
+include /etc/nginx/mime.types;
+default_type application/octet-stream;
+ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;
+ssl_prefer_server_ciphers on;
+access_log {prefix}/access.log;
+gzip on;
+include {prefix}/conf.d/*.conf;
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> tuple[int, Path]:
+    """The mini cluster built (with its search index) and served by nginx as the live release; (port, build folder)."""
+    need_nginx()
+    tmp = tmp_path_factory.mktemp("served")
+    root = make_cluster(tmp)
+    assert build(root).exit_code == 0
+    (tmp / "release").mkdir()
+    (tmp / "release" / "current").symlink_to(root / "build")
+    server = serve_release(root, tmp / "release", tmp / "nginx")
+    yield server.port, root / "build"
+    server.stop()
 
 
 def raw(port: int, host: str, path: str) -> tuple[int, dict[str, str]]:
@@ -26,37 +53,60 @@ def raw(port: int, host: str, path: str) -> tuple[int, dict[str, str]]:
     return response.status, dict(response.getheaders())
 
 
-def test_a_site_path_without_its_slash_is_redirected_for_good(tmp_path, servers, nginx_for):  # noqa: F811
-    root = deploy_cluster(tmp_path, servers)
-    assert run(root, "deploy").exit_code == 0
-    port = nginx_for(root, tmp_path / "srv1")
+def test_a_site_path_without_its_slash_is_redirected_for_good(served):
+    port, _ = served
     status, headers = raw(port, "www.test.gov.cn", "/town")
-    assert status == 301 and headers["Location"] == "/town/"
+    assert status == 301 and headers["Location"] == "/town/"  # relative: the host and scheme the reader used
     status, headers = raw(port, "www.test.gov.cn", "/town?from=sms")
     assert status == 301 and headers["Location"] == "/town/?from=sms"
     assert raw(port, "www.test.gov.cn", "/town/")[0] == 200
     assert raw(port, "www.test.gov.cn", "/townhall")[0] == 404  # only the site's own path
 
 
-@pytest.mark.parametrize(("host", "path", "kind"), [
-    ("www.test.gov.cn", "/feed.xml", "text/xml"),
-    ("www.test.gov.cn", "/news/atom.xml", "text/xml"),
-    ("www.test.gov.cn", "/sitemap.xml", "text/xml"),
-    ("www.test.gov.cn", "/disclosure/catalogue.json", "application/json"),
+@pytest.mark.parametrize(("path", "kind"), [
+    ("/feed.xml", "text/xml"),  # Debian's mime.types: .xml is text/xml, RSS and Atom feeds included
+    ("/news/atom.xml", "text/xml"),
+    ("/sitemap.xml", "text/xml"),
+    ("/disclosure/catalogue.json", "application/json"),
+    ("/disclosure/catalogue.csv", "text/csv"),  # not in mime.types: the configuration names it
 ])
-def test_feeds_sitemaps_and_exports_are_gzipped(tmp_path, servers, nginx_for, host, path, kind):  # noqa: F811
-    root = deploy_cluster(tmp_path, servers)
-    assert run(root, "deploy").exit_code == 0
-    port = nginx_for(root, tmp_path / "srv1")
-    status, headers, body = fetch(port, host, path, **{"Accept-Encoding": "gzip"})
-    assert status == 200 and headers["Content-Type"].startswith(kind)
+def test_feeds_sitemaps_and_exports_are_gzipped(served, path, kind):
+    port, out = served
+    status, headers, body = fetch(port, "www.test.gov.cn", path, **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Type"].startswith(kind), headers
     assert headers.get("Content-Encoding") == "gzip", headers
-    assert gzip.decompress(body).startswith((b"<?xml", b"{", b"["))
+    assert gzip.decompress(body) == (out / "portal" / path.lstrip("/")).read_bytes()
 
 
-@pytest.fixture
-def certificate(tmp_path) -> tuple[Path, Path]:
-    """A throwaway self-signed certificate for www.test.gov.cn."""
+def test_search_index_chunks_are_not_gzipped_a_second_time(served):
+    port, out = served
+    chunk = next((out / "portal/pagefind/fragment").glob("*.pf_fragment"))
+    status, headers, body = fetch(port, "www.test.gov.cn", f"/pagefind/fragment/{chunk.name}", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and "Content-Encoding" not in headers
+    assert body == chunk.read_bytes() and body.startswith(b"\x1f\x8b")  # Pagefind wrote it gzipped
+
+
+def test_the_included_file_passes_nginx_t_in_debians_own_nginx_conf(tmp_path):
+    need_nginx()
+    cert, key = self_signed(tmp_path)
+    root = make_cluster(tmp_path)
+    config = root / "sites.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"deploy:\n  nginx: {{certificate: {cert}, certificate_key: {key}}}\n",
+                      encoding="utf-8")
+    prefix = tmp_path / "etc-nginx"
+    (prefix / "conf.d").mkdir(parents=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nevents {{ worker_connections 768; }}\n"
+                    "http {\n" + DEBIAN_HTTP.format(prefix=prefix) + "}\n", encoding="utf-8")
+    result = run(root, "nginx-config", "--out", str(prefix / "conf.d/sitegen.conf"), "--test")  # as the README says
+    assert result.exit_code == 0, result.output
+    check = subprocess.run([str(NGINX), "-t", "-c", str(conf), "-p", str(prefix)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr  # nginx's own `gzip on;` and ours do not clash
+    assert "[warn]" not in check.stderr and "[emerg]" not in check.stderr, check.stderr
+
+
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """Make a throwaway self-signed certificate for www.test.gov.cn; return (certificate, key)."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=www.test.gov.cn",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
@@ -80,9 +130,9 @@ def handshake(port: int, version: ssl.TLSVersion) -> tuple[str | None, str | Non
 
 
 @pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated:DeprecationWarning")
-def test_with_a_certificate_only_tls_1_2_and_1_3_are_offered_with_http2(tmp_path, certificate):
+def test_with_a_certificate_only_tls_1_2_and_1_3_are_offered_with_http2(tmp_path):
     need_nginx()
-    cert, key = certificate
+    cert, key = self_signed(tmp_path)
     root = make_cluster(tmp_path)
     config = root / "sites.yaml"
     config.write_text(config.read_text(encoding="utf-8") + f"deploy:\n  nginx: {{certificate: {cert}, certificate_key: {key}}}\n",
@@ -131,3 +181,19 @@ def test_nginx_config_test_reports_what_nginx_refuses(tmp_path):
     result = run(root, "nginx-config", "--test")
     assert result.exit_code == 1
     assert "/nowhere/cert.pem" in result.output and "nginx -t refused the configuration" in result.output
+
+
+def test_a_printed_standalone_file_says_which_folder_nginx_t_needs(tmp_path):
+    need_nginx()
+    root = make_cluster(tmp_path)
+    prefix = tmp_path / "not-yet"
+    result = run(root, "nginx-config", "--standalone", "--prefix", str(prefix))
+    assert result.exit_code == 0 and f"pid {prefix}/nginx.pid;" in result.output
+    assert f"{prefix}/tmp does not exist: create it (`mkdir -p {prefix}/tmp`)" in result.output
+    assert not prefix.exists()  # printing changes nothing on disk
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(result.stdout, encoding="utf-8")
+    refused = subprocess.run([str(NGINX), "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert refused.returncode == 1 and f"{prefix}/nginx.pid" in refused.stderr  # the folder nginx -t stops at
+    (prefix / "tmp").mkdir(parents=True)
+    assert subprocess.run([str(NGINX), "-t", "-c", str(conf)], capture_output=True).returncode == 0

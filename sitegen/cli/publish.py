@@ -156,14 +156,12 @@ def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | N
     text = guarded(ctx, lambda: nginx.standalone(cluster, opts, prefix, user) if standalone else nginx.http_block(cluster, opts))
     if out is None and not test_it:
         click.echo(text, nl=False)
+        if standalone:
+            _name_missing_prefix(prefix)
     elif out is not None:
         out.write_text(text, encoding="utf-8")
         if standalone:
-            try:
-                nginx.make_prefix(prefix)
-            except OSError as exc:
-                say(err, "warning", "yellow", _("cannot create {prefix}/tmp ({error}): create it before starting nginx").format(
-                    prefix=prefix, error=exc.strerror or exc))
+            _make_prefix(prefix)
         stdout.print(_("Wrote {shown}; check it with `nginx -t`.").format(shown=shown(out)))
     if test_it:
         if nginx.nginx_binary() is None:
@@ -175,3 +173,19 @@ def nginx_config_cmd(ctx: click.Context, out: Path | None, release_root: str | N
             say(err, "error", "bold red", _("nginx -t refused the configuration (its words are above)"))
             ctx.exit(1)
         stdout.print(_("nginx -t: the configuration is valid."))
+
+
+def _name_missing_prefix(prefix: str) -> None:
+    """Say which folder a printed standalone nginx.conf needs before `nginx -t` (printing changes nothing on disk)."""
+    if not (Path(prefix) / "tmp").is_dir():
+        say(err, "warning", "yellow", _("{prefix}/tmp does not exist: create it (`mkdir -p {prefix}/tmp`) before `nginx -t` "
+                                        "and starting nginx, or write the file with --out, which creates it").format(prefix=prefix))
+
+
+def _make_prefix(prefix: str) -> None:
+    """Make the folders a written standalone nginx.conf names (nginx -t fails without them), or say they are missing."""
+    try:
+        nginx.make_prefix(prefix)
+    except OSError as exc:
+        say(err, "warning", "yellow", _("cannot create {prefix}/tmp ({error}): create it before starting nginx").format(
+            prefix=prefix, error=exc.strerror or exc))

@@ -22,13 +22,14 @@ CACHE_MAP = rf"""map $uri $sitegen_cache_control {{
     default                                                   "public, max-age=3600";
 }}
 """
-GZIP = """gzip on;
-gzip_vary on;
-gzip_comp_level 5;
-gzip_min_length 256;
-gzip_types text/css application/javascript application/json text/xml application/xml application/rss+xml
-           application/atom+xml image/svg+xml text/plain text/csv application/octet-stream;
-"""
+# Debian's mime.types has no .csv: without this the disclosure export goes out as application/octet-stream.
+# A second types {} at the http level adds to the one mime.types opened; inside a server it would replace it.
+TYPES = "types { text/csv csv; }\n"
+# Per server, not per http {}: Debian's own nginx.conf already says `gzip on;` there, and twice is an error.
+# No application/octet-stream: Pagefind's chunks are gzipped already.
+GZIP = ("gzip on;", "gzip_vary on;", "gzip_comp_level 5;", "gzip_min_length 256;",
+        "gzip_types text/css application/javascript application/json text/xml application/xml application/rss+xml "
+        "application/atom+xml image/svg+xml text/plain text/csv;")
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,14 @@ def options_for(cluster: Cluster, root: str | None, listen: str | None) -> Optio
 
 
 def http_block(cluster: Cluster, opts: Options) -> str:
-    """Return what goes inside nginx's http {}: the cache map, gzip and one server per host."""
+    """Return what goes inside nginx's http {}: the cache map, the CSV type and one server per host."""
     check_mounts(cluster)  # two sites at one address would be two clashing locations
     hosts: dict[str, list[Site]] = {}
     for site in cluster.sites.values():
         hosts.setdefault(site.origin, []).append(site)
     servers = [_server(origin, sites, opts) for origin, sites in hosts.items()]
     head = f"# nginx configuration for {cluster.name}, written by `sitegen nginx-config`.\n"
-    return head + CACHE_MAP + GZIP + "".join(servers)
+    return head + CACHE_MAP + TYPES + "".join(servers)
 
 
 def _server(origin: str, sites: list[Site], opts: Options) -> str:
@@ -71,7 +72,7 @@ def _server(origin: str, sites: list[Site], opts: Options) -> str:
                   "ssl_prefer_server_ciphers off;", "ssl_session_cache shared:sitegen:10m;"]
     else:
         lines.append(f"listen {opts.listen};")
-    lines += ["charset utf-8;", "index index.html;", "absolute_redirect off;", "server_tokens off;",
+    lines += [*GZIP, "charset utf-8;", "index index.html;", "absolute_redirect off;", "server_tokens off;",
               "add_header Cache-Control $sitegen_cache_control always;",
               f'add_header Content-Security-Policy "{CSP}" always;',
               'add_header X-Content-Type-Options "nosniff" always;',
