@@ -32,7 +32,7 @@ from sitegen.content.profile import Profile
 from sitegen.i18n import _, n_
 from sitegen.plan import plan_cluster, site_counts
 from sitegen.scaffold import new_page, new_site
-from sitegen.serve import preview, watch
+from sitegen.serve import preview
 from sitegen.workers import default_workers
 from sitegen.write import folder
 
@@ -58,7 +58,7 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
               fmt: str) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
-    target = (out or root / folder.default_folder(profile, drafts, base_url)).resolve()
+    target = (out or root / folder.Kind(profile, drafts, base_url).folder()).resolve()
     cluster = cluster_of(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, drafts), sites=sites,
                            force=force, search=not no_search, workers=jobs or default_workers(), base_url=base_url)
@@ -132,10 +132,10 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
               no_drafts: bool, now: str | None, search: bool) -> None:
     """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
     root = ctx.obj["root"]
-    target = (out or watch.preview_dir(root, profile, not no_drafts)).resolve()
+    target = (out or root / folder.Kind(profile, not no_drafts, preview=True).folder()).resolve()
     cluster = cluster_of(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, not no_drafts),
-                           sites=sites, search=search)
+                           sites=sites, search=search, preview=True)
 
     def tell(text: str, failed: bool) -> None:
         if failed:
