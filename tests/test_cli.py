@@ -151,6 +151,21 @@ def test_new_page_scaffolds_a_page_that_builds(cluster):
     assert (cluster / "build/town/news" / created.stem / "index.html").exists()
 
 
+def test_new_page_on_a_site_that_requires_review_is_a_draft_with_an_empty_review(cluster):
+    config = cluster / "sites.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('    footer: {site_code: "9900000003"}',
+                      '    footer: {site_code: "9900000003"}\n    review: {required: true}'), encoding="utf-8")
+    result = run(cluster, "new", "page", "town", "news", "待审稿件", "--slug", "pending")
+    assert result.exit_code == 0, result.output
+    created = cluster / "content/town/news/pending.md"
+    meta = yaml.safe_load(created.read_text(encoding="utf-8").split("---")[1])
+    assert meta["draft"] is True and meta["review"] == {"reviewed_by": "", "approved_by": "", "approved_at": None}
+    # without the draft line it still waits for its approver (签发)
+    created.write_text(created.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    assert build(cluster, "--now", "2099-01-01", "--no-search").exit_code == 0
+    assert not (cluster / "build/town/news/pending").exists()
+
+
 def test_new_page_in_disclosure_column_has_disclosure_fields(cluster):
     result = run(cluster, "new", "page", "portal", "disclosure", "某某办法", "--slug", "banfa")
     assert result.exit_code == 0
