@@ -42,7 +42,13 @@ class BuildOptions:
     force: bool = False  # make every output again, whatever the manifest says
     search: bool = True  # write the search indexes (stage 6)
     base_url: str | None = None  # a staging host: the whole cluster built to be served from it (config.staging)
+    preview: bool = False  # built by `sitegen serve`: the folder says so, and deploy refuses it
     workers: int = field(default_factory=default_workers)
+
+    @property
+    def kind(self) -> folder.Kind:
+        """Return the kind of build these options make, as the output folder records it."""
+        return folder.Kind(self.profile.name, self.profile.drafts, self.base_url, self.preview)
 
 
 @dataclass
@@ -108,7 +114,7 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
     publisher.claim()
     with folder.locked(options.out):
         state = folder.read_state(options.out)
-        folder.check_kind(options.out, state, options.profile.name, options.profile.drafts, options.base_url)
+        folder.check_kind(options.out, state, options.kind)
         if state is not None and not state.complete:
             publisher.remove_leftovers()                                     # a stopped build's staged files
         return _stages(options, cluster, chosen, publisher, state, report, caches)
@@ -128,7 +134,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
     moment = _moment(options, state)
-    folder.mark(options.out, options.profile.name, options.profile.drafts, False, moment, options.base_url)  # before the first write
+    folder.mark(options.out, options.kind, False, moment)  # before the first write
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites, keep=(INDEX_DIR + "/",))
@@ -138,7 +144,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
-    folder.mark(options.out, options.profile.name, options.profile.drafts, True, moment, options.base_url)
+    folder.mark(options.out, options.kind, True, moment)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 

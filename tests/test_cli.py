@@ -1,8 +1,11 @@
 """The CLI through click's runner: build options, scaffolding, listing."""
 from __future__ import annotations
 
+import os
+import select
 import subprocess
 import sys
+import time
 
 import yaml
 
@@ -67,8 +70,58 @@ def test_new_site_with_a_bad_site_code_names_it_and_changes_nothing(cluster):
     before = (cluster / "sites.yaml").read_bytes()
     result = run(cluster, "new", "site", "audit", "--kind", "department", "--name", "测试市审计局",
                  "--site-code", "12345", "--sponsor", "测试市审计局", "--org-code", "11990000MB0000301X")
-    assert result.exit_code == 1 and "网站标识码 must be 10 letters or digits" in result.output
+    assert result.exit_code == 2 and "Invalid value for '--site-code': 网站标识码 must be 10 letters or digits" in result.output
     assert (cluster / "sites.yaml").read_bytes() == before
+
+
+class Terminal:
+    """A command run on a pseudo-terminal, as a webmaster runs it: what it shows is read, answers are typed."""
+
+    def __init__(self, *args: str):
+        self.fd, tty = os.openpty()
+        self.proc = subprocess.Popen([sys.executable, "-m", "sitegen.cli", *args], stdin=tty, stdout=tty, stderr=tty,
+                                     start_new_session=True)
+        os.close(tty)
+        self.shown = b""
+
+    def expect(self, text: str, timeout: float = 30) -> None:
+        """Read what the command shows until `text` appears (fail after `timeout` seconds); later reads start after it."""
+        deadline = time.monotonic() + timeout
+        while (found := self.shown.find(text.encode())) < 0:
+            assert time.monotonic() < deadline and select.select([self.fd], [], [], deadline - time.monotonic())[0], \
+                f"waited for {text!r}; the terminal shows:\n{self.shown.decode(errors='replace')}"
+            try:
+                self.shown += os.read(self.fd, 4096)
+            except OSError:  # the command ended
+                break
+        assert found >= 0, f"no {text!r}; the terminal shows:\n{self.shown.decode(errors='replace')}"
+        self.shown = self.shown[found + len(text.encode()):]
+
+    def type(self, line: str) -> None:
+        os.write(self.fd, line.encode() + b"\r")
+
+    def close(self) -> int:
+        """Wait for the command to end; return its exit code."""
+        code = self.proc.wait(30)
+        os.close(self.fd)
+        return code
+
+
+def test_new_site_on_a_terminal_asks_for_each_identifier_until_sites_yaml_would_take_it(cluster):
+    terminal = Terminal("--root", str(cluster), "new", "site", "audit", "--kind", "department", "--name", "测试市审计局",
+                        "--sponsor", "测试市审计局")
+    for prompt, wrong, said, right in (
+            ("网站标识码 (10 letters or digits): ", "12345", "网站标识码 must be 10 letters or digits", "9900000009"),
+            ("统一社会信用代码 (18 characters): ", "测试", "org_code must be the 9-character code", "11990000MB0000301X")):
+        terminal.expect(prompt)
+        terminal.type(wrong)
+        terminal.expect(f"Error: {said}")  # what sites.yaml's check says, then the same question again
+        terminal.expect(prompt)
+        terminal.type(right)
+    terminal.expect("Added site 'audit' (测试市审计局) to sites.yaml")
+    assert terminal.close() == 0
+    site = yaml.safe_load((cluster / "sites.yaml").read_text(encoding="utf-8"))["sites"][-1]
+    assert site["org_code"] == "11990000MB0000301X" and site["footer"] == {"site_code": "9900000009", "sponsor": "测试市审计局"}
 
 
 def test_new_site_rejects_a_bad_id_and_leaves_sites_yaml_unchanged(cluster):
@@ -96,6 +149,21 @@ def test_new_page_scaffolds_a_page_that_builds(cluster):
     created.write_text(created.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
     assert build(cluster, "--now", "2099-01-01").exit_code == 0
     assert (cluster / "build/town/news" / created.stem / "index.html").exists()
+
+
+def test_new_page_on_a_site_that_requires_review_is_a_draft_with_an_empty_review(cluster):
+    config = cluster / "sites.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('    footer: {site_code: "9900000003"}',
+                      '    footer: {site_code: "9900000003"}\n    review: {required: true}'), encoding="utf-8")
+    result = run(cluster, "new", "page", "town", "news", "待审稿件", "--slug", "pending")
+    assert result.exit_code == 0, result.output
+    created = cluster / "content/town/news/pending.md"
+    meta = yaml.safe_load(created.read_text(encoding="utf-8").split("---")[1])
+    assert meta["draft"] is True and meta["review"] == {"reviewed_by": "", "approved_by": "", "approved_at": None}
+    # without the draft line it still waits for its approver (签发)
+    created.write_text(created.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    assert build(cluster, "--now", "2099-01-01", "--no-search").exit_code == 0
+    assert not (cluster / "build/town/news/pending").exists()
 
 
 def test_new_page_in_disclosure_column_has_disclosure_fields(cluster):

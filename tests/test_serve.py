@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, make_cluster, page
+from conftest import build, make_cluster, page, run
 from sitegen.outputs.theme import SHIPPED_THEMES
 
 MARKET = "content/town/news/market.md"
@@ -50,11 +50,12 @@ def _until(condition: Callable[[], object], what: str, timeout: float = 20) -> N
 class Preview:
     """A running `sitegen serve`: its portal URL and everything it printed (stdout and stderr, read in a thread)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *args: str):
         port = _free_port()
         self.base = f"http://127.0.0.1:{port}/"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port), "--now", "2026-03-10 12:00"],
+            [sys.executable, "-m", "sitegen.cli", "--root", str(root), "serve", "--port", str(port), "--now", "2026-03-10 12:00",
+             *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
             env={**os.environ, "PYTHONIOENCODING": "utf-8"})
         self.lines: list[str] = []
@@ -88,9 +89,9 @@ class Preview:
 
 
 @contextmanager
-def serving(root: Path) -> Iterator[Preview]:
-    """Run `sitegen serve` on a cluster until it is ready; stop it afterwards."""
-    preview = Preview(root)
+def serving(root: Path, *args: str) -> Iterator[Preview]:
+    """Run `sitegen serve ARGS...` on a cluster until it is ready; stop it afterwards."""
+    preview = Preview(root, *args)
     try:
         preview.wait_until_ready()
         yield preview
@@ -285,3 +286,24 @@ def test_links_to_an_own_host_site_lead_to_its_preview_server(served):
     assert f'"http://127.0.0.1:{port}/' in back and '"https://www.test.gov.cn/' not in back  # and back to the portal
     # only the preview's answers change: what was built still names the production hosts
     assert "https://czj.test.gov.cn/news/budget/" in (root / ".sitegen-cache/preview/portal/index.html").read_text(encoding="utf-8")
+
+
+def test_a_preview_is_never_deployed_nor_mixed_with_a_build_even_without_drafts(tmp_path):
+    root = make_cluster(tmp_path)
+    config = root / "sites.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "deploy:\n  targets:\n    - {name: web1, host: 127.0.0.1, user: u, "
+                      "path: /srv/www}\n", encoding="utf-8")
+    with serving(root, "--no-drafts"):
+        pass
+    shown = root / ".sitegen-cache/preview-no-drafts"
+    assert (shown / "portal/index.html").is_file()  # the same pages a public build has, but not for the web servers
+    deploy = run(root, "deploy", "--out", str(shown), "--ignore-check")
+    assert deploy.exit_code == 1
+    assert "holds a public build made by sitegen serve (a preview): only a finished public build may go" in deploy.output
+    assert "Nothing was changed on any server." in deploy.output
+    over = run(root, "build", "--no-search", "--out", str(shown))
+    assert over.exit_code == 1 and "a public build must not write into it" in over.output
+    assert build(root, "--no-search").exit_code == 0
+    with serving(root, "--no-drafts", "--out", str(root / "build")) as refused:
+        assert "holds a public build; a public build made by sitegen serve (a preview) must not write into it" in refused.output()
+    assert '"preview": false' in (root / "build/.sitegen-state.json").read_text(encoding="utf-8")

@@ -26,6 +26,16 @@ def test_a_staging_build_serves_every_site_from_the_staging_host(tmp_path):
     assert "server_name staging.test.gov.cn;" in nginx.output and "location ^~ /finance/" in nginx.output
 
 
+def test_a_staging_build_for_another_host_replaces_the_last_one_everywhere(tmp_path):
+    root = make_cluster(tmp_path)
+    assert run(root, "build", "--no-search", "--now", "2026-03-10 12:00", "--base-url", STAGING).exit_code == 0
+    other = run(root, "build", "--no-search", "--now", "2026-03-10 12:00", "--base-url", "https://yanshi.test.gov.cn")
+    assert other.exit_code == 0, other.output
+    out = root / "build-staging"
+    assert [p for p in out.rglob("*") if p.is_file() and b"staging.test.gov.cn" in p.read_bytes()] == []
+    assert "https://yanshi.test.gov.cn/finance/news/budget/" in (out / "finance/news/budget/index.html").read_text(encoding="utf-8")
+
+
 def test_a_staging_build_is_never_deployed_to_the_production_servers(tmp_path):
     root = make_cluster(tmp_path)
     config = root / "sites.yaml"

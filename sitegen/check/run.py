@@ -58,7 +58,7 @@ def seed(root: Path, out: Path) -> None:
     The build then only redoes what differs (pages published or withdrawn between the two moments): the first check
     after a build costs a copy, not a second cold build. build/ is only read, under its lock.
     """
-    state, source = folder.read_state(out), root / folder.default_folder("public", drafts=False)
+    state, source = folder.read_state(out), root / folder.Kind().folder()
     given = folder.read_state(source)
     if (state is not None and state.complete) or given is None or not given.public:
         return

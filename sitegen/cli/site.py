@@ -28,11 +28,13 @@ from sitegen.cli.app import (
     shown,
     stdout,
 )
+from sitegen.config.schema import check_org_code, check_site_code
 from sitegen.content.profile import Profile
-from sitegen.i18n import _, n_
+from sitegen.errors import FIX
+from sitegen.i18n import N_, _, n_
 from sitegen.plan import plan_cluster, site_counts
 from sitegen.scaffold import new_page, new_site
-from sitegen.serve import preview, watch
+from sitegen.serve import preview
 from sitegen.workers import default_workers
 from sitegen.write import folder
 
@@ -58,7 +60,7 @@ def build_cmd(ctx: click.Context, out: Path | None, sites: tuple[str, ...], prof
               fmt: str) -> None:
     """Build every site of sites.yaml (or those named by --site) into the output folder."""
     root = ctx.obj["root"]
-    target = (out or root / folder.default_folder(profile, drafts, base_url)).resolve()
+    target = (out or root / folder.Kind(profile, drafts, base_url).folder()).resolve()
     cluster = cluster_of(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, drafts), sites=sites,
                            force=force, search=not no_search, workers=jobs or default_workers(), base_url=base_url)
@@ -132,10 +134,10 @@ def serve_cmd(ctx: click.Context, sites: tuple[str, ...], port: int, bind: str, 
               no_drafts: bool, now: str | None, search: bool) -> None:
     """Build the cluster, serve it on localhost, and rebuild and reload open pages whenever a source changes."""
     root = ctx.obj["root"]
-    target = (out or watch.preview_dir(root, profile, not no_drafts)).resolve()
+    target = (out or root / folder.Kind(profile, not no_drafts, preview=True).folder()).resolve()
     cluster = cluster_of(ctx)
     options = BuildOptions(root=root, out=target, profile=Profile(moment(now, cluster), profile, not no_drafts),
-                           sites=sites, search=search)
+                           sites=sites, search=search, preview=True)
 
     def tell(text: str, failed: bool) -> None:
         if failed:
@@ -161,27 +163,56 @@ def new() -> None:
     """Scaffold a site or a page."""
 
 
+def _as_in_sites_yaml(check: Callable[[str], str]) -> Callable[[str], str]:
+    """Return `check` of sites.yaml's schema for typed text: a wrong value is a usage error, asked again at a prompt."""
+    def value(text: str) -> str:
+        try:
+            return check(text.strip())
+        except ValueError as exc:  # the schema's hint is about YAML: not for what was typed
+            raise click.BadParameter(str(exc).partition(FIX)[0]) from None
+    return value
+
+
+def _named(text: str) -> str:
+    if not text.strip():
+        raise ValueError(_("write the full name of the unit, e.g. 示范市财政局"))
+    return text
+
+
+IDENTIFIERS = {  # option: (what a prompt asks, the check sites.yaml makes)
+    "--site-code": (N_("网站标识码 (10 letters or digits)"), _as_in_sites_yaml(check_site_code)),
+    "--sponsor": (N_("主办单位"), _as_in_sites_yaml(_named)),
+    "--org-code": (N_("统一社会信用代码 (18 characters)"), _as_in_sites_yaml(check_org_code)),
+}
+
+
+def _checked(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return IDENTIFIERS[param.opts[0]][1](value) if value else None
+
+
 @new.command("site")
 @click.argument("site_id")
 @click.option("--kind", type=click.Choice(["department", "township"]), required=True)
 @click.option("--name", required=True, help="Full name, e.g. 示范市财政局.")
 @click.option("--url", help="'/path/' under the portal host (default /ID/) or 'https://host/'.")
-@click.option("--site-code", help="网站标识码, 10 letters or digits (asked for on a terminal when left out).")
-@click.option("--sponsor", help="主办单位 shown in the footer (asked for on a terminal when left out).")
-@click.option("--org-code", help="统一社会信用代码 (18 characters) or the 9-character code (asked for on a terminal when left out).")
+@click.option("--site-code", callback=_checked, help="网站标识码, 10 letters or digits (asked for on a terminal when left out).")
+@click.option("--sponsor", callback=_checked, help="主办单位 shown in the footer (asked for on a terminal when left out).")
+@click.option("--org-code", callback=_checked,
+              help="统一社会信用代码 (18 characters) or the 9-character code (asked for on a terminal when left out).")
 @click.pass_context
 def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: str | None, site_code: str | None,
                  sponsor: str | None, org_code: str | None) -> None:
     """Add a site to sites.yaml, with the identifiers its footer must show, and create its content folders."""
-    wanted = {"--site-code": (site_code, _("网站标识码 (10 letters or digits)")), "--sponsor": (sponsor, _("主办单位")),
-              "--org-code": (org_code, _("统一社会信用代码 (18 characters)"))}
-    missing = [option for option, (value, _label) in wanted.items() if not value]
+    given = dict(zip(IDENTIFIERS, (site_code, sponsor, org_code), strict=True))
+    missing = [option for option, value in given.items() if not value]
     if missing and not sys.stdin.isatty():
         raise click.UsageError(_("a new site needs {options}: every page's footer shows them (otherwise it would show the "
                                  "portal's sponsor)").format(options=", ".join(missing)), ctx)
-    given = {option: value or click.prompt(label) for option, (value, label) in wanted.items()}
-    created = guarded(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url, site_code=given["--site-code"].strip(),
-                                            sponsor=given["--sponsor"].strip(), org_code=given["--org-code"].strip()),
+    # on a terminal, each one left out is asked for until sites.yaml would take the answer
+    known = {option: value or click.prompt(_(IDENTIFIERS[option][0]), value_proc=IDENTIFIERS[option][1])
+             for option, value in given.items()}
+    created = guarded(ctx, lambda: new_site(ctx.obj["root"], site_id, kind, name, url, site_code=known["--site-code"],
+                                            sponsor=known["--sponsor"], org_code=known["--org-code"]),
                       _("sites.yaml is unchanged."))
     stdout.print(_("Added site '{site_id}' ({name}) to sites.yaml; content folders:").format(site_id=site_id, name=name))
     for path in created[1:]:

@@ -33,6 +33,20 @@ def _git_identity(value: str) -> str:
 GitIdentity = Annotated[str, AfterValidator(_git_identity)]
 
 
+def check_site_code(value: str) -> str:
+    """Return `value` if it is a 网站标识码 (10 letters or digits), else raise ValueError."""
+    if not re.fullmatch(r"[A-Za-z0-9]{10}", value):
+        raise invalid(_("网站标识码 must be 10 letters or digits"), _('quote it in YAML, e.g. site_code: "1304000009"'))
+    return value
+
+
+def check_org_code(value: str) -> str:
+    """Return `value` if it is an organisation code (9 characters) or a 统一社会信用代码 (18), else raise ValueError."""
+    if not re.fullmatch(r"[0-9A-Z]{9}|[0-9A-Z]{18}|[0-9A-Z]{8}-[0-9A-Z]", value):
+        raise ValueError(_("org_code must be the 9-character code or the 18-character 统一社会信用代码"))
+    return value
+
+
 class Strict(BaseModel):
     """Base for schema sections: unknown keys are errors, and no text carries an invisible control character."""
 
@@ -58,9 +72,7 @@ class Footer(Strict):
     @field_validator("site_code")
     @classmethod
     def _site_code_shape(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9]{10}", value):
-            raise invalid(_("网站标识码 must be 10 letters or digits"), _('quote it in YAML, e.g. site_code: "1304000009"'))
-        return value
+        return value if value is None else check_site_code(value)
 
 
 class ColumnType(str, Enum):
@@ -157,9 +169,7 @@ class SiteSpec(Strict):
     @field_validator("org_code")
     @classmethod
     def _org_code_shape(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[0-9A-Z]{9}|[0-9A-Z]{18}|[0-9A-Z]{8}-[0-9A-Z]", value):
-            raise ValueError(_("org_code must be the 9-character code or the 18-character 统一社会信用代码"))
-        return value
+        return value if value is None else check_org_code(value)
 
 
 class Defaults(Strict):

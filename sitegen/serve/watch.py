@@ -26,7 +26,7 @@ from watchdog.observers import Observer
 
 from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.config.model import Cluster
-from sitegen.content.cache import CACHE_DIR, Caches
+from sitegen.content.cache import Caches
 from sitegen.disclosure.index_numbers import STORE_NAME
 from sitegen.errors import SitegenError
 from sitegen.i18n import N_, _
@@ -206,7 +206,3 @@ def read_elsewhere(cluster: Cluster) -> tuple[Path, ...]:
     logos = tuple(cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo)
     return logos + cluster.taxonomy.files
 
-
-def preview_dir(root: Path, profile: str = "public", drafts: bool = True) -> Path:
-    """Return where `sitegen serve` builds: never build/, so a draft cannot be deployed by mistake; one per kind."""
-    return root / CACHE_DIR / ("preview" + ("" if profile == "public" else f"-{profile}") + ("" if drafts else "-no-drafts"))
