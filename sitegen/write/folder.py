@@ -53,10 +53,13 @@ class Kind:
 
     def describe(self) -> str:
         """Return what a build of this kind is, in words."""
-        kind = f"an internal build (--profile {self.profile})" if self.profile != "public" else "a public build"
-        kind += " with drafts (--drafts)" if self.drafts else ""
-        kind += f" for the staging host {self.staging} (--base-url)" if self.staging else ""
-        return kind + (" made by sitegen serve (a preview)" if self.preview else "")
+        kind = _("an internal build (--profile {profile})").format(profile=self.profile) if self.profile != "public" \
+            else _("a public build")
+        if self.drafts:
+            kind = _("{kind} with drafts (--drafts)").format(kind=kind)
+        if self.staging:
+            kind = _("{kind} for the staging host {host} (--base-url)").format(kind=kind, host=self.staging)
+        return _("{kind} made by sitegen serve (a preview)").format(kind=kind) if self.preview else kind
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class FolderState:
     def describe(self) -> str:
         """Return what the folder holds, in words."""
         kind = self.kind.describe()
-        return kind if self.complete else f"{kind} that did not finish (it was stopped or failed)"
+        return kind if self.complete else _("{kind} that did not finish (it was stopped or failed)").format(kind=kind)
 
 
 def read_state(out_dir: Path) -> FolderState | None:
