@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from sitegen.config.model import Cluster, Column, Site
-from sitegen.config.schema import ColumnSpec, ColumnType, ConfigFile, Defaults, SiteLocal, SiteSpec
+from sitegen.config.schema import IMAGE_OPTIONS, ColumnSpec, ColumnType, ConfigFile, Defaults, SiteLocal, SiteSpec
 from sitegen.config.taxonomy import load_taxonomy
 from sitegen.errors import ConfigError, Problem, Problems, did_you_mean
 from sitegen.i18n import _
@@ -32,10 +32,10 @@ def load_config(root: Path) -> Cluster:
                                   hint=_("run sitegen in the folder holding sites.yaml, or pass --root")))
     spec, node = _validate(path, shown, ConfigFile)
     problems = list(_cross_checks(spec, node, shown))
-    locals_, logos = _site_files(root, spec, problems)
+    locals_, images = _site_files(root, spec, problems)
     if problems:
         raise ConfigError(problems)
-    sites = {s.id: replace(_resolve_site(s, spec, locals_[s.id], logos[s.id]), line=locate(node, ("sites", i, "url")))
+    sites = {s.id: replace(_resolve_site(s, spec, locals_[s.id], images[s.id]), line=locate(node, ("sites", i, "url")))
              for i, s in enumerate(spec.sites)}
     return _cluster(root, spec, sites)
 
@@ -51,21 +51,24 @@ def declared_language(root: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _site_files(root: Path, spec: ConfigFile, problems: list[Problem]) -> tuple[dict[str, SiteLocal | None], dict[str, str | None]]:
-    """Return each site's _site.yaml and its checked logo path, adding what is wrong with them to `problems`."""
+def _site_files(root: Path, spec: ConfigFile, problems: list[Problem]) -> tuple[dict[str, SiteLocal | None], dict[str, dict[str, str]]]:
+    """Return each site's _site.yaml and its checked image paths (logo, emblem, ...), adding what is wrong to `problems`."""
     locals_: dict[str, SiteLocal | None] = {}
-    logos: dict[str, str | None] = {}
+    images: dict[str, dict[str, str]] = {}
     for site in spec.sites:
         local = _site_local(root, site.id)
         if isinstance(local, list):
             problems += local
             local = None
-        logo = _logo(root, site, local)
-        if isinstance(logo, Problem):
-            problems.append(logo)
-            logo = None
-        locals_[site.id], logos[site.id] = local, logo
-    return locals_, logos
+        images[site.id] = {}
+        for name in IMAGE_OPTIONS:
+            image = _image(root, site, local, name)
+            if isinstance(image, Problem):
+                problems.append(image)
+            elif image is not None:
+                images[site.id][name] = image
+        locals_[site.id] = local
+    return locals_, images
 
 
 def _cluster(root: Path, spec: ConfigFile, sites: dict[str, Site]) -> Cluster:
@@ -186,34 +189,36 @@ def _site_local(root: Path, site_id: str) -> SiteLocal | list[Problem] | None:
         return exc.problems
 
 
-def _logo(root: Path, spec: SiteSpec, local: SiteLocal | None) -> str | Problem | None:
-    """Return the site's logo as a path from the project's folder, checked to stay where its setting may reach.
+def _image(root: Path, spec: SiteSpec, local: SiteLocal | None, name: str) -> str | Problem | None:
+    """Return an image option of the site (logo, emblem, ...) as a path from the project's folder, checked to stay where its
+    setting may reach.
 
-    A logo named in sites.yaml (the cluster admin's) is relative to sites.yaml and stays in the project; one named
+    An image named in sites.yaml (the cluster admin's) is relative to sites.yaml and stays in the project; one named
     in a site's _site.yaml is relative to the site's folder and stays in it.
     """
-    if local is not None and local.theme_options is not None and local.theme_options.logo:
-        base, allowed, named = root / "content" / spec.id, site_folder(root / "content", spec.id), local.theme_options.logo
+    own = local.theme_options.images().get(name) if local is not None and local.theme_options is not None else None
+    if own:
+        base, allowed, named = root / "content" / spec.id, site_folder(root / "content", spec.id), own
         shown = f"content/{spec.id}/_site.yaml"
-    elif spec.theme_options.logo:
-        base, allowed, named, shown = root, root.resolve(), spec.theme_options.logo, CONFIG_NAME
+    elif name in spec.theme_options.images():
+        base, allowed, named, shown = root, root.resolve(), spec.theme_options.images()[name], CONFIG_NAME
     else:
         return None
     if not inside(base / named, allowed):
         where = allowed.relative_to(root.resolve()).as_posix() + "/" if allowed != root.resolve() else "the project's folder"
-        return Problem(_("logo of site '{spec_id}' ({named}) is outside {where}: sitegen reads nothing from there").format(spec_id=spec.id,
-                named=named, where=where), shown,
+        return Problem(_("{option} of site '{spec_id}' ({named}) is outside {where}: sitegen reads nothing from there").format(
+                option=name, spec_id=spec.id, named=named, where=where), shown,
                        hint=_("put the image in that folder and name it from there"))
     return Path(os.path.relpath(base / named, root)).as_posix()
 
 
-def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, logo: str | None) -> Site:
+def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, images: dict[str, str]) -> Site:
     """Return the runtime Site: defaults applied, _site.yaml merged, URL split into origin and prefix."""
     if local is not None:
         spec = spec.model_copy(update=local.model_dump(exclude_none=True, exclude={"footer", "theme_options"}))
     footer = _merge(cfg.cluster.footer, spec.footer, local.footer if local else None)
     options = _merge(spec.theme_options, local.theme_options if local else None)
-    options = options.model_copy(update={"logo": logo})
+    options = options.model_copy(update={name: images.get(name) for name in IMAGE_OPTIONS})
     origin, prefix = _split_url(spec.url, cfg.cluster.base_url)
     columns = {
         c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav,
@@ -226,6 +231,7 @@ def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, logo
         footer=footer, theme=spec.theme or cfg.defaults.theme, theme_options=options,
         org_code=spec.org_code or cfg.cluster.org_code, description=spec.description,
         allow_html=spec.allow_html, review=_merge(cfg.defaults.review, spec.review), owners=tuple(spec.owners),
+        interaction=tuple(cfg.defaults.interaction if spec.interaction is None else spec.interaction),
     )
 
 

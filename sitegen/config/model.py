@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
-from sitegen.config.schema import CheckSpec, ColumnType, DeploySpec, Footer, ReviewSpec, ThemeOptions
+from sitegen.config.schema import Channel, CheckSpec, ColumnType, DeploySpec, Footer, ReviewSpec, ThemeOptions
 from sitegen.config.taxonomy import Taxonomy
 
 
@@ -43,6 +43,7 @@ class Site:
     description: str = ""
     allow_html: bool = False
     review: ReviewSpec = field(default_factory=ReviewSpec)  # 三审: whether pages need approved_by, and show it
+    interaction: tuple[Channel, ...] = ()  # 互动交流: on the home page, the footer and 联系我们
     owners: tuple[str, ...] = field(default=(), repr=False)  # Git identities: people, never on a page
     line: int | None = field(default=None, compare=False, repr=False)  # of its url in sites.yaml; no output shows it
 

@@ -111,12 +111,55 @@ class ReviewSpec(Strict):
     show_review: bool = Field(False, description="articles show 审核 and 签发 (reviewed_by, approved_by)")
 
 
+IMAGE_OPTIONS = ("logo", "emblem", "conac_badge")  # theme options naming an image file
+
+
+def contrast(colour: str, other: str = "#ffffff") -> float:
+    """Return the WCAG 2.1 contrast ratio of two '#rrggbb' colours (1 to 21)."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(colour), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+AA_TEXT = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
+
+
+def _darker(colour: str) -> str:
+    """Return the same hue darkened just enough to pass AA against white."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(100, 0, -1):
+        shade = "#" + "".join(f"{round(c * step / 100):02x}" for c in rgb)
+        if contrast(shade) >= AA_TEXT:
+            return shade
+    return "#000000"
+
+
 class ThemeOptions(Strict):
     """Per-site look without copying the theme."""
 
-    primary_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
-    accent_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    primary_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$",
+                                      description="the masthead, the navigation and the current page: white text is drawn on it")
+    accent_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$", description="the colour of links on the white page")
     logo: str | None = Field(None, description="image path relative to sites.yaml")
+    emblem: str | None = Field(None, description="the mark before the site's name (e.g. 国徽 or the unit's badge); default: a neutral mark")
+    conac_badge: str | None = Field(None, description="the 党政机关网站标识 image shown with footer.conac_url")
+
+    @field_validator("primary_color", "accent_color")
+    @classmethod
+    def _readable(cls, value: str | None) -> str | None:
+        # white text on the primary colour, links of the accent colour on white: both must stay readable (WCAG 2.1 AA)
+        if value is not None and (ratio := contrast(value)) < AA_TEXT:
+            raise invalid(_("the colour {value} is too light: text on it or in it has a contrast of {ratio:.2f}:1 against "
+                            "white, and WCAG 2.1 AA asks for {aa}:1").format(value=value, ratio=ratio, aa=AA_TEXT),
+                          _("choose a darker shade of the colour (for example {darker})").format(darker=_darker(value)))
+        return value
+
+    def images(self) -> dict[str, str]:
+        """Return the image options that are set: name -> path as given."""
+        return {name: path for name in IMAGE_OPTIONS if (path := getattr(self, name))}
 
 
 class SiteLocal(Strict):
@@ -154,6 +197,8 @@ class SiteSpec(Strict):
     footer: Footer = Footer()
     allow_html: bool = Field(False, description="allow raw HTML in Markdown (sanitised)")
     review: ReviewSpec | None = Field(None, description="review before publishing (default: defaults.review)")
+    interaction: list[Channel] | None = Field(None, description="互动交流 channels (default: defaults.interaction); set here "
+                                              "only, not in _site.yaml: an embedded channel widens the servers' CSP")
     owners: list[GitIdentity] = Field(default_factory=list,
                                       description="Git identities who may change content/<site>/ (user names or e-mail addresses)")
 
@@ -172,6 +217,20 @@ class SiteSpec(Strict):
         return value if value is None else check_org_code(value)
 
 
+class Channel(Strict):
+    """One 互动交流 channel: 领导信箱, 12345 热线, 征集调查, 在线访谈 ..."""
+
+    name: str = Field(min_length=1, description="what readers see, e.g. 市长信箱")
+    url: str = Field(pattern=r"^https?://[^\s\"'<>]+$", description="the channel's address (http:// or https://)")
+    embed: bool = Field(False, description="show the channel in the page (an iframe) instead of linking to it")
+
+    @property
+    def origin(self) -> str:
+        """Return the scheme and host of the channel's address, as a CSP source."""
+        scheme, rest = self.url.split("://", 1)
+        return f"{scheme}://{re.split(r'[/?#]', rest, maxsplit=1)[0]}"
+
+
 class Defaults(Strict):
     """Values every site gets unless it says otherwise."""
 
@@ -180,6 +239,7 @@ class Defaults(Strict):
     feed_items: int = Field(20, ge=1, le=500)
     columns: list[ColumnSpec] = Field(default_factory=list)
     review: ReviewSpec = ReviewSpec()
+    interaction: list[Channel] = Field(default_factory=list, description="互动交流 channels of every site")
 
 
 class ClusterSpec(Strict):

@@ -32,6 +32,12 @@ GZIP = ("gzip on;", "gzip_vary on;", "gzip_comp_level 5;", "gzip_min_length 256;
         "application/atom+xml image/svg+xml text/plain text/csv;")
 
 
+def csp(sites: list[Site]) -> str:
+    """Return the Content-Security-Policy of one host: frames only from itself and the 互动交流 channels its sites embed."""
+    embedded = sorted({c.origin for s in sites for c in s.interaction if c.embed})
+    return CSP + (f"; frame-src 'self' {' '.join(embedded)}" if embedded else "")
+
+
 @dataclass(frozen=True)
 class Options:
     """Where the live release is and how the servers listen."""
@@ -74,7 +80,7 @@ def _server(origin: str, sites: list[Site], opts: Options) -> str:
         lines.append(f"listen {opts.listen};")
     lines += [*GZIP, "charset utf-8;", "index index.html;", "absolute_redirect off;", "server_tokens off;",
               "add_header Cache-Control $sitegen_cache_control always;",
-              f'add_header Content-Security-Policy "{CSP}" always;',
+              f'add_header Content-Security-Policy "{csp(sites)}" always;',
               'add_header X-Content-Type-Options "nosniff" always;',
               'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
               'add_header X-Frame-Options "SAMEORIGIN" always;']

@@ -21,7 +21,7 @@ def digest(cluster: Cluster, settings: str) -> str:
     """Return the digest of sitegen's code, the build settings and every file the build reads."""
     h = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
     files = [cluster.root / "sites.yaml"]
-    files += [cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo]
+    files += [cluster.root / path for s in cluster.sites.values() for path in s.theme_options.images().values()]
     folders = (cluster.content_dir, cluster.themes_dir, *shipped_themes(cluster))  # a shipped theme changes in an editable install
     for path in map(str, files + [p for folder in folders for p in sorted(_walk(folder))]):
         h.update(path.encode("utf-8", "surrogateescape") + b"\0")

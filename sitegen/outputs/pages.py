@@ -24,6 +24,7 @@ from sitegen.job import Job
 from sitegen.outputs.theme import Theme, environment
 
 HOME_ITEMS = 8
+SITE_MAP, CONTACT, ACCESSIBILITY = "sitemap", "contact", "accessibility"  # the service pages every footer links to
 SANDBOX_HINT = N_("a site's own templates may show what pages show (page, site, column, the helpers), nothing of "
                 "Python's internals or of the servers: remove this expression")
 SITE_GROUPS = {"portal": "门户网站", "department": "部门网站", "township": "乡镇（街道）网站"}
@@ -40,6 +41,21 @@ class Pager:
 
     def rel(self, number: int) -> str:
         return urls.page_rel(self.base, number)
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Return the page numbers to link: the first, the last and `around` either side of this one; None where some are left out.
+
+        A 600-item column at 20 a page links at most 9 numbers, never all 30: the pager stays one line on a phone.
+        """
+        shown = sorted({1, self.total, *range(max(1, self.number - around), min(self.total, self.number + around) + 1)})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - (out[-1] or 0) == 2:
+                out.append(n - 1)  # a gap of one page: the number itself is as short as the mark
+            elif out and n - (out[-1] or 0) > 2:
+                out.append(None)
+            out.append(n)
+        return out
 
 
 def paginate(base: str, pages: list[Page], size: int) -> Iterator[Pager]:
@@ -62,6 +78,14 @@ class SiteRef:
     @property
     def base_url(self) -> str:
         return self.origin + self.prefix
+
+
+@dataclass(frozen=True)
+class FooterLink:
+    """A page linked from every page's footer."""
+
+    title: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -96,11 +120,13 @@ class SiteRenderer:
         self.theme, self.assets = theme, assets
         self.env = environment(theme)
         self.facts, self.profile = facts(plan)
+        # the site's own pages outside its columns (关于本站 ...), linked from every page's footer
+        self.footer_pages = tuple(FooterLink(p.title, p.path) for p in site_plan.standalone)
 
     def job(self, template: str, rel: str, *, column_name: str, **context: Any) -> Job:
         """Return the job rendering `template` at `rel`; its inputs are exactly what the template is given."""
         # flat: names and values in turn (a tuple per pair would be digested as one more container)
-        inputs = (rel, column_name, self.assets, *[x for pair in sorted(context.items()) for x in pair])
+        inputs = (rel, column_name, self.assets, self.footer_pages, *[x for pair in sorted(context.items()) for x in pair])
         return Job(rel, inputs, lambda: self.page(template, rel, column_name=column_name, **context), "html",
                    template=(self.env, template))
 
@@ -140,7 +166,7 @@ class SiteRenderer:
             # only settings every fingerprint covers, and the values of the job: nothing else can reach a page
             "cluster": self.facts, "site": self.site, "rel": rel,
             "nav": [c for c in self.site.columns.values() if c.in_nav], "portal": self.facts.sites[self.cluster.portal.id],
-            "column_name": column_name, "page": None, "column": None, "profile": self.profile,
+            "column_name": column_name, "page": None, "column": None, "profile": self.profile, "footer_pages": self.footer_pages,
             "url": self.url, "link": self.link, "site_url": self.site_url, "asset": self.asset,
             "has_asset": lambda name: name in self.assets, "canonical": urls.absolute(self.site, rel),
             "tag_url": self.tag_url, "facet_rel": facet_rel, "catalogue_facets": FACETS,
@@ -253,6 +279,23 @@ def tag_pages(r: SiteRenderer) -> list[Job]:
 def cluster_navigation(r: SiteRenderer) -> list[Job]:
     """The portal's 站群导航: every site, grouped by kind."""
     return [r.job("sites.html", "sites/", column_name="站群导航", groups=site_groups(r.plan))]
+
+
+def site_map(r: SiteRenderer) -> list[Job]:
+    """The 网站地图: every column of the site with what it holds, its own pages and its services."""
+    return [r.job("sitemap.html", f"{SITE_MAP}/", column_name="网站地图", columns=list(r.site.columns.values()),
+                  counts={c: len(pages) for c, pages in r.sp.listings.items()}, standalone=r.sp.standalone,
+                  has_tags=bool(r.sp.tags))]
+
+
+def contact(r: SiteRenderer) -> list[Job]:
+    """联系我们: the footer's sponsor, organiser and contact, and the site's 互动交流 channels."""
+    return [r.job("contact.html", f"{CONTACT}/", column_name="联系我们")]
+
+
+def accessibility(r: SiteRenderer) -> list[Job]:
+    """无障碍声明: what the site does for readers with disabilities and elderly readers, and whom to tell of a barrier."""
+    return [r.job("accessibility.html", f"{ACCESSIBILITY}/", column_name="无障碍声明")]
 
 
 def not_found(r: SiteRenderer) -> list[Job]:

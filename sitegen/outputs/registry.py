@@ -51,6 +51,9 @@ PRODUCERS: tuple[Producer, ...] = (
     Producer("the search page", lambda r, _: search_page.jobs(r), owns=("search",)),
     Producer("the search index", None, owns=(search_page.INDEX_DIR,)),  # written by the index stage
     Producer("the 404 page", lambda r, _: pages.not_found(r), owns=("404.html",)),
+    Producer("the site map (网站地图)", lambda r, _: pages.site_map(r), owns=(pages.SITE_MAP,)),
+    Producer("the 联系我们 page", lambda r, _: pages.contact(r), owns=(pages.CONTACT,), settings=("sites[].footer", "sites[].interaction")),
+    Producer("the 无障碍声明 page", lambda r, _: pages.accessibility(r), owns=(pages.ACCESSIBILITY,)),
     Producer("the feeds", lambda r, _: feeds.jobs(r.cluster, r.sp), owns=feeds.NAMES, in_columns=feeds.NAMES,
              settings=("defaults.feed_items",)),
     Producer("the files beside the pages", lambda r, _: page_files(r.sp)),

@@ -177,15 +177,15 @@ def static_files(cluster: Cluster, site: Site, theme: Theme) -> tuple[list[Job],
         out = _fingerprint("css/colours.css", vars_css)
         assets["css/colours.css"] = f"{STATIC_DIR}/{out}"
         files[assets["css/colours.css"]] = Job.data(assets["css/colours.css"], vars_css)
-    if site.theme_options.logo:
-        logo = cluster.root / site.theme_options.logo
-        if not logo.is_file():
-            raise ConfigError(Problem(_("logo of site '{site_id}' not found: {logo}").format(site_id=site.id,
-                    logo=site.theme_options.logo), "sites.yaml",
+    for name, path in site.theme_options.images().items():
+        image = cluster.root / path
+        if not image.is_file():
+            raise ConfigError(Problem(_("{option} of site '{site_id}' not found: {path}").format(option=name, site_id=site.id,
+                                                                                                  path=path), "sites.yaml",
                                       hint=_("give the image path relative to the file that names it (sites.yaml, or the site's own "
                                              "_site.yaml)")))
-        assets["logo"] = f"{STATIC_DIR}/logo{logo.suffix}"
-        files[assets["logo"]] = Job.copy(assets["logo"], logo)
+        assets[name] = f"{STATIC_DIR}/{name}{image.suffix}"
+        files[assets[name]] = Job.copy(assets[name], image)
     return list(files.values()), assets
 
 

@@ -51,7 +51,7 @@ class ChangeKind(Enum):
 def classify(root: Path, path: Path, extra: frozenset[Path] = frozenset(), themes: tuple[Path, ...] = ()) -> ChangeKind | None:
     """Return what kind of source `path` is, or None if no build reads it.
 
-    `extra` are files read from elsewhere (logos), `themes` the folders of shipped themes the cluster uses.
+    `extra` are files read from elsewhere (logos, emblems), `themes` the folders of shipped themes the cluster uses.
     """
     if path.resolve() in extra:
         return ChangeKind.STATIC
@@ -138,7 +138,7 @@ class Watcher:
     def __init__(self, session: Session, extra: tuple[Path, ...] = (), themes: tuple[Path, ...] = ()):
         self.session = session
         self.root = session.options.root
-        self.extra = frozenset(p.resolve() for p in extra)  # files read from outside content/ and themes/ (logos)
+        self.extra = frozenset(p.resolve() for p in extra)  # files read from outside content/ and themes/ (logos, emblems)
         self.themes = themes  # the shipped themes the sites use: edited in place when sitegen is installed for development
         self.pending: dict[Path, ChangeKind] = {}
         self.last = 0.0
@@ -202,7 +202,7 @@ def _describe(root: Path, changed: dict[Path, ChangeKind]) -> str:
 
 
 def read_elsewhere(cluster: Cluster) -> tuple[Path, ...]:
-    """Return the files a build reads from outside content/ and themes/: the sites' logos, the cluster's taxonomy files."""
-    logos = tuple(cluster.root / s.theme_options.logo for s in cluster.sites.values() if s.theme_options.logo)
-    return logos + cluster.taxonomy.files
+    """Return the files a build reads from outside content/ and themes/: the sites' images, the cluster's taxonomy files."""
+    images = tuple(cluster.root / path for s in cluster.sites.values() for path in s.theme_options.images().values())
+    return images + cluster.taxonomy.files
 
