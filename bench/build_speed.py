@@ -201,7 +201,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def measure(args: argparse.Namespace) -> dict:
     out = args.out.resolve()
     shutil.rmtree(out / "corpus", ignore_errors=True)  # a fresh copy of the themes too: the run edits them
-    corpus = generate(out / "corpus", args.sites, args.pages, args.seed)
+    corpus = generate(out / "corpus", args.sites, args.pages, args.seed, args.text_kb)
     pages = args.sites * args.pages
     minimal = out / "minimal"
     shutil.rmtree(minimal, ignore_errors=True)
@@ -214,7 +214,8 @@ def measure(args: argparse.Namespace) -> dict:
     for folder in (corpus / "build", corpus / ".sitegen-cache"):
         shutil.rmtree(folder, ignore_errors=True)
     r: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-               "corpus": {"sites": args.sites, "pages_per_site": args.pages, "pages": pages, "seed": args.seed}}
+               "corpus": {"sites": args.sites, "pages_per_site": args.pages, "pages": pages, "seed": args.seed,
+                          "text_kb": args.text_kb}}
     s, m = sitegen(minimal, "--no-search")
     r["cold_minimal"] = {"sitegen_s": s, "sitegen_ms_per_page": s * 1000 / pages, "sitegen_peak_mb": m / 2**20,
                          "sitegen_files": sum(1 for p in (minimal / "build").rglob("*") if p.is_file())}
@@ -291,6 +292,7 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=31)
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--text-kb", type=float, default=3, help="KB of text per article (0: the short bodies of earlier figures)")
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
     parser.add_argument("--json", type=Path, default=None, help="default: OUT/build_speed.json")
     parser.add_argument("--no-hugo", action="store_true")

@@ -1,6 +1,6 @@
 """Generate a seeded synthetic cluster: N sites x M pages of Chinese text, all front-matter kinds.
 
-    python bench/corpus.py OUT --sites 31 --pages 500 [--seed 1]
+    python bench/corpus.py OUT --sites 31 --pages 500 [--seed 1] [--text-kb 3]
 
 Used by the benchmark and by the search recall test. The text is assembled from a vocabulary of real
 administrative words, so 2-, 3- and 4-character words, names and document numbers occur at known places.
@@ -55,8 +55,12 @@ def sites_yaml(ids: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def page_text(rng: random.Random, site: str, i: int, column: str) -> str:
-    """Return one page: front matter (all kinds, by turns) and a body with a link to an earlier page."""
+def page_text(rng: random.Random, site: str, i: int, column: str, text_kb: float = 0) -> str:
+    """Return one page: front matter (all kinds, by turns) and a body with a link to an earlier page.
+
+    `text_kb`: paragraphs are added until the body holds about that many kilobytes of UTF-8 (a real notice is 2-4 KB);
+    0 keeps the short bodies the earlier figures were measured on.
+    """
     month, day = 1 + i % 12, 1 + i % 28
     front = [f"title: {rng.choice(WORDS4)}{rng.choice(WORDS2)}第{i}号{'通知' if column == 'notices' else '信息'}",
              f"date: 2025-{month:02d}-{day:02d} {8 + i % 10:02d}:00", f"tags: [{rng.choice(WORDS2)}, {rng.choice(WORDS4)}]",
@@ -71,12 +75,14 @@ def page_text(rng: random.Random, site: str, i: int, column: str) -> str:
         front += ["disclosure:", f"  doc_no: 测{site}发〔2025〕{i}号", f"  topic: {TOPICS[i % len(TOPICS)]}",
                   f"  genre: {GENRES[i % len(GENRES)]}", f"  written: 2025-{month:02d}-{day:02d}"]
     paragraphs = ["".join(sentence(rng) for _ in range(rng.randint(3, 6))) for _ in range(rng.randint(3, 6))]
+    while sum(len(p.encode("utf-8")) for p in paragraphs) < text_kb * 1024:
+        paragraphs.append("".join(sentence(rng) for _ in range(rng.randint(3, 6))))
     if i >= 3:
         paragraphs.append(f"参见[上一期]({column}-{i - 3:05d}.md)。")
     return "---\n" + "\n".join(front) + "\n---\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def generate(out: Path, sites: int, pages: int, seed: int = 1) -> Path:
+def generate(out: Path, sites: int, pages: int, seed: int = 1, text_kb: float = 0) -> Path:
     """Write a cluster with `sites` sites of `pages` pages each to `out` (replacing its content/); return out."""
     rng = random.Random(seed)
     ids = site_ids(sites)
@@ -88,7 +94,7 @@ def generate(out: Path, sites: int, pages: int, seed: int = 1) -> Path:
             column = COLUMNS[i % len(COLUMNS)][0]
             path = out / "content" / sid / column / f"{column}-{i:05d}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page_text(rng, sid, i, column), encoding="utf-8")
+            path.write_text(page_text(rng, sid, i, column, text_kb), encoding="utf-8")
     if not (out / "themes").exists():  # a copy of the shipped themes: the benchmark edits them
         shutil.copytree(SHIPPED_THEMES, out / "themes")
     return out
@@ -100,8 +106,9 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=31)
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--text-kb", type=float, default=0, help="about this many KB of text per article (real notices: 3)")
     args = parser.parse_args()
-    generate(args.out, args.sites, args.pages, args.seed)
+    generate(args.out, args.sites, args.pages, args.seed, args.text_kb)
     print(f"wrote {args.sites} sites x {args.pages} pages to {args.out}")
 
 
