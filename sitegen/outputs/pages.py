@@ -283,9 +283,9 @@ def cluster_navigation(r: SiteRenderer) -> list[Job]:
 
 def site_map(r: SiteRenderer) -> list[Job]:
     """The 网站地图: every column of the site with what it holds, its own pages and its services."""
+    # what the site holds, not how much: a new article rebuilds no site map
     return [r.job("sitemap.html", f"{SITE_MAP}/", column_name="网站地图", columns=list(r.site.columns.values()),
-                  counts={c: len(pages) for c, pages in r.sp.listings.items()}, standalone=r.sp.standalone,
-                  has_tags=bool(r.sp.tags))]
+                  standalone=[FooterLink(p.title, p.path) for p in r.sp.standalone], has_tags=bool(r.sp.tags))]
 
 
 def contact(r: SiteRenderer) -> list[Job]:
