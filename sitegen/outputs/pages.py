@@ -234,8 +234,12 @@ def _article(r: SiteRenderer, page: Page) -> Job:
     column = r.site.columns.get(page.column or "")
     newer, older = r.sp.neighbours.get(page.source, (None, None))
     entry = row(r.plan, r.disclosure, page) if page.meta.disclosure is not None and page.date is not None else None
+    special = r.sp.specials.get(page.column or "")
+    # of a special column (专题): its section, and whether it is a historical one (the column's key leaves that out)
+    section = next((s.title for s in special.sections if s.id == page.section), None) if special else None
     job = r.job("article.html", page.path, column_name=column.title if column else page.title,
                 column=column, page=page, newer=newer, older=older, source=page.source, entry=entry,
+                section=section, archived=special.archived if special else False,
                 policy=r.disclosure.interpreted.get(page.source),
                 interpretations=r.disclosure.interpretations.get(page.source, []))
     return job.owned_by(page.source.as_posix())
