@@ -162,3 +162,13 @@ def test_bad_special_content_is_a_clear_message_and_the_previous_output_stays(tm
     files, expected = BAD[case]
     root = special_cluster(tmp_path)
     assert_refused(root, lambda r: [(r / rel).write_text(data, encoding="utf-8") for rel, data in files.items()], expected)
+
+
+def test_new_page_in_a_special_column_goes_into_the_section_it_names(tmp_path):
+    root = special_cluster(tmp_path)
+    refused = run(root, "new", "page", "portal", "yshj", "新的措施")
+    assert refused.exit_code == 1 and "its items go into a section" in refused.output and "yshj/gzdt" in refused.output
+    made = run(root, "new", "page", "portal", "yshj/zcjs", "新的措施", "--slug", "xincuoshi")
+    assert made.exit_code == 0, made.output
+    assert "title: 新的措施" in (root / "content/portal/yshj/zcjs/xincuoshi.md").read_text(encoding="utf-8")
+    assert build(root, "--no-search").exit_code == 0  # a draft until its writer publishes it
