@@ -172,3 +172,20 @@ def test_new_page_in_a_special_column_goes_into_the_section_it_names(tmp_path):
     assert made.exit_code == 0, made.output
     assert "title: 新的措施" in (root / "content/portal/yshj/zcjs/xincuoshi.md").read_text(encoding="utf-8")
     assert build(root, "--no-search").exit_code == 0  # a draft until its writer publishes it
+
+
+def test_a_reader_reaches_the_special_from_the_navigation_and_sees_its_banner(browser, tmp_path):
+    from conftest import serve
+
+    root = special_cluster(tmp_path)
+    assert build(root, "--no-search").exit_code == 0
+    portal = serve(root)["portal"]
+    tab = browser.new_page()
+    tab.goto(portal)
+    tab.click("nav.mainnav >> text=优化营商环境")
+    assert tab.url == portal + "yshj/"
+    assert tab.locator("img.special-banner").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert tab.locator("img.special-banner").is_visible() and tab.locator("h1").inner_text() == "优化营商环境"
+    tab.goto(portal + "zhuanti/")
+    tab.click("text=七普专题")
+    assert tab.locator("h1 .badge").inner_text() == "历史专题" and tab.locator("h1 .badge").is_visible()
