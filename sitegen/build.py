@@ -180,6 +180,7 @@ def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int
     plan = planned.plan
     links = Links.of(plan.cluster, plan.pages, plan.withheld)
     pages = [p for s in chosen for p in plan.sites[s].pages]
+    pages += [p for s in chosen for special in plan.sites[s].specials.values() for p in special.pages]  # introductions
     # pages of other sites are converted too: the portal shows their summaries, a feed those of the items it adopted
     pages += [p for s in plan.sites if s not in chosen for p in plan.sites[s].latest[:20]]
     pages += [p for s in chosen for column in plan.routing.adopted.get(s, {}).values() for p in column]

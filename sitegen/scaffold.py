@@ -61,8 +61,10 @@ def _insert_site(text: str, entry: dict[str, object]) -> str:
 def new_page(root: Path, site_id: str, column_id: str, title: str, now: datetime, slug: str | None = None) -> Path:
     """Create a page with complete front matter in content/<site>/<column>/ and return its path."""
     cluster = load_config(root)
+    column_id, _slash, section = column_id.partition("/")
     _check_target(cluster, site_id, column_id)
-    folder = cluster.content_dir / site_id / column_id
+    _check_section(cluster, site_id, column_id, section)
+    folder = cluster.content_dir / site_id / column_id / section
     slug = slug or _free_slug(folder, now)
     if not is_safe_slug(slug):
         raise ConfigError(Problem(_("slug '{slug}' cannot be used in a URL").format(slug=slug), hint=_("use letters, digits, '-' and '_'")))
@@ -93,6 +95,24 @@ def _check_target(cluster: Cluster, site_id: str, column_id: str) -> None:
         raise ConfigError(Problem(_("site '{site_id}' has no column '{column_id}'{suggestion}").format(site_id=site_id,
                 column_id=column_id, suggestion=did_you_mean(column_id, columns)),
                                   hint=_("columns: {items}").format(items=', '.join(columns))))
+
+
+def _check_section(cluster: Cluster, site_id: str, column_id: str, section: str) -> None:
+    """Raise ConfigError unless a section is named exactly when the column is special (专题), and it fits a URL."""
+    special = cluster.sites[site_id].columns[column_id].type == ColumnType.special
+    if special and not section:
+        folder = cluster.content_dir / site_id / column_id
+        sections = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) \
+            if folder.is_dir() else []
+        raise ConfigError(Problem(_("'{column_id}' is a special column (专题): its items go into a section").format(column_id=column_id),
+                                  hint=_("write the column as {column_id}/<section>, e.g. {column_id}/{example}").format(
+                                      column_id=column_id, example=sections[0] if sections else "gzdt")))
+    if section and not special:
+        raise ConfigError(Problem(_("only a special column (专题) has sections; '{column_id}' has none").format(column_id=column_id),
+                                  hint=_("write the column alone, e.g. {column_id}").format(column_id=column_id)))
+    if section and not is_safe_slug(section):
+        raise ConfigError(Problem(_("the section folder '{section}' cannot be used in a URL").format(section=section),
+                                  hint=_("use letters, digits, '-' and '_'")))
 
 
 def _free_slug(folder: Path, now: datetime) -> str:

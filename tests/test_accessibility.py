@@ -43,6 +43,8 @@ def page_type(site_dir: Path, file: Path, columns: dict[str, str]) -> str:
     base = site_dir / "zh-hant" if prefix else site_dir
     shape = ["N" if p.isdigit() else p if p == "page" or _holds_pages(base.joinpath(*parts[:i + 1])) else "x"
              for i, p in enumerate(parts) if i > 0]
+    if columns.get(head) == "special" and shape and shape[0] != "page":
+        shape[0] = "section"  # a 专题's sections are one kind of page whatever their names
     return prefix + "/".join([kind, *shape])
 
 
@@ -88,7 +90,8 @@ def test_every_page_type_has_no_wcag_violation(browser, example, page_types, mod
     need(AXE, "axe-core (npm ci --prefix tests/browser)")
     _, base = example
     expected = {"home", "column:news", "column:news/page/N", "column:news/x", "column:disclosure", "column:disclosure/x",
-                "column:disclosure/cluster", "column:disclosure/topic/x",
+                "column:disclosure/cluster", "column:disclosure/topic/x", "column:special", "column:special/section",
+                "column:special/section/x", "zhuanti",
                 "tags", "tags/x", "search", "sites", "sitemap", "contact", "accessibility", "about", "404.html"}
     assert expected <= {t for s, t in page_types if s == "portal"}, sorted(page_types)
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sitegen.assemble.special import Special, specials
 from sitegen.config.model import Cluster, Site
 from sitegen.content.load import Content
-from sitegen.content.page import Page
+from sitegen.content.page import FolderIndex, Page
 from sitegen.content.profile import Profile
 from sitegen.errors import Problem
 from sitegen.i18n import _
@@ -38,6 +39,7 @@ class SitePlan:
     tags: dict[str, Tag]
     latest: list[Page]  # every column page, newest first
     neighbours: dict[Path, tuple[Page | None, Page | None]]  # (newer, older) within the column
+    specials: dict[str, Special] = field(default_factory=dict)  # special columns (专题): introduction and sections
 
     @property
     def pages(self) -> list[Page]:
@@ -82,12 +84,13 @@ def assemble(cluster: Cluster, content: Content, profile: Profile, routing: Rout
     for page in content.pages:
         by_site[page.site].append(page)
     warnings = list(content.warnings) + routing.warnings
-    sites = {sid: _site_plan(cluster.sites[sid], pages, routing, warnings) for sid, pages in by_site.items()}
+    sites = {sid: _site_plan(cluster.sites[sid], pages, routing, warnings, content.indexes) for sid, pages in by_site.items()}
     return Plan(cluster, profile, sites, {p.source: p for p in content.pages}, content.withheld, warnings, routing,
                 unreviewed or [])
 
 
-def _site_plan(site: Site, pages: list[Page], routing: Routing, warnings: list[Problem]) -> SitePlan:
+def _site_plan(site: Site, pages: list[Page], routing: Routing, warnings: list[Problem],
+               indexes: list[FolderIndex]) -> SitePlan:
     columns = {cid: sorted((p for p in pages if p.column == cid), key=listing_order) for cid in site.columns}
     latest = sorted((p for p in pages if p.column), key=newest_first)
     listings = {cid: _listing(site.id, own, routing.adopted_in(site.id, cid)) for cid, own in columns.items()}
@@ -99,6 +102,7 @@ def _site_plan(site: Site, pages: list[Page], routing: Routing, warnings: list[P
         tags=_tags(latest, warnings),
         latest=latest,
         neighbours=_neighbours(columns),
+        specials=specials(site, columns, indexes),
     )
 
 

@@ -226,7 +226,7 @@ def new_site_cmd(ctx: click.Context, site_id: str, kind: str, name: str, url: st
 @click.option("--slug", help="File and URL name (default: date and a number).")
 @click.pass_context
 def new_page_cmd(ctx: click.Context, site_id: str, column: str, title: str, slug: str | None) -> None:
-    """Create a page with its front matter, ready to fill in."""
+    """Create a page with its front matter, ready to fill in (in a special column: COLUMN/SECTION)."""
     root = ctx.obj["root"]
     path = guarded(ctx, lambda: new_page(root, site_id, column, title, moment(None, cluster_of(ctx)), slug))
     stdout.print(_("Created {path} as a draft (draft: true): it is not published until you delete that line or write "

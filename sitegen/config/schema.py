@@ -83,6 +83,7 @@ class ColumnType(str, Enum):
     policy = "policy"
     disclosure = "disclosure"
     general = "general"
+    special = "special"  # 专题专栏: a landing page with banner and introduction, items in section sub-folders
 
 
 class ColumnSpec(Strict):
@@ -98,7 +99,7 @@ class ColumnSpec(Strict):
                                       "(sitegen check); overrides the limit of its type in check:, and makes a general "
                                       "column checked too")
     archived: bool = Field(False, description="a historical special topic (历史性工作专题): exempt from the update "
-                           "rules of sitegen check (column-stale, column-empty)")
+                           "rules of sitegen check (column-stale, column-empty); a special column shows it as 历史专题")
     accepts_submissions: bool | None = Field(None, description="other sites' items may be submitted (报送) to this column "
                                              "with 'submit_to:'; default: yes for the portal's news columns, no elsewhere")
 
@@ -281,6 +282,8 @@ class CheckSpec(Strict):
     notice_days: int = Field(183, ge=1, description="a notice (通知公告) column must get a new item within this many days")
     policy_days: int = Field(183, ge=1, description="a policy (政策文件) or disclosure (政府信息公开) column must get a new "
                              "item within this many days")
+    special_days: int = Field(183, ge=1, description="a current special topic (专题) column must get a new item within "
+                              "this many days; archived ones are exempt")
     stale_columns: int = Field(5, ge=1, description="this many stale columns (column-stale) make a site 不合格")
     empty_columns: int = Field(5, ge=1, description="this many empty columns (column-empty) make a site 不合格")
     long_stale_columns: int = Field(10, ge=1, description="this many long-stale columns (应更新但长期未更新) make a site 不合格")

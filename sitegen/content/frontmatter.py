@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -68,6 +68,9 @@ class _Meta(BaseModel):
         return value
 
     date_fields: ClassVar[frozenset[str]] = frozenset()
+
+
+M = TypeVar("M", bound=_Meta)
 
 
 class AttachmentSpec(BaseModel):
@@ -171,6 +174,20 @@ class PageMeta(_Meta):
         return [v.strip() for v in values if v and v.strip()]
 
 
+class IndexMeta(_Meta):
+    """Front matter of the _index.md of a special column (专题) or of one of its sections."""
+
+    title: str | None = Field(None, description="default: the column's title, or the section's folder name")
+    banner: str | None = Field(None, description="banner image beside the file (the column's _index.md only)")
+    banner_alt: str | None = Field(None, description="what the banner shows, for readers who cannot see it")
+    weight: int = Field(0, description="sections are listed by weight (lighter first), then by folder name")
+
+    @field_validator("title", "banner", "banner_alt")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if isinstance(value, str) else value
+
+
 APPLICATION_ONLY = "依申请公开"
 
 
@@ -196,15 +213,24 @@ def split(text: str, shown: Path | str) -> tuple[str, str, int]:
 
 def parse_meta(front: str, shown: Path | str, tz: tzinfo) -> tuple[PageMeta, dict[str, int]]:
     """Return validated front matter and the line of each key, or raise Problems with every problem located."""
+    return _validated(PageMeta, front, shown, tz)
+
+
+def parse_index_meta(front: str, shown: Path | str, tz: tzinfo) -> tuple[IndexMeta, dict[str, int]]:
+    """Return the validated front matter of an _index.md and the line of each key, or raise Problems."""
+    return _validated(IndexMeta, front, shown, tz)
+
+
+def _validated(model: type[M], front: str, shown: Path | str, tz: tzinfo) -> tuple[M, dict[str, int]]:
     data, node = parse(front, shown, line_offset=1)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise Problems([Problem(_("front matter must be 'key: value' lines"), shown, line=2)])
     try:
-        return PageMeta.model_validate(data, context={"tz": tz}), key_lines(node, offset=2)
+        return model.model_validate(data, context={"tz": tz}), key_lines(node, offset=2)
     except ValidationError as exc:
-        raise Problems(problems_from(exc, PageMeta, node, shown, line_offset=1)) from None
+        raise Problems(problems_from(exc, model, node, shown, line_offset=1)) from None
 
 
 def key_lines(node: Any, offset: int, prefix: str = "") -> dict[str, int]:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from sitegen import workers
 from sitegen.config.model import Cluster, Site
+from sitegen.config.schema import ColumnType
 from sitegen.content.cache import Shelf
-from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_meta, split
-from sitegen.content.page import Attachment, Page
+from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_index_meta, parse_meta, split
+from sitegen.content.page import Attachment, FolderIndex, Page
 from sitegen.content.profile import Profile, Window, window
 from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
 from sitegen.i18n import _
@@ -22,6 +23,8 @@ from sitegen.urls import is_safe_slug
 
 SITE_FILES = {"_site.yaml", "_theme"}  # entries of content/<site>/ that are not pages or columns
 MARKDOWN = {".md", ".markdown", ".mdown", ".mkd"}  # any case: a page under another name is told, not ignored
+INDEX = "_index.md"  # of a special column (专题) or of one of its sections: title, banner, introduction
+IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
 @dataclass
@@ -33,23 +36,26 @@ class Content:
     held: list[Page] = field(default_factory=list)  # the pages of `withheld`, read but not published
     warnings: list[Problem] = field(default_factory=list)
     window: Window = (None, None)  # the moments for which the profile admits these same pages
+    indexes: list[FolderIndex] = field(default_factory=list)  # the _index.md of special columns and their sections
 
 
 def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None, cores: int = 1) -> Content:
     """Return the cluster's pages, or raise ContentError naming every bad file."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    sources = list(_sources(cluster, problems, warnings))
+    index_sources: list[Source] = []
+    sources = list(_sources(cluster, problems, warnings, index_sources))
     if not sources and not problems:
         raise ContentError(Problem(_("the content tree is empty: no .md files under content/"), "content/",
                                    hint=_("add pages as content/<site>/<column>/<name>.md")))
     texts = _parse_all(cluster, sources, cache, cores)
-    parsed = [page for page in (_load_one(cluster, *source, texts[source[2]], problems) for source in sources) if page]
+    parsed = [page for page in (_load_one(cluster, *source, texts[source[3]], problems) for source in sources) if page]
+    indexes = [index for index in (_load_index(cluster, *source, problems) for source in index_sources) if index]
     # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
     problems += _duplicate_slugs(parsed)
     if problems:
         raise ContentError(problems)
-    content = Content(pages=[], warnings=warnings, window=window((p.meta for p in parsed), profile.now))
+    content = Content(pages=[], warnings=warnings, window=window((p.meta for p in parsed), profile.now), indexes=indexes)
     for page in parsed:
         if profile.admits(page.meta):
             content.pages.append(page)
@@ -63,12 +69,12 @@ Parsed = tuple[PageMeta, dict[str, int], str, int] | list[Problem]  # (front mat
 Read = tuple[str, Parsed]  # the digest of the file's bytes, and what they parsed to
 
 
-def _parse_all(cluster: Cluster, sources: list[tuple[Site, str | None, Path]], cache: Shelf | None,
+def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
                cores: int) -> dict[Path, Read]:
     """Parse every source: from the cache when its bytes were seen before, the others on `cores` processes."""
     out: dict[Path, Read] = {}
     todo = []
-    for site, _column, src in sources:
+    for site, _column, _section, src in sources:
         shown = src.relative_to(cluster.root)
         data = src.read_bytes()
         key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
@@ -97,7 +103,7 @@ def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
     return meta, lines, body, body_line
 
 
-def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, read: Read,
+def _load_one(cluster: Cluster, site: Site, column: str | None, section: str | None, src: Path, read: Read,
               problems: list[Problem]) -> Page | None:
     key, parsed = read
     if isinstance(parsed, list):
@@ -105,7 +111,9 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, src: Path, read:
         return None
     shown = src.relative_to(cluster.root)
     try:
-        return _read_page(site, column, src, shown, key, parsed)
+        page = _read_page(site, column, src, shown, key, parsed)
+        page.section = section
+        return page
     except Problems as exc:
         problems += exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
@@ -172,10 +180,10 @@ def _beside(src: Path, name: str) -> Path | None:
     return target
 
 
-Source = tuple[Site, str | None, Path]  # (site, column or None, file)
+Source = tuple[Site, str | None, str | None, Path]  # (site, column or None, section of a special column or None, file)
 
 
-def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem]) -> Iterator[Source]:
+def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem], indexes: list[Source]) -> Iterator[Source]:
     """Yield (site, column or None, file) for every Markdown source, reporting misplaced ones."""
     root = cluster.content_dir
     if not root.is_dir():
@@ -189,7 +197,7 @@ def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem])
             if entry.is_symlink() and not inside(entry, allowed):
                 problems.append(outside_problem(entry, cluster.root, allowed))
                 continue
-            yield from _site_sources(cluster, cluster.sites[entry.name], entry, allowed, problems, warnings)
+            yield from _site_sources(cluster, cluster.sites[entry.name], entry, allowed, problems, warnings, indexes)
         elif entry.is_dir():
             problems.append(Problem(_("unknown site '{entry_name}'{suggestion}").format(entry_name=entry.name,
                     suggestion=did_you_mean(entry.name, cluster.sites)), shown,
@@ -199,7 +207,7 @@ def _sources(cluster: Cluster, problems: list[Problem], warnings: list[Problem])
 
 
 def _site_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, problems: list[Problem],
-                  warnings: list[Problem]) -> Iterator[Source]:
+                  warnings: list[Problem], indexes: list[Source]) -> Iterator[Source]:
     # the walk follows no links below a folder: only a link itself can lead out, so only links are resolved
     for entry in sorted(folder.iterdir()):
         shown = entry.relative_to(cluster.root)
@@ -209,7 +217,9 @@ def _site_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, pro
             if entry.suffix.lower() in MARKDOWN or entry.name in site.columns or not entry.exists():
                 problems.append(outside_problem(entry, cluster.root, allowed))
         elif _is_page(cluster, entry, warnings):
-            yield site, None, entry
+            yield site, None, None, entry
+        elif entry.is_dir() and entry.name in site.columns and site.columns[entry.name].type is ColumnType.special:
+            yield from _special_sources(cluster, site, entry, allowed, problems, warnings, indexes)
         elif entry.is_dir() and entry.name in site.columns:
             yield from _column_sources(cluster, site, entry, allowed, problems, warnings)
         elif entry.is_dir():
@@ -235,7 +245,79 @@ def _column_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, p
             problems.append(Problem(_("pages in sub-folders of a column are not published"), path.relative_to(cluster.root),
                                     hint=_("move it up into {folder}/").format(folder=folder.relative_to(cluster.root))))
             continue
-        yield site, folder.name, path
+        yield site, folder.name, None, path
+
+
+def _special_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, problems: list[Problem],
+                     warnings: list[Problem], indexes: list[Source]) -> Iterator[Source]:
+    """Yield the items of a special column's sections; collect its _index.md files; report pages out of place."""
+    for path in sorted(folder.rglob("*")):  # rglob enters no linked folder
+        depth = len(path.relative_to(folder).parts)
+        section = path.parent.name if depth == 2 else None
+        if path.is_symlink() and not inside(path, allowed):
+            if path.suffix.lower() in MARKDOWN:
+                problems.append(outside_problem(path, cluster.root, allowed))
+            continue
+        if path.name == INDEX and depth <= 2 and path.is_file():
+            indexes.append((site, folder.name, section, path))
+            continue
+        if path.name.startswith(("_", ".")) or not _is_page(cluster, path, warnings):
+            continue
+        shown = path.relative_to(cluster.root)
+        if depth == 1:
+            problems.append(Problem(_("in a special column (专题) every item belongs to a section: a sub-folder such as "
+                                      "{folder}/<section>/").format(folder=folder.relative_to(cluster.root)), shown,
+                                    hint=_("move it into the folder of its section (create one if needed); the column's "
+                                           "introduction is {folder}/_index.md").format(folder=folder.relative_to(cluster.root))))
+        elif depth > 2:
+            problems.append(Problem(_("pages in sub-folders of a section are not published"), shown,
+                                    hint=_("move it up into {folder}/").format(folder=path.parent.parent.relative_to(cluster.root))))
+        elif section is not None and not is_safe_slug(section):
+            problems.append(Problem(_("the section folder '{section}' cannot be used in a URL").format(section=section),
+                                    shown.parent, hint=_("rename the folder with letters, digits, '-' and '_' (its title "
+                                                         "goes in '{index}' inside it)").format(index=INDEX)))
+        else:
+            yield site, folder.name, section, path
+
+
+def _load_index(cluster: Cluster, site: Site, column: str | None, section: str | None, src: Path,
+                problems: list[Problem]) -> FolderIndex | None:
+    """Return the title, banner and introduction of a special column or section, or None having added its problems."""
+    assert column is not None
+    shown = src.relative_to(cluster.root)
+    try:
+        front, body, body_line = split(decode(src.read_bytes(), shown), shown)
+        meta, lines = parse_index_meta(front, shown, cluster.tz)
+    except Problems as exc:
+        problems += exc.problems
+        return None
+    title = meta.title or (section if section is not None else site.columns[column].title)
+    page = Page(site=site.id, column=column, slug="", source=shown, meta=PageMeta(title=title), body=body,
+                body_line=body_line, date=None, lines=lines, key=hashlib.sha1(src.read_bytes()).hexdigest(), section=section)
+    if found := CONTROL.search(body):
+        problems.append(Problem(_("the text contains an invisible control character (U+{code:04X})").format(code=ord(found.group())),
+                                shown, line=body_line + body.count("\n", 0, found.start()),
+                                hint=_("type that line again, or paste the text as plain text (it often comes from Word)")))
+    if meta.banner is not None and not _banner(page, src, meta.banner, problems):
+        return None
+    return FolderIndex(page, meta.banner_alt or "", meta.weight)
+
+
+def _banner(page: Page, src: Path, name: str, problems: list[Problem]) -> bool:
+    """Give the page its banner image, copied beside it; return False having added a problem if it cannot be."""
+    shown, line = page.source, page.lines.get("banner", 2)
+    found = _beside(src, name)
+    if found is None:
+        problems.append(Problem(_("banner image '{name}' not found beside {file}").format(name=name, file=shown.name), shown, line,
+                                hint=_("put the image in {parent}/ or fix the name after 'banner:'").format(parent=shown.parent)))
+        return False
+    if found.suffix.lower() not in IMAGES:
+        problems.append(Problem(_("the banner '{name}' is not an image").format(name=name), shown, line,
+                                hint=_("use a .png, .jpg, .gif, .svg or .webp file")))
+        return False
+    page.cover = found.name
+    page.assets[found.name] = found
+    return True
 
 
 def _is_page(cluster: Cluster, path: Path, warnings: list[Problem]) -> bool:

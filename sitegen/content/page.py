@@ -37,11 +37,16 @@ class Page:
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line, e.g. 'disclosure.topic'
     key: str = ""  # digest of the source file's bytes: its front matter and text as read
     excerpt: str = ""  # the first words of the converted text, for pages without a summary of their own
+    section: str | None = None  # the section (sub-folder) of a special column (专题) the page is in
 
     @property
     def path(self) -> str:
-        """Site-relative URL path, e.g. 'news/slug/'."""
-        return f"{self.column}/{self.slug}/" if self.column else f"{self.slug}/"
+        """Site-relative URL path, e.g. 'news/slug/', 'special/section/slug/'; an _index.md's is its folder's."""
+        if self.section is None:
+            if not self.slug:
+                return f"{self.column}/"
+            return f"{self.column}/{self.slug}/" if self.column else f"{self.slug}/"
+        return f"{self.column}/{self.section}/{self.slug}/" if self.slug else f"{self.column}/{self.section}/"
 
     @property
     def title(self) -> str:
@@ -51,3 +56,12 @@ class Page:
     def summary(self) -> str:
         """The front matter's summary, else the first words of the text."""
         return self.meta.summary or self.excerpt
+
+
+@dataclass
+class FolderIndex:
+    """The _index.md of a special column (专题) or of one of its sections: title, banner and introduction."""
+
+    page: Page  # the introduction, converted like an article; its URL is the folder's, its `cover` the banner image
+    banner_alt: str  # what the banner shows
+    weight: int  # sections: lighter first

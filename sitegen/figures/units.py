@@ -16,7 +16,8 @@ from sitegen.plan import ClusterPlan
 from sitegen.submissions.decisions import ADOPTED, DECLINED
 from sitegen.submissions.routing import PENDING
 
-TYPES = tuple(t.value for t in ColumnType)  # news, notice, policy, disclosure, general
+# news, notice, policy, disclosure, general; a special column's (专题) items are counted with the general ones (其他)
+TYPES = tuple(t.value for t in ColumnType if t is not ColumnType.special)
 
 
 @dataclass
@@ -80,7 +81,8 @@ def units_report(planned: ClusterPlan, start: date, end: date) -> UnitsReport:
         sp = plan.sites[unit.site]
         for column in sp.site.columns.values():
             pages = [p for p in sp.columns[column.id] if within(p)]
-            unit.published_by_type[column.type.value] += len(pages)
+            counted = ColumnType.general if column.type is ColumnType.special else column.type
+            unit.published_by_type[counted.value] += len(pages)
             if column.type == ColumnType.disclosure:
                 entries = [p for p in pages if p.meta.disclosure is not None]
                 unit.disclosure_entries += len(entries)

@@ -81,8 +81,8 @@ class SiteRef:
 
 
 @dataclass(frozen=True)
-class FooterLink:
-    """A page linked from every page's footer."""
+class PageLink:
+    """A link to a page of the site: its title and site-relative URL (the footer's pages, the site map's sections)."""
 
     title: str
     path: str
@@ -121,7 +121,7 @@ class SiteRenderer:
         self.env = environment(theme)
         self.facts, self.profile = facts(plan)
         # the site's own pages outside its columns (关于本站 ...), linked from every page's footer
-        self.footer_pages = tuple(FooterLink(p.title, p.path) for p in site_plan.standalone)
+        self.footer_pages = tuple(PageLink(p.title, p.path) for p in site_plan.standalone)
 
     def job(self, template: str, rel: str, *, column_name: str, **context: Any) -> Job:
         """Return the job rendering `template` at `rel`; its inputs are exactly what the template is given."""
@@ -260,8 +260,12 @@ def _article(r: SiteRenderer, page: Page) -> Job:
     column = r.site.columns.get(page.column or "")
     newer, older = r.sp.neighbours.get(page.source, (None, None))
     entry = row(r.plan, r.disclosure, page) if page.meta.disclosure is not None and page.date is not None else None
+    special = r.sp.specials.get(page.column or "")
+    # of a special column (专题): its section, and whether it is a historical one (the column's key leaves that out)
+    section = next((s.title for s in special.sections if s.id == page.section), None) if special else None
     job = r.job("article.html", page.path, column_name=column.title if column else page.title,
                 column=column, page=page, newer=newer, older=older, source=page.source, entry=entry,
+                section=section, archived=special.archived if special else False,
                 policy=r.disclosure.interpreted.get(page.source),
                 interpretations=r.disclosure.interpretations.get(page.source, []))
     return job.owned_by(page.source.as_posix())
@@ -284,8 +288,10 @@ def cluster_navigation(r: SiteRenderer) -> list[Job]:
 def site_map(r: SiteRenderer) -> list[Job]:
     """The 网站地图: every column of the site with what it holds, its own pages and its services."""
     # what the site holds, not how much: a new article rebuilds no site map
+    sections = {cid: [PageLink(s.title, f"{cid}/{s.id}/") for s in special.sections] for cid, special in r.sp.specials.items()}
     return [r.job("sitemap.html", f"{SITE_MAP}/", column_name="网站地图", columns=list(r.site.columns.values()),
-                  standalone=[FooterLink(p.title, p.path) for p in r.sp.standalone], has_tags=bool(r.sp.tags))]
+                  sections=sections, standalone=[PageLink(p.title, p.path) for p in r.sp.standalone],
+                  has_tags=bool(r.sp.tags), specials=r.site.kind == "portal")]
 
 
 def contact(r: SiteRenderer) -> list[Job]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sitegen import urls
 from sitegen.assemble.plan import Plan, SitePlan
+from sitegen.assemble.special import Special
 from sitegen.config.model import Cluster, Column, Site
 from sitegen.config.schema import ColumnType
 from sitegen.disclosure.catalogue import catalogue_names, site_catalogue
@@ -18,11 +19,11 @@ from sitegen.disclosure.plan import DisclosurePlan
 from sitegen.errors import AssembleError, BuildError, ConfigError, Problem
 from sitegen.i18n import _
 from sitegen.job import Job
-from sitegen.outputs import feeds, pages, search_page, sitemap, theme
+from sitegen.outputs import feeds, pages, search_page, sitemap, special, theme
 from sitegen.outputs.pages import SiteRenderer
 
 ALL = frozenset({"portal", "department", "township"})
-LISTED = frozenset(t for t in ColumnType if t is not ColumnType.disclosure)  # column types shown as listing pages
+LISTED = frozenset(t for t in ColumnType if t not in (ColumnType.disclosure, ColumnType.special))  # shown as listing pages
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ PRODUCERS: tuple[Producer, ...] = (
     Producer("the tag pages", lambda r, _: pages.tag_pages(r), owns=("tags",), settings=("defaults.page_size",)),
     Producer("the cluster navigation (站群导航)", lambda r, _: pages.cluster_navigation(r), owns=("sites",),
              kinds=frozenset({"portal"})),
+    Producer("the 专题 index", lambda r, _: special.index(r), owns=(special.INDEX_DIR,), kinds=frozenset({"portal"})),
     Producer("the search page", lambda r, _: search_page.jobs(r), owns=("search",)),
     Producer("the search index", None, owns=(search_page.INDEX_DIR,)),  # written by the index stage
     Producer("the 404 page", lambda r, _: pages.not_found(r), owns=("404.html",)),
@@ -79,6 +81,8 @@ COLUMN_PRODUCERS: dict[ColumnType, ColumnProducer] = {
     ColumnType.disclosure: ColumnProducer(lambda r, c: site_catalogue(r.plan, r.disclosure, r.sp, c, r.job),
                                           lambda site: catalogue_names(site.kind == "portal"),
                                           settings=("disclosure.index_format", "disclosure.topics", "disclosure.genres")),
+    ColumnType.special: ColumnProducer(special.jobs, lambda site: (), settings=("defaults.page_size", "sites[].columns[].page_size",
+                                                                            "sites[].columns[].archived")),
 }
 
 
@@ -94,7 +98,7 @@ def column_jobs(r: SiteRenderer) -> list[Job]:
 def page_files(sp: SitePlan) -> list[Job]:
     """Return the attachments and linked files copied beside each page."""
     out = []
-    for page in sp.pages:
+    for page in sp.pages + [p for s in sp.specials.values() for p in s.pages]:
         owner = page.source.as_posix()
         out += [Job.copy(page.path + a.name, a.source).owned_by(owner) for a in page.attachments]
         out += [Job.copy(page.path + name, src).owned_by(owner) for name, src in page.assets.items()]
@@ -188,6 +192,24 @@ def _site_urls(sp: SitePlan) -> list[Problem]:
                 page_path=page.path, value=inside[page.slug]),
                              page.source, hint=_("rename the file or give it another 'slug:'"))
                      for page in sp.columns[column.id] if page.slug in inside]
+    for spec in sp.specials.values():
+        problems += _section_urls(site, spec)
+    return problems
+
+
+def _section_urls(site: Site, spec: Special) -> list[Problem]:
+    """Return a problem for every section of a special column, or item of a section, at a URL an output owns."""
+    column = spec.column
+    inside = reserved_in_column(site, column)
+    problems = [Problem(_("the section folder '{section}' wants the URL {prefix}{column_id}/{section}/, which belongs to {value}")
+                        .format(section=s.id, prefix=site.prefix, column_id=column.id, value=inside[s.id]),
+                        f"content/{site.id}/{column.id}/{s.id}/", hint=_("rename the folder"))
+                for s in spec.sections if s.id in inside]
+    for section in spec.sections:
+        problems += [Problem(_("this page wants the URL {prefix}{page_path}, which belongs to {value}").format(prefix=site.prefix,
+                             page_path=page.path, value=_("the listing pages of its section")),
+                             page.source, hint=_("rename the file or give it another 'slug:'"))
+                     for page in section.pages if page.slug == special.PAGER]
     return problems
 
 

@@ -27,10 +27,10 @@ COLUMN_EMPTY = "column-empty"
 # the check: setting giving each column type's limit; disclosure (政府信息公开) is judged as policy (政策文件) columns are.
 # general columns have no limit unless they set update_within.
 TYPE_LIMITS = {ColumnType.news: "news_days", ColumnType.notice: "notice_days", ColumnType.policy: "policy_days",
-               ColumnType.disclosure: "policy_days"}
+               ColumnType.disclosure: "policy_days", ColumnType.special: "special_days"}
 TYPE_NAMES = {ColumnType.news: N_("a news (动态) column"), ColumnType.notice: N_("a notice (通知公告) column"),
               ColumnType.policy: N_("a policy (政策文件) column"), ColumnType.disclosure: N_("the 政府信息公开 column"),
-              ColumnType.general: N_("a column")}
+              ColumnType.general: N_("a column"), ColumnType.special: N_("a special topic (专题) column")}
 ARCHIVE_HINT = N_("only if it is a historical special topic (历史性工作专题) that no longer changes, ask a cluster admin to "
                 "mark it 'archived: true' in sites.yaml")
 
@@ -124,6 +124,7 @@ RULES = (
     Rule(HOMEPAGE_STALE, Severity.veto, homepage_stale,
          "the home page shows nothing newer than check.homepage_days (首页长期未更新)"),
     Rule(COLUMN_STALE, Severity.error, column_stale,
-         "a news, notice, policy or disclosure column (or one with update_within) has nothing newer than its limit"),
+         "a news, notice, policy, disclosure or current special column (or one with update_within) has nothing newer "
+         "than its limit"),
     Rule(COLUMN_EMPTY, Severity.error, column_empty, "a column has no published item (空白栏目)"),
 )
