@@ -478,6 +478,7 @@ def test_sorting_a_paged_catalogue_orders_the_whole_catalogue(browser, large):
     expect(titles.first).to_have_text("文件000")
     expect(titles).to_have_text([f"文件{i:03d}" for i in range(50)])
     assert tab.get_attribute("table.catalogue th:nth-child(3)", "aria-sort") == "descending"
+    expect(tab.locator("p.lead")).to_contain_text(f"共 {LARGE} 条信息，按文号降序排列，每页 50 条")
     pager = tab.locator("nav.pager[aria-label='分页']:visible")
     expect(pager).to_have_count(1)
     expect(pager.locator("[aria-current='page']")).to_have_text("1")

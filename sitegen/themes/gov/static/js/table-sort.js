@@ -51,6 +51,8 @@
     wrapper.parentNode.insertBefore(this.status, wrapper);
     this.state = table.caption ? table.caption.querySelector(".catalogue-state") : null;
     this.initialState = this.state ? this.state.textContent : "";
+    this.order = document.querySelector(".catalogue-order");  // the lead's words on the order shown
+    this.initialOrder = this.order ? this.order.textContent : "";
     this.entries = null;
     this.sorting = false;
   }
@@ -120,6 +122,7 @@
     visible(this.pager, false);
     if (this.serverPager) { visible(this.serverPager, true); }
     if (this.state) { this.state.textContent = this.initialState; }
+    if (this.order) { this.order.textContent = this.initialOrder; }
   };
 
   Catalogue.prototype.render = function (sorted, wanted, th) {
@@ -130,9 +133,10 @@
     body.textContent = "";
     sorted.slice((number - 1) * size, number * size).forEach(function (e) { body.appendChild(self.row(e)); });
     this.mark(th, wanted.descending);
-    var said = "已按" + th.textContent + ORDER[wanted.descending ? "descending" : "ascending"] + "排列全部 " +
-      sorted.length + " 条" + (pages > 1 ? "，第 " + number + " 页，共 " + pages + " 页" : "");
+    var order = "按" + th.textContent + ORDER[wanted.descending ? "descending" : "ascending"] + "排列";
+    var said = "已" + order + "全部 " + sorted.length + " 条" + (pages > 1 ? "，第 " + number + " 页，共 " + pages + " 页" : "");
     if (this.state) { this.state.textContent = "，" + said; }
+    if (this.order) { this.order.textContent = "，" + order + (pages > 1 ? "，每页 " + size + " 条" : ""); }
     this.status.textContent = said;
     this.drawPager(wanted, number, pages);
   };
