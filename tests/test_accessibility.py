@@ -21,7 +21,8 @@ def example(tmp_path_factory):
     """The example cluster built with its search indexes and served; (build folder, site id -> base URL)."""
     root = copy_example(tmp_path_factory.mktemp("a11y"))
     config = root / "sites.yaml"  # short pages: the listings get their pagers
-    config.write_text(config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 3"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 3")
+    config.write_text(text.replace("type: disclosure}", "type: disclosure, page_size: 2}"), encoding="utf-8")
     result = build(root)
     assert result.exit_code == 0, result.output
     return root / "build", serve(root)
@@ -90,7 +91,7 @@ def test_every_page_type_has_no_wcag_violation(browser, example, page_types, mod
     need(AXE, "axe-core (npm ci --prefix tests/browser)")
     _, base = example
     expected = {"home", "column:news", "column:news/page/N", "column:news/x", "column:disclosure", "column:disclosure/x",
-                "column:disclosure/cluster", "column:disclosure/topic/x", "column:special", "column:special/section",
+                "column:disclosure/cluster", "column:disclosure/topic/x", "column:disclosure/page/N", "column:special", "column:special/section",
                 "column:special/section/x", "zhuanti",
                 "tags", "tags/x", "search", "sites", "sitemap", "contact", "accessibility", "about", "404.html"}
     assert expected <= {t for s, t in page_types if s == "portal"}, sorted(page_types)

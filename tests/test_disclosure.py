@@ -4,7 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.html
 import pytest
@@ -299,6 +302,8 @@ def test_report_figures_on_known_entries(tmp_path):
 
 
 def test_catalogue_table_sorts_in_the_browser(browser, tmp_path):
+    from playwright.sync_api import expect
+
     from conftest import serve
 
     root = make_cluster(tmp_path, {
@@ -308,14 +313,19 @@ def test_catalogue_table_sorts_in_the_browser(browser, tmp_path):
     assert build(root).exit_code == 0
     tab = browser.new_page()
     tab.goto(serve(root)["portal"] + "disclosure/")
-    titles = lambda: tab.locator("table.catalogue tbody td.title a").all_text_contents()  # noqa: E731
-    assert titles() == ["丙", "测试市某某管理办法", "乙"]  # as built: newest first
+    titles = tab.locator("table.catalogue tbody td.title a")
+    expect(titles).to_have_text(["丙", "测试市某某管理办法", "乙"])  # as built: newest first
     tab.click("table.catalogue th:nth-child(5) button")  # 成文日期: 2026-01-05, 2025-05-28, 2024-01-02
-    assert titles() == ["测试市某某管理办法", "乙", "丙"]
+    expect(titles).to_have_text(["测试市某某管理办法", "乙", "丙"])
     assert tab.get_attribute("table.catalogue th:nth-child(5)", "aria-sort") == "descending"
     tab.click("table.catalogue th:nth-child(5) button")
-    assert titles() == ["丙", "乙", "测试市某某管理办法"]
+    expect(titles).to_have_text(["丙", "乙", "测试市某某管理办法"])
     assert tab.get_attribute("table.catalogue th:nth-child(5)", "aria-sort") == "ascending"
+    tab.go_back()  # the order is in the address: back is the previous order
+    expect(titles).to_have_text(["测试市某某管理办法", "乙", "丙"])
+    tab.go_back()
+    expect(titles).to_have_text(["丙", "测试市某某管理办法", "乙"])
+    assert tab.get_attribute("table.catalogue th:nth-child(6)", "aria-sort") == "descending"
 
 
 def test_disclosure_metadata_on_a_page_outside_the_catalogue_is_shown_without_an_index_number(tmp_path):
@@ -359,3 +369,123 @@ def test_an_internal_entry_takes_no_index_number_and_leaves_no_trace_in_the_reco
     assert "internal.md" not in numbers(root) and "内部文件" not in (root / STORE).read_text(encoding="utf-8")
     assert build(root, "--no-search").exit_code == 0
     assert sorted(numbers(root).values()) == [f"{ORG}/2026-00001", f"{ORG}/2026-00002"]  # no gap in the public sequence
+
+
+# --- a large catalogue -------------------------------------------------------------------------
+
+LARGE = 600  # entries of the portal's catalogue; the town adds TOWN_ENTRIES to the cluster's
+TOWN_ENTRIES = 30
+TOPICS = ("综合政务\\政务公开", "财政、金融、审计\\财政", "城乡建设、环境保护\\城市规划")
+MAX_PAGE = 150 * 1024
+
+
+def large_entry(i: int, site: str = "portal") -> str:
+    """Entry i of the large catalogue: published i days after 2024-01-01, so the oldest has the highest 文号."""
+    published = date(2024, 1, 1) + timedelta(days=i)
+    prefix = "测政发" if site == "portal" else "测镇发"
+    return entry(f"{'镇' if site == 'town' else ''}文件{i:03d}", published.isoformat(), genre=("通知", "意见")[i % 2],
+                 topic=TOPICS[i % 3], doc_no=f"{prefix}〔2025〕{LARGE - i}号",
+                 validity="失效" if i % 10 == 0 else "有效", validity_changed=published.isoformat() if i % 10 == 0 else None)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cluster whose portal has LARGE disclosure entries and whose town has TOWN_ENTRIES, built; returns the root."""
+    files: dict[str, str | None] = {"sites.yaml": TOWN_WITH_DISCLOSURE, "content/portal/disclosure/rule.md": None}
+    files |= {f"content/portal/disclosure/e{i:03d}.md": large_entry(i) for i in range(LARGE)}
+    files |= {f"content/town/xxgk/t{i:03d}.md": large_entry(i, "town") for i in range(TOWN_ENTRIES)}
+    root = make_cluster(tmp_path_factory.mktemp("large"), files)
+    result = build(root, "--no-search")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def listing_pages(root: Path, url: str) -> list[lxml.html.HtmlElement]:
+    """Return every page of a catalogue listing, following its pager's 下一页 links from page 1."""
+    out = []
+    while True:
+        file = root / "build/portal" / unquote(url).lstrip("/") / "index.html"
+        assert file.stat().st_size <= MAX_PAGE, (url, file.stat().st_size)
+        doc = lxml.html.fromstring(file.read_bytes())
+        out.append(doc)
+        following = doc.xpath("//nav[@class='pager' and @aria-label='分页']//a[@rel='next']/@href")
+        if not following:
+            return out
+        url = following[0]
+
+
+def listed(docs: list[lxml.html.HtmlElement]) -> list[str]:
+    return [a.text for doc in docs for a in doc.xpath("//table[@class='catalogue']/tbody//td[@class='title']/a")]
+
+
+def lead_total(doc: lxml.html.HtmlElement) -> int:
+    return int(re.search(r"共 (\d+) 条", doc.xpath("//p[@class='lead']")[0].text_content()).group(1))  # type: ignore[union-attr]
+
+
+def test_a_large_catalogue_is_paged_and_lists_every_entry_exactly_once(large):
+    docs = listing_pages(large, "/disclosure/")
+    assert len(docs) == LARGE // 50  # the catalogue's own page size
+    titles = listed(docs)
+    assert sorted(titles) == [f"文件{i:03d}" for i in range(LARGE)]  # each exactly once
+    assert titles[0] == f"文件{LARGE - 1:03d}" and titles[-1] == "文件000"  # newest first, across the pages
+    assert all(lead_total(doc) == LARGE for doc in docs)
+    second = docs[1].xpath("//nav[@aria-label='分页']/span[@aria-current='page']")[0]
+    assert second.text == "2"
+    cluster = listing_pages(large, "/disclosure/cluster/")
+    assert sorted(listed(cluster)) == sorted([f"文件{i:03d}" for i in range(LARGE)] + [f"镇文件{i:03d}" for i in range(TOWN_ENTRIES)])
+    assert sorted(listed(listing_pages(large, "/disclosure/cluster/town/"))) == [f"镇文件{i:03d}" for i in range(TOWN_ENTRIES)]
+
+
+def test_every_facet_of_a_large_catalogue_counts_and_pages_all_its_entries(large):
+    first = lxml.html.fromstring((large / "build/portal/disclosure/index.html").read_bytes())
+    facets = first.xpath("//nav[@aria-label='分类浏览']//div[@class='facet']")
+    assert len(facets) == 4
+    for facet in facets:
+        counted = 0
+        for li in facet.xpath(".//li"):
+            count = int(li.xpath("span[@class='count']")[0].text)
+            docs = listing_pages(large, li.xpath("a/@href")[0])
+            titles = listed(docs)
+            assert len(titles) == len(set(titles)) == count == lead_total(docs[0]), li.xpath("a")[0].text
+            counted += count
+        assert counted == LARGE, facet.xpath("h2")[0].text
+    genre = listing_pages(large, "/disclosure/genre/意见/")
+    assert sorted(listed(genre)) == [f"文件{i:03d}" for i in range(1, LARGE, 2)]
+    last = lxml.html.fromstring((large / "build/portal/disclosure/page/12/index.html").read_bytes())  # counts on every page
+    assert [s.text for s in last.xpath("//nav[@aria-label='分类浏览']//span[@class='count']")] == \
+        [s.text for s in first.xpath("//nav[@aria-label='分类浏览']//span[@class='count']")]
+
+
+def test_the_exports_of_a_large_catalogue_keep_every_entry(large):
+    site = json.loads((large / "build/portal/disclosure/catalogue.json").read_text(encoding="utf-8"))
+    assert site["count"] == LARGE == len(site["entries"])
+    rows = list(csv.DictReader(io.StringIO((large / "build/portal/disclosure/cluster/catalogue.csv").read_text(encoding="utf-8-sig"))))
+    assert len(rows) == LARGE + TOWN_ENTRIES
+
+
+def test_sorting_a_paged_catalogue_orders_the_whole_catalogue(browser, large):
+    from playwright.sync_api import expect
+
+    from conftest import serve
+
+    base = serve(large)["portal"]
+    tab = browser.new_page()
+    tab.goto(base + "disclosure/")
+    titles = tab.locator("table.catalogue tbody td.title a")
+    expect(titles).to_have_count(50)
+    assert "文件000" not in titles.all_text_contents()  # the oldest is on the last page as built
+    tab.click("table.catalogue th:nth-child(3) button")  # 文号, highest first: the oldest entry has the highest
+    expect(titles.first).to_have_text("文件000")
+    expect(titles).to_have_text([f"文件{i:03d}" for i in range(50)])
+    assert tab.get_attribute("table.catalogue th:nth-child(3)", "aria-sort") == "descending"
+    expect(tab.locator("p.lead")).to_contain_text(f"共 {LARGE} 条信息，按文号降序排列，每页 50 条")
+    pager = tab.locator("nav.pager[aria-label='分页']:visible")
+    expect(pager).to_have_count(1)
+    expect(pager.locator("[aria-current='page']")).to_have_text("1")
+    pager.get_by_role("link", name="下一页").click()  # the sorted order goes on over the pages
+    expect(titles).to_have_text([f"文件{i:03d}" for i in range(50, 100)])
+    expect(pager.locator("[aria-current='page']")).to_have_text("2")
+    tab.goto(base + "disclosure/genre/%E6%84%8F%E8%A7%81/page/2/")  # 意见: the odd entries; sorting keeps to them
+    tab.click("table.catalogue th:nth-child(3) button")
+    expect(titles).to_have_text([f"文件{i:03d}" for i in range(1, 100, 2)])
+    expect(pager.locator(".pager-total")).to_have_text(f"共 {LARGE // 2 // 50} 页")

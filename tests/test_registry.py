@@ -42,6 +42,10 @@ CLASHES = {
         {"content/portal/disclosure/topic.md": page("主题。", title="主题", disclosure={"topic": "综合政务", "genre": "通知"})},
         ["content/portal/disclosure/topic.md", "/disclosure/topic/", "the disclosure pages of column 'disclosure'"],
     ),
+    "page at a catalogue's pages": (
+        {"content/portal/disclosure/page.md": page("分页。", title="分页", disclosure={"topic": "综合政务", "genre": "通知"})},
+        ["content/portal/disclosure/page.md", "/disclosure/page/", "the disclosure pages of column 'disclosure'"],
+    ),
     "attachment named like its page": (
         {"content/portal/news/index.html": "<p>附件</p>",
          "content/portal/news/first.md": page("要闻正文。", title="第一条要闻", attachments=["index.html"])},
@@ -101,17 +105,21 @@ def test_reserved_names_come_from_the_registry():
     portal_catalogue = reserved_in_column(Kind(), xxgk)  # type: ignore[arg-type]
     assert {"page", "feed.xml", "atom.xml"} <= set(listing) and "topic" not in listing
     assert {"topic", "genre", "year", "validity", "catalogue.json", "catalogue.csv", "feed.xml"} <= set(department_catalogue)
-    assert "page" not in department_catalogue and "cluster" not in department_catalogue  # no listing, no cluster catalogue
+    assert "page" in department_catalogue  # the catalogue's own pages
+    assert "cluster" not in department_catalogue  # only the portal has the cluster catalogue
     assert "cluster" in portal_catalogue
 
 
 def test_names_a_column_type_does_not_write_are_free_for_pages(tmp_path):
+    yaml = MINI_YAML.replace("    url: /town/\n", "    url: /town/\n    org_code: 11990000MB0000201K\n    columns:\n"
+                             "      - {id: news, title: 镇动态, type: news}\n      - {id: xxgk, title: 政府信息公开, type: disclosure}\n")
     root = make_cluster(tmp_path, {
-        "content/portal/disclosure/page.md": page("正文。", title="分页说明", disclosure={"topic": "综合政务", "genre": "通知"}),
+        "sites.yaml": yaml,  # a township's catalogue has no cluster catalogue: 'cluster' is free there
+        "content/town/xxgk/cluster.md": page("正文。", title="集群说明", disclosure={"topic": "综合政务", "genre": "通知"}),
     })
     result = build(root, "--no-search")
     assert result.exit_code == 0, result.output
-    assert (root / "build/portal/disclosure/page/index.html").is_file()
+    assert (root / "build/town/xxgk/cluster/index.html").is_file()
 
 
 def test_every_setting_a_producer_declares_is_a_key_of_sites_yaml():

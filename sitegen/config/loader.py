@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from sitegen.config.model import Cluster, Column, Site
-from sitegen.config.schema import IMAGE_OPTIONS, ColumnSpec, ColumnType, ConfigFile, Defaults, SiteLocal, SiteSpec
+from sitegen.config.schema import CATALOGUE_PAGE_SIZE, IMAGE_OPTIONS, ColumnSpec, ColumnType, ConfigFile, Defaults, SiteLocal, SiteSpec
 from sitegen.config.taxonomy import load_taxonomy
 from sitegen.errors import ConfigError, Problem, Problems, did_you_mean
 from sitegen.i18n import _
@@ -212,6 +212,11 @@ def _image(root: Path, spec: SiteSpec, local: SiteLocal | None, name: str) -> st
     return Path(os.path.relpath(base / named, root)).as_posix()
 
 
+def _default_page_size(column: ColumnSpec, defaults: Defaults) -> int:
+    """Return a column's page size when it sets none: the catalogue's own for a disclosure column."""
+    return CATALOGUE_PAGE_SIZE if column.type is ColumnType.disclosure else defaults.page_size
+
+
 def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, images: dict[str, str]) -> Site:
     """Return the runtime Site: defaults applied, _site.yaml merged, URL split into origin and prefix."""
     if local is not None:
@@ -221,7 +226,7 @@ def _resolve_site(spec: SiteSpec, cfg: ConfigFile, local: SiteLocal | None, imag
     options = options.model_copy(update={name: images.get(name) for name in IMAGE_OPTIONS})
     origin, prefix = _split_url(spec.url, cfg.cluster.base_url)
     columns = {
-        c.id: Column(c.id, c.title, c.type, c.page_size or cfg.defaults.page_size, c.description, c.in_nav,
+        c.id: Column(c.id, c.title, c.type, c.page_size or _default_page_size(c, cfg.defaults), c.description, c.in_nav,
                      update_within=c.update_within, archived=c.archived,
                      accepts_submissions=_accepts(c, spec.kind))
         for c in _columns_of(spec, cfg.defaults)

@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
 
 from sitegen import urls
 from sitegen.assemble.plan import Plan, SitePlan
@@ -25,6 +27,7 @@ CSV_FIELDS = {  # export key -> CSV header
 FACETS = (("topic", "按主题"), ("genre", "按体裁"), ("year", "按年份"), ("validity", "按有效性"))
 CLUSTER_DIR = "cluster"  # the portal's catalogue of every site
 EXPORTS = ("catalogue.json", "catalogue.csv")
+PAGES_DIR = "page"  # page 2 on of every catalogue listing (urls.page_rel)
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,36 @@ def facet_values(page: Page, taxonomy: Taxonomy) -> dict[str, str]:
     return {"topic": taxonomy.top(d.topic or ""), "genre": d.genre or "", "year": str(page.date.year), "validity": d.validity}
 
 
+Item = tuple[Page, Row]  # what a catalogue page lists: the entry (for its link) and its row
+
+
 Render = Callable[..., Job]  # SiteRenderer.job(template, rel, column_name=..., **context)
+Paginate = Callable[[str, list[Page], int], Iterable[Any]]  # outputs.pages.paginate: a Pager per page of a listing
 
 
-def site_catalogue(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, column: Column, render: Render) -> list[Job]:
+@dataclass(frozen=True)
+class Pages:
+    """How a site's catalogue listings become pages: the renderer, the pager, the rows per page, the shared context."""
+
+    render: Render
+    paginate: Paginate
+    size: int
+    rows: dict[Path, Item]
+    context: dict[str, Any]
+
+    def listing(self, base: str, heading: str, pages: list[Page], **context: Any) -> list[Job]:
+        """Return the pages of one listing (a whole catalogue or one facet value), newest first."""
+        column = self.context["column"]
+        # every page shows the size of the whole listing and the export its script sorts (`subset`: the
+        # facet or publisher whose entries it shows, as (key of the export's entries, value), None for all)
+        return [self.render("catalogue.html", pager.rel(pager.number), column_name=column.title, heading=heading,
+                            pager=pager, entries=[self.rows[p.source] for p in pager.items], total=len(pages),
+                            **self.context, **context)
+                for pager in self.paginate(base, pages, self.size)]
+
+
+def site_catalogue(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, column: Column, render: Render,
+                   paginate: Paginate) -> list[Job]:
     """Return the catalogue pages and exports of one site."""
     pages = disclosure.entries[sp.site.id]
     rows = _rows(plan, disclosure, pages)
@@ -89,30 +118,26 @@ def site_catalogue(plan: Plan, disclosure: DisclosurePlan, sp: SitePlan, column:
     facets = _facets(pages, plan.cluster.taxonomy)
     common = {"column": column, "facets": facets, "base": base, "show_site": False, "publishers": None,
               "current_publisher": None, "cluster_rel": f"{column.id}/{CLUSTER_DIR}/", "exports": EXPORTS}
-    out = [render("catalogue.html", base, column_name=column.title, heading=column.title, items=rows, **common)]
-    by_source = {item[0].source: item for item in rows}
+    listings = Pages(render, paginate, column.page_size, {item[0].source: item for item in rows}, common)
+    out = listings.listing(base, column.title, pages, subset=None)
     for key, label in FACETS:
         for value, members in facets[key].items():
-            rel = facet_rel(base, key, value)
-            out.append(render("catalogue.html", rel, column_name=column.title, heading=f"{column.title}：{value}",
-                              facet=(label, value), items=[by_source[p.source] for p in members], **common))
+            out += listings.listing(facet_rel(base, key, value), f"{column.title}：{value}", members,
+                                    facet=(label, value), subset=(key, value))
     out += _exports(base, [r for _, r in rows], scope="site", name=sp.site.name, site=sp.site.id)
     if sp.site.kind == "portal":
-        out += _cluster_catalogue(plan, disclosure, column, render)
+        out += _cluster_catalogue(plan, disclosure, column, render, paginate)
     return out
 
 
 def catalogue_names(portal: bool) -> tuple[str, ...]:
     """Return the names the catalogue owns inside its column (the portal's also holds the cluster catalogue)."""
-    return (*(key for key, _ in FACETS), *EXPORTS, *((CLUSTER_DIR,) if portal else ()))
+    return (PAGES_DIR, *(key for key, _ in FACETS), *EXPORTS, *((CLUSTER_DIR,) if portal else ()))
 
 
 def facet_rel(base: str, key: str, value: str) -> str:
     """Return the site-relative URL of the catalogue page of one facet value."""
     return f"{base}{key}/{urls.tag_slug(value)}/"
-
-
-Item = tuple[Page, Row]  # what a catalogue page lists: the entry (for its link) and its row
 
 
 def _rows(plan: Plan, disclosure: DisclosurePlan, pages: list[Page]) -> list[Item]:
@@ -135,22 +160,22 @@ def _facet_order(key: str, value: str, order: dict[str, list[str]]) -> tuple:
     return (known.index(value) if value in known else len(known), value)
 
 
-def _cluster_catalogue(plan: Plan, disclosure: DisclosurePlan, column: Column, render: Render) -> list[Job]:
-    """The portal's catalogue of every site's entries, one page per publishing site."""
-    by_site = {s: _rows(plan, disclosure, pages) for s, pages in disclosure.entries.items()}
-    everything = sorted((item for items in by_site.values() for item in items),
-                        key=lambda item: (-(item[0].date.timestamp()), item[0].site, item[0].path))  # type: ignore[union-attr]
+def _cluster_catalogue(plan: Plan, disclosure: DisclosurePlan, column: Column, render: Render, paginate: Paginate) -> list[Job]:
+    """The portal's catalogue of every site's entries, one listing per publishing site."""
+    by_site = {s: pages for s, pages in disclosure.entries.items() if pages}
+    everything = sorted((p for pages in by_site.values() for p in pages),
+                        key=lambda p: (-(p.date.timestamp()), p.site, p.path))  # type: ignore[union-attr]
+    rows = _rows(plan, disclosure, everything)
     base = f"{column.id}/{CLUSTER_DIR}/"
-    sites = [(plan.cluster.sites[s], len(items)) for s, items in by_site.items() if items]
+    sites = [(plan.cluster.sites[s], len(pages)) for s, pages in by_site.items()]
     common = {"column": column, "base": base, "show_site": True, "publishers": sites, "facets": None, "cluster_rel": base,
               "exports": EXPORTS}
-    out = [render("catalogue.html", base, column_name=column.title, heading="全市政府信息公开目录",
-                  items=everything, current_publisher=None, **common)]
+    listings = Pages(render, paginate, column.page_size, {item[0].source: item for item in rows}, common)
+    out = listings.listing(base, "全市政府信息公开目录", everything, current_publisher=None, subset=None)
     for site, _ in sites:
-        rel = f"{base}{site.id}/"
-        out.append(render("catalogue.html", rel, column_name=column.title, heading=f"全市政府信息公开目录：{site.name}",
-                          items=by_site[site.id], current_publisher=site.id, **common))
-    out += _exports(base, [r for _, r in everything], scope="cluster", name=plan.cluster.name, site=None)
+        out += listings.listing(f"{base}{site.id}/", f"全市政府信息公开目录：{site.name}", by_site[site.id],
+                                current_publisher=site.id, subset=("site", site.id))
+    out += _exports(base, [r for _, r in rows], scope="cluster", name=plan.cluster.name, site=None)
     return out
 
 

@@ -78,9 +78,11 @@ class ColumnProducer:
 
 # Column types with outputs of their own; the others (LISTED) get the listing pages.
 COLUMN_PRODUCERS: dict[ColumnType, ColumnProducer] = {
-    ColumnType.disclosure: ColumnProducer(lambda r, c: site_catalogue(r.plan, r.disclosure, r.sp, c, r.job),
+    ColumnType.disclosure: ColumnProducer(lambda r, c: site_catalogue(r.plan, r.disclosure, r.sp, c, r.job,
+                                                                         pages.paginate),
                                           lambda site: catalogue_names(site.kind == "portal"),
-                                          settings=("disclosure.index_format", "disclosure.topics", "disclosure.genres")),
+                                          settings=("disclosure.index_format", "disclosure.topics", "disclosure.genres",
+                                                    "sites[].columns[].page_size")),
     ColumnType.special: ColumnProducer(special.jobs, lambda site: (), settings=("defaults.page_size", "sites[].columns[].page_size",
                                                                             "sites[].columns[].archived")),
 }
