@@ -178,3 +178,20 @@ def test_traditional_search_page_uses_the_sites_index(browser, tmp_path):
     tab.wait_for_load_state()
     assert tab.get_attribute("html", "lang") == "zh-CN" and "/zh-hant/" not in tab.url
     assert errors == []
+
+
+def test_code_stays_as_written_and_files_beside_a_page_stay_shared(tmp_path):
+    body = "发展经济，代码 `发展` 不变：\n\n```\n政府信息公开\n```\n\n![发展图片](photo.png)\n\n见[附件](plan.pdf)，a < b。"
+    root = make_cluster(tmp_path, {"sites.yaml": TRADITIONAL_YAML, "content/portal/news/code.md": page(body, title="代码示例"),
+                                   "content/portal/news/photo.png": b"\x89PNG\r\n\x1a\n", "content/portal/news/plan.pdf": b"%PDF-1.4\n"})
+    result = build(root, "--no-search")
+    assert result.exit_code == 0, result.output
+    hant = parsed(root / "build/portal/zh-hant/news/code/index.html")
+    body = hant.xpath("//div[@class='article-body']")[0]
+    assert body.xpath("string(p[1])") == "發展經濟，代碼 发展 不變："
+    assert body.xpath("string(pre)") == "政府信息公开\n"
+    assert body.xpath("string(p[last()])") == "見附件，a < b。"
+    img = body.xpath(".//img")[0]
+    assert img.get("alt") == "發展圖片"
+    for src in [img.get("src"), *body.xpath(".//a/@href")]:
+        assert not src.startswith("/zh-hant/") and (root / "build/portal" / src.lstrip("/")).is_file(), src

@@ -14,10 +14,13 @@ import opencc
 LANG = "zh-Hant"
 SEPARATOR = "\ue000"  # a private-use character: no phrase spans it and OpenCC leaves it alone
 # whole elements left as they are: scripts and styles are not text; code is the same in both scripts
-_RAW = r"<(script|style|pre|code|kbd|samp|textarea)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\1\s*>"
-# the elements kept whole first: `<script>` is not to be read as an opening tag
-_TOKEN = re.compile(_RAW + r"|<!--.*?-->|<![^>]*>|</[A-Za-z][^>]*>|<([A-Za-z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+_RAW = r"<(?P<raw>script|style|pre|code|kbd|samp|textarea)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</(?P=raw)\s*>"
+# text, then the elements kept whole (`<script>` is not to be read as an opening tag), the rest, a '<' that opens nothing
+_TOKEN = re.compile(r"([^<]+)|" + _RAW + r"|<!--.*?-->|<![^>]*>|</[A-Za-z][^>]*>|<([A-Za-z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>|<",
                     re.S | re.I)
+# the attributes this conversion may change or must read; most tags have none of them
+_WANTED = re.compile(r"\s(?:href|src|action|poster|formaction|title|alt|aria-[a-z]+|placeholder|label|content|lang|translate|hreflang)"
+                     r"\s*=", re.I)
 _ATTR = re.compile(r"""(\s)([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _TEXT_ATTRS = frozenset({"title", "alt", "aria-label", "aria-description", "aria-roledescription", "placeholder", "label"})
 _LINK_ATTRS = frozenset({"href", "src", "action", "poster", "formaction"})
@@ -64,6 +67,9 @@ class _Page:
         name = name.lower()
         if self.kept is not None:
             self.depth += name == self.kept and not _void(name, tag)
+        if name != "html" and not _WANTED.search(tag):
+            self.pieces.append(tag)
+            return
         if name == "html":
             tag = _with_attr(tag, "lang", LANG)
         found = list(_ATTR.finditer(tag))
@@ -106,19 +112,16 @@ class _Page:
 def to_traditional(html: str, retarget: Retarget) -> str:
     """Return the Traditional counterpart of an HTML page, its links passed through `retarget`."""
     page = _Page(retarget)
-    at = 0
     for m in _TOKEN.finditer(html):
-        if m.start() > at:
-            page.text(html[at:m.start()])
-        token = m.group(0)
-        if m.group(2):
-            page.tag(token, m.group(2))
-        elif token.startswith("</"):
-            page.closing(token)
-        else:  # comments, the doctype, and elements kept whole
-            page.pieces.append(token)
-        at = m.end()
-    page.text(html[at:])
+        text, _raw, name = m.groups()
+        if text is not None:
+            page.text(text)
+        elif name is not None:
+            page.tag(m.group(0), name)
+        elif m.group(0).startswith("</"):
+            page.closing(m.group(0))
+        else:  # comments, the doctype, the elements kept whole, a lone '<'
+            page.pieces.append(m.group(0))
     return page.result()
 
 

@@ -1,6 +1,7 @@
 """Where a link in a Traditional page leads: pages of the cluster to their 繁體 counterparts, everything else as it was."""
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
@@ -16,6 +17,8 @@ class Addresses:
     def __init__(self, sites: Iterable[urls.Site]):
         # the longest prefix first: a sub-site mounted under the portal's path owns the URLs below it
         self.sites = sorted(((s.origin, s.prefix) for s in sites), key=lambda s: len(s[1]), reverse=True)
+        # every page has the same navigation, header and footer links: work each one out once
+        self._fixed = functools.lru_cache(maxsize=8192)(self._retarget)
 
     def prefix(self, origin: str, path: str) -> str | None:
         """Return the path of the cluster's site at `origin` that `path` lies in, or None."""
@@ -23,6 +26,11 @@ class Addresses:
 
     def retarget(self, href: str, origin: str, here: str) -> str:
         """Return the link a Traditional page writes for `href`, written in the Simplified page at `origin` + `here`."""
+        if href.startswith("/") or "://" in href:  # where the page is does not matter
+            return self._fixed(href, origin, "/")
+        return self._retarget(href, origin, here)
+
+    def _retarget(self, href: str, origin: str, here: str) -> str:
         parts = urlsplit(href.strip())
         if parts.scheme not in ("", "http", "https") or (not parts.path and not parts.netloc):
             return href  # mailto:, tel:, javascript:, a fragment or a query of the page itself
