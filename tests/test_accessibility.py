@@ -1,5 +1,5 @@
-"""axe-core (WCAG 2.1 A and AA) in Chromium over every page type of the example cluster: normal and 长辈版, desktop and
-phone widths; and screenshots of the home page kept as test artefacts (test-artefacts/screenshots/)."""
+"""axe-core (WCAG 2.1 A and AA) in Chromium over every page type of the example cluster, 简体 and 繁體: normal and 长辈版,
+desktop and phone widths; and screenshots of the home page kept as test artefacts (test-artefacts/screenshots/)."""
 from __future__ import annotations
 
 import json
@@ -92,20 +92,21 @@ def test_every_page_type_has_no_wcag_violation(browser, example, page_types, mod
     _, base = example
     expected = {"home", "column:news", "column:news/page/N", "column:news/x", "column:disclosure", "column:disclosure/x",
                 "column:disclosure/cluster", "column:disclosure/topic/x", "column:disclosure/page/N", "column:special", "column:special/section",
-                "column:special/section/x", "zhuanti",
+                "column:special/section/x", "zhuanti", "zh-hant:home", "zh-hant:column:news/x", "zh-hant:search",
                 "tags", "tags/x", "search", "sites", "sitemap", "contact", "accessibility", "about", "404.html"}
     assert expected <= {t for s, t in page_types if s == "portal"}, sorted(page_types)
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
     tab = context.new_page()
     failures = {}
     for (site, kind), rel in sorted(page_types.items()):
-        url = base[site] + rel + ("?q=营商环境" if kind == "search" else "")
+        searching = kind.endswith("search")
+        url = base[site] + rel + ("?q=营商环境" if searching else "")
         tab.goto(url)
         if mode == "care":
             tab.evaluate("localStorage.setItem('sitegen-care', '1')")
             tab.reload()
             assert tab.evaluate("document.documentElement.classList.contains('care')")
-        if kind == "search":
+        if searching:
             tab.wait_for_selector(".search-results li", timeout=15_000)
         violations = run_axe(tab)
         if violations:

@@ -19,6 +19,7 @@ LAYERS = [
     {"review", "submissions"},  # 2. the review gate (三审); submissions to other sites' columns (信息报送)
     {"assemble"},  # 3. columns, tags, aggregations
     {"disclosure"},  # 3. 政府信息公开 plan, catalogue, report
+    {"traditional"},  # 4. 繁體 pages converted from the Simplified ones (OpenCC), their links kept Traditional
     {"outputs"},  # 4. the output registry and its producers
     {"incremental"},  # fingerprints, manifest, ledger
     {"write"},  # 5. produce and publish

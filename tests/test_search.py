@@ -35,6 +35,8 @@ def article_texts(out: Path, site_ids: list[str]) -> dict[tuple[str, str], str]:
     texts = {}
     for site_id in site_ids:
         for html in (out / site_id).rglob("index.html"):
+            if "zh-hant" in html.relative_to(out / site_id).parts:
+                continue  # the Traditional counterparts are not indexed: search finds the Simplified page
             article = lxml.html.fromstring(html.read_bytes()).xpath("//article[@data-pagefind-body]")
             if article:
                 texts[(site_id, "/" + html.parent.relative_to(out / site_id).as_posix() + "/")] = article[0].text_content()

@@ -15,9 +15,12 @@ from sitegen import urls
 from sitegen.check.context import CheckContext
 from sitegen.config.model import Cluster, Site
 from sitegen.content.page import Page
+from sitegen.traditional.links import FOLDER
 
 HREF_RX = re.compile(r"\bhref\s*=\s*\"([^\"]*)\"")  # the links of a built page (attributes are always double-quoted)
-SKIPPED = frozenset({"static", "pagefind"})  # theme files and search index: no page of the site
+# theme files and search index: no page of the site; the 繁體 pages are converted from the pages checked here (their
+# footer and meta identifiers are in Traditional characters, which the rules would take for missing)
+SKIPPED = frozenset({"static", "pagefind", FOLDER})
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def _cluster(root: Path, spec: ConfigFile, sites: dict[str, Site]) -> Cluster:
         tz=ZoneInfo(spec.cluster.timezone), org_code=spec.cluster.org_code, sites=sites, root=root,
         taxonomy=load_taxonomy(root, spec.disclosure), index_format=spec.disclosure.index_format,
         feed_items=spec.defaults.feed_items, page_size=spec.defaults.page_size, deploy=spec.deploy,
-        admins=tuple(spec.cluster.admins), check=spec.check,
+        admins=tuple(spec.cluster.admins), check=spec.check, traditional=spec.cluster.traditional,
     )
 
 

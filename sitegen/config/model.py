@@ -76,6 +76,7 @@ class Cluster:
     deploy: DeploySpec = field(default_factory=DeploySpec)
     admins: tuple[str, ...] = ()  # Git identities who own everything (sitegen/owners)
     check: CheckSpec = field(default_factory=CheckSpec)  # limits of sitegen check; no output shows them
+    traditional: bool = False  # every page also in 繁體 under <site>/zh-hant/
 
     @property
     def portal(self) -> Site:

@@ -255,6 +255,8 @@ class ClusterSpec(Strict):
     name: str = Field(min_length=1, description="name of the website cluster")
     base_url: str = Field(pattern=r"^https?://[a-z0-9.-]+(:\d+)?$", description="portal origin, no trailing slash")
     language: str = "zh-CN"
+    traditional: bool = Field(False, description="also publish every page in Traditional Chinese (繁體), under <site URL>zh-hant/, "
+                              "with a 简体/繁體 switch on every page")
     timezone: str = "Asia/Shanghai"
     org_code: str | None = None
     footer: Footer = Footer()

@@ -95,6 +95,7 @@ class ClusterFacts:
     name: str
     language: str
     sites: dict[str, SiteRef]
+    traditional: bool  # every page has a 繁體 counterpart under zh-hant/
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ class ProfileFacts:
 def facts(plan: Plan) -> tuple[ClusterFacts, ProfileFacts]:
     """Return the cluster and profile as templates see them."""
     refs = {s.id: SiteRef(s.id, s.name, s.kind, s.origin, s.prefix) for s in plan.cluster.sites.values()}
-    return ClusterFacts(plan.cluster.name, plan.cluster.language, refs), ProfileFacts(plan.profile.name, plan.profile.drafts)
+    cluster = ClusterFacts(plan.cluster.name, plan.cluster.language, refs, plan.cluster.traditional)
+    return cluster, ProfileFacts(plan.profile.name, plan.profile.drafts)
 
 
 class SiteRenderer:

@@ -21,6 +21,8 @@ from sitegen.i18n import _
 from sitegen.job import Job
 from sitegen.outputs import feeds, pages, search_page, sitemap, special, theme
 from sitegen.outputs.pages import SiteRenderer
+from sitegen.traditional import links as traditional_links
+from sitegen.traditional.pages import counterparts
 
 ALL = frozenset({"portal", "department", "township"})
 LISTED = frozenset(t for t in ColumnType if t not in (ColumnType.disclosure, ColumnType.special))  # shown as listing pages
@@ -64,6 +66,9 @@ PRODUCERS: tuple[Producer, ...] = (
     Producer("robots.txt", lambda r, _: [sitemap.robots(r.site)], owns=("robots.txt",)),
     Producer("the sitemap index", lambda r, _: [sitemap.sitemap_index(r.plan)], owns=("sitemap_index.xml",),
              kinds=frozenset({"portal"})),
+    # after the sitemaps, which list the Simplified pages only; its name is reserved whether or not it is on
+    Producer("the Traditional Chinese (繁體) pages", lambda r, made: traditional_pages(r, made), owns=(traditional_links.FOLDER,),
+             settings=("cluster.traditional",)),
 )
 
 
@@ -95,6 +100,13 @@ def column_jobs(r: SiteRenderer) -> list[Job]:
         make = COLUMN_PRODUCERS[column.type].jobs if column.type in COLUMN_PRODUCERS else pages.listing
         out += [job.owned_by(f"column '{column.id}' of site '{r.site.id}' (sites.yaml)") for job in make(r, column)]
     return out
+
+
+def traditional_pages(r: SiteRenderer, made: list[Job]) -> list[Job]:
+    """Return the 繁體 counterpart of every HTML page made before, when the cluster publishes them."""
+    if not r.cluster.traditional:
+        return []
+    return counterparts(r.site, r.cluster.sites.values(), made)
 
 
 def page_files(sp: SitePlan) -> list[Job]:
