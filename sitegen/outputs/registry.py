@@ -51,7 +51,7 @@ PRODUCERS: tuple[Producer, ...] = (
     Producer("the search page", lambda r, _: search_page.jobs(r), owns=("search",)),
     Producer("the search index", None, owns=(search_page.INDEX_DIR,)),  # written by the index stage
     Producer("the 404 page", lambda r, _: pages.not_found(r), owns=("404.html",)),
-    Producer("the feeds", lambda r, _: feeds.jobs(r.cluster, r.sp), owns=feeds.NAMES, in_columns=feeds.NAMES,
+    Producer("the feeds", lambda r, _: feeds.jobs(r), owns=feeds.NAMES, in_columns=feeds.NAMES,
              settings=("defaults.feed_items",)),
     Producer("the files beside the pages", lambda r, _: page_files(r.sp)),
     Producer("the sitemap", lambda r, made: [sitemap.sitemap(r.sp, [j.rel for j in made if j.kind == "html"])],
