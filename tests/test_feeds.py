@@ -1,13 +1,14 @@
-"""Feeds carry each item's full text with absolute URLs."""
+"""Feeds carry each item's full text with absolute URLs; every site has a 订阅 page listing all its feeds."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import lxml.html
 import pytest
 from lxml import etree
 
-from conftest import build, make_cluster, page, tree, write_files
+from conftest import build, make_cluster, page, serve, tree, write_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -144,3 +145,51 @@ def test_feeds_follow_the_entry_template_and_the_text_on_rebuild(full):
     assert build(rebuilt, "--no-search").exit_code == 0
     fresh = tree(rebuilt / "build")
     assert {rel: after[rel] for rel in after if rel.endswith(".xml")} == {rel: fresh[rel] for rel in fresh if rel.endswith(".xml")}
+
+
+# --- the 订阅 page -------------------------------------------------------------------------------
+
+SITES = {"portal": ("https://www.test.gov.cn/", ["news", "notices", "disclosure"]),
+         "finance": ("https://czj.test.gov.cn/", ["news"]),
+         "town": ("https://www.test.gov.cn/town/", ["news"])}
+
+
+def test_every_site_has_a_subscribe_page_listing_every_feed(full):
+    for site, (base, columns) in SITES.items():
+        doc = lxml.html.fromstring((full / site / "subscribe/index.html").read_bytes())
+        links = doc.xpath("//main//ul[@class='feed-list']/li/a/@href")
+        shown = [c.text_content() for c in doc.xpath("//main//code[@class='feed-url']")]
+        expected = [base + prefix + name for prefix in ["", *(f"{c}/" for c in columns)] for name in ("feed.xml", "atom.xml")]
+        assert links == expected == shown, site
+        for url in links:
+            assert (full / site / url.removeprefix(base)).is_file(), url
+        assert doc.xpath("//main//h1") and [h.text_content() for h in doc.xpath("//main//h2")] == ["全站信息", "各栏目信息"]
+        explanation = doc.xpath("string(//main/p)")
+        assert "阅读器" in explanation and "订阅地址" in explanation
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), site
+
+
+def test_the_top_bar_subscribe_link_leads_to_the_subscribe_page(full):
+    for site, (base, _) in SITES.items():
+        for rel in ("index.html", "news/index.html", "subscribe/index.html"):
+            doc = lxml.html.fromstring((full / site / rel).read_bytes())
+            href = doc.xpath("//div[@class='topbar']//a[normalize-space()='订阅']/@href")
+            assert href and urljoin(base + rel, href[0]) == base + "subscribe/", (site, rel, href)
+
+
+def test_a_column_or_page_at_subscribe_is_refused(tmp_path):
+    root = make_cluster(tmp_path, {"content/portal/subscribe.md": page("订阅说明。", title="订阅")})
+    result = build(root, "--no-search")
+    assert result.exit_code == 1 and "the subscribe page" in result.output, result.output
+
+
+def test_the_subscribe_page_reads_as_headings_and_named_links_in_the_browser(browser, full):
+    tab = browser.new_page()
+    tab.goto(serve(full.parent)["town"] + "subscribe/")
+    assert tab.get_by_role("heading", level=1).inner_text() == "订阅测试镇人民政府的信息"
+    assert tab.get_by_role("heading", level=3).all_inner_texts() == ["测试镇人民政府", "工作动态"]
+    link = tab.get_by_role("link", name="“工作动态” RSS 订阅地址")
+    assert link.get_attribute("href") == "https://www.test.gov.cn/town/news/feed.xml"
+    tab.get_by_role("link", name="订阅", exact=True).click()
+    assert tab.url.endswith("/town/subscribe/")

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds for every site and every column (feedgen), with the full text."""
+"""RSS 2.0 and Atom feeds for every site and every column (feedgen), with the full text; and the page listing them."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,6 +19,7 @@ RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
 NAMES = (RSS_NAME, ATOM_NAME)
 ENTRY_TEMPLATE = "feed_entry.html"  # an item's full text as feeds carry it: the article's body, cover and attachments
+SUBSCRIBE_DIR = "subscribe"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,16 @@ class FeedSpec:
     name: str  # what it follows: the site's or the column's name
     title: str  # the feed's own title, as a reader lists it
     description: str
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed as the subscribe page shows it: its name, what it carries and both addresses."""
+
+    title: str
+    description: str
+    rss: str
+    atom: str
 
 
 def specs(site: Site) -> list[FeedSpec]:
@@ -116,3 +127,9 @@ def _entry(fg: FeedGenerator, cluster: Cluster, site: Site, page: Page, text: st
     for tag in page.meta.tags:
         entry.category(term=tag)
 
+
+def subscribe_page(r: SiteRenderer) -> list[Job]:
+    """Return the site's 订阅 page: every feed of the site, both formats, with the addresses to copy."""
+    links = [FeedLink(s.name, s.description, urls.absolute(r.site, s.base + RSS_NAME), urls.absolute(r.site, s.base + ATOM_NAME))
+             for s in specs(r.site)]
+    return [r.job("subscribe.html", f"{SUBSCRIBE_DIR}/", column_name="订阅", site_feed=links[0], column_feeds=links[1:])]

@@ -53,6 +53,7 @@ PRODUCERS: tuple[Producer, ...] = (
     Producer("the 404 page", lambda r, _: pages.not_found(r), owns=("404.html",)),
     Producer("the feeds", lambda r, _: feeds.jobs(r), owns=feeds.NAMES, in_columns=feeds.NAMES,
              settings=("defaults.feed_items",)),
+    Producer("the subscribe page (订阅)", lambda r, _: feeds.subscribe_page(r), owns=(feeds.SUBSCRIBE_DIR,)),
     Producer("the files beside the pages", lambda r, _: page_files(r.sp)),
     Producer("the sitemap", lambda r, made: [sitemap.sitemap(r.sp, [j.rel for j in made if j.kind == "html"])],
              owns=("sitemap.xml",)),
