@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -163,8 +163,9 @@ def _convert(page: Page, links: Links) -> Converted:
 def absolute_links(fragment: str, base: str) -> str:
     """Return an HTML fragment with every relative href and src resolved against the absolute URL `base`."""
     # a feed is read away from the site, where a path or a name beside the page leads nowhere
-    return nh3.clean(fragment, attributes=_ALLOWED_ATTRS, tags=_ALLOWED_TAGS, link_rel=None,
-                     url_relative=("rewrite_with_base", base))
+    def resolve(_tag: str, attr: str, value: str) -> str:
+        return urljoin(base, value) if attr in ("href", "src") else value
+    return nh3.clean(fragment, attributes=_ALLOWED_ATTRS, tags=_ALLOWED_TAGS, link_rel=None, attribute_filter=resolve)
 
 
 def summarize(fragment: str) -> str:
