@@ -92,7 +92,7 @@ def test_every_page_type_has_no_wcag_violation(browser, example, page_types, mod
     _, base = example
     expected = {"home", "column:news", "column:news/page/N", "column:news/x", "column:disclosure", "column:disclosure/x",
                 "column:disclosure/cluster", "column:disclosure/topic/x", "column:disclosure/page/N", "column:special", "column:special/section",
-                "column:special/section/x", "zhuanti", "zh-hant:home", "zh-hant:column:news/x", "zh-hant:search",
+                "column:special/section/x", "zhuanti", "subscribe", "zh-hant:home", "zh-hant:column:news/x", "zh-hant:search",
                 "tags", "tags/x", "search", "sites", "sitemap", "contact", "accessibility", "about", "404.html"}
     assert expected <= {t for s, t in page_types if s == "portal"}, sorted(page_types)
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})

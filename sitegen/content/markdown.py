@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -32,6 +32,7 @@ from sitegen.sources.confine import inside, site_folder
 SUMMARY_CHARS = 120
 _ALLOWED_ATTRS = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "class", "title", "lang"},
                   "input": {"type", "checked", "disabled"}, "th": {"style"}, "td": {"style"}}
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"input", "section"}
 
 
 def heading_slug(text: str) -> str:
@@ -155,8 +156,16 @@ def _convert(page: Page, links: Links) -> Converted:
             _rewrite(block.children, page, scratch, line, assets, resolved)
     out = md.renderer.render(tokens, md.options, {})
     if site.allow_html:
-        out = nh3.clean(out, attributes=_ALLOWED_ATTRS, tags=nh3.ALLOWED_TAGS | {"input", "section"})
+        out = nh3.clean(out, attributes=_ALLOWED_ATTRS, tags=_ALLOWED_TAGS)
     return Converted(out, assets, resolved, scratch.problems, scratch.warnings, "" if page.meta.summary else summarize(out))
+
+
+def absolute_links(fragment: str, base: str) -> str:
+    """Return an HTML fragment with every relative href and src resolved against the absolute URL `base`."""
+    # a feed is read away from the site, where a path or a name beside the page leads nowhere
+    def resolve(_tag: str, attr: str, value: str) -> str:
+        return urljoin(base, value) if attr in ("href", "src") else value
+    return nh3.clean(fragment, attributes=_ALLOWED_ATTRS, tags=_ALLOWED_TAGS, link_rel=None, attribute_filter=resolve)
 
 
 def summarize(fragment: str) -> str:
