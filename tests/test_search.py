@@ -31,13 +31,16 @@ def example(tmp_path_factory):
 
 
 def article_texts(out: Path, site_ids: list[str]) -> dict[tuple[str, str], str]:
-    """Return (site, URL path on its host) -> indexed text, for every article page of the given sites."""
+    """Return (site, URL path on its host) -> indexed text (the article without its data-pagefind-ignore parts), for every
+    article page of the given sites."""
     texts = {}
     for site_id in site_ids:
         for html in (out / site_id).rglob("index.html"):
             if "zh-hant" in html.relative_to(out / site_id).parts:
                 continue  # the Traditional counterparts are not indexed: search finds the Simplified page
             article = lxml.html.fromstring(html.read_bytes()).xpath("//article[@data-pagefind-body]")
+            for ignored in article[0].xpath(".//*[@data-pagefind-ignore]") if article else []:
+                ignored.drop_tree()
             if article:
                 texts[(site_id, "/" + html.parent.relative_to(out / site_id).as_posix() + "/")] = article[0].text_content()
     return texts
@@ -120,7 +123,8 @@ def test_chinese_recall_on_the_example_cluster(browser, example):
     texts = article_texts(root / "build", ["portal"])
     found, expected, misses = recall(tab, base["portal"] + "pagefind/", texts, EXAMPLE_QUERIES)
     print(f"\nexample portal: recall {found}/{expected} = {found / expected:.1%}; misses: {misses}")
-    assert expected > 60 and found / expected >= 0.95, misses
+    # 49 expected hits: the source line and the catalogue table are result fields and filters, not indexed text
+    assert expected > 45 and found / expected >= 0.95, misses
 
 
 def test_chinese_recall_on_a_generated_corpus(browser, tmp_path):
@@ -229,13 +233,30 @@ def test_awkward_queries_get_a_sensible_message(browser, example, query, expecte
         assert "示范市人民政府关于进一步优化营商环境的若干措施" in tab.locator(".search-results h2 a").all_text_contents()
 
 
-def test_disclosure_entry_is_found_by_document_and_index_number(browser, example):
+@pytest.mark.parametrize("query", ["示财预〔2026〕31号", "示财预[2026]31号", " 示财预（2026）31号 ", "11990000MB0000102C/2026-00004"])
+def test_a_document_number_or_index_number_finds_that_document_first(browser, example, query):
     _, base = example
-    tab = browser.new_page()
-    tab.goto(base["portal"] + "404.html")
-    for query in ("示财预〔2026〕31号", "11990000MB0000102C/2026-00004"):
-        urls = pagefind_search(tab, base["portal"] + "pagefind/", query)
-        assert "https://czj.shifan.gov.cn/disclosure/2026-11-10-yusuan-fangan/" in urls, query
+    tab, errors = open_search(browser, base["portal"] + "search/")
+    assert ask(tab, query).startswith("找到")
+    first = tab.locator(".search-results li").first
+    assert first.locator("h2 a").get_attribute("href") == "https://czj.shifan.gov.cn/disclosure/2026-11-10-yusuan-fangan/"
+    assert errors == []
+
+
+def test_results_show_source_and_date_as_fields_and_an_excerpt_of_the_text_only(browser, example):
+    _, base = example
+    tab, errors = open_search(browser, base["portal"] + "search/")
+    assert ask(tab, "预算编制").startswith("找到")
+    hit = tab.locator(".search-results li", has=tab.locator("a[href$='/disclosure/2026-11-10-yusuan-fangan/']"))
+    assert hit.locator(".result-meta span").all_text_contents() == ["来源：示范市财政局", "发布日期：2026-11-10"]
+    excerpt = hit.locator(".excerpt").text_content()
+    title = hit.locator("h2").text_content()
+    assert "预算编制" in excerpt and hit.locator(".excerpt mark").first.text_content() == "预算编制"
+    for not_text in (title, "发布日期", "来源", "索引号", "示财预〔2026〕31号", ". "):
+        assert not_text not in excerpt, (not_text, excerpt)
+    assert not excerpt.lstrip("…")[:1].isdigit()  # from a sentence's start, never mid-number
+    assert tab.locator(".search-results li .result-meta").count() == tab.locator(".search-results li").count()
+    assert errors == []
 
 
 def test_internal_page_never_reaches_an_index(browser, tmp_path):

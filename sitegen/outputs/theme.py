@@ -137,9 +137,15 @@ def environment(theme: Theme) -> jinja2.Environment:
             keep_trailing_newline=True,
         )
         env.filters.update(date=_date, datetime=_datetime, filesize=filesize, tag_slug=tag_slug,
-                           digits=lambda text: re.sub(r"\D", "", text or ""))
+                           digits=lambda text: re.sub(r"\D", "", text or ""), number_key=number_key)
         _ENVS[key] = env
     return env
+
+
+def number_key(text: str | None) -> str:
+    """Return a 文号 or 索引号 as search compares it: no spaces, every kind of bracket as 〔〕 (js/search.js does the same)."""
+    text = re.sub(r"\s+", "", text or "")
+    return text.translate(str.maketrans("［[（(【", "〔〔〔〔〔")).translate(str.maketrans("］]）)】", "〕〕〕〕〕"))
 
 
 def _files(folder: Path) -> list[str]:

@@ -1,5 +1,7 @@
 /* Site search on the Pagefind index written by `sitegen build`.
-   User input is only ever shown with textContent; excerpts come from the index. */
+   Everything shown, the excerpt included, is built with textContent: no text reaches an HTML parser.
+   A query that is a document's 文号 or 索引号 puts that document first (the "number" filter of the index);
+   excerpts are cut from the article's text only, at a sentence, with the query's words marked. */
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -13,7 +15,7 @@
   var sortSelect = root.querySelector("select[name=sort]");
   var PAGE = 10;
   var pagefind = null, t2s = null, pending = [], shown = 0, generation = 0;
-  var LABELS = { site: "站点", column: "栏目", year: "年份", topic: "主题" };
+  var EXCERPT = 90;  // characters of text around the first match
 
   function say(text) { status.textContent = text; }
 
@@ -55,6 +57,29 @@
   }
   function convert(text) { return Array.from(text).map(function (c) { return t2s[c] || c; }).join(""); }
 
+  // 文号 and 索引号 as the index keeps them (sitegen/outputs/theme.py number_key): no spaces, brackets as 〔〕
+  function numberKey(text) {
+    return text.replace(/\s+/g, "").replace(/[［\[（(【]/g, "〔").replace(/[］\]）)】]/g, "〕");
+  }
+  function looksLikeNumber(text) { return /\d/.test(text) && /[〔〕\/号-]/.test(text); }
+
+  // the search as asked, and, for a query shaped like a 文号 or 索引号, the documents that carry exactly it first
+  function find(pf, query, options) {
+    var key = numberKey(query);
+    var exact = looksLikeNumber(key)
+      ? pf.search(null, { filters: Object.assign({}, options.filters, { number: key }) })
+      : Promise.resolve({ results: [] });
+    return Promise.all([exact, pf.search(query, options)]).then(function (found) {
+      var seen = {};
+      var results = found[0].results.concat(found[1].results).filter(function (r) {
+        if (seen[r.id]) { return false; }
+        seen[r.id] = true;
+        return true;
+      });
+      return { results: results };
+    });
+  }
+
   function remember(raw) {
     var params = new URLSearchParams();
     if (raw) { params.set("q", raw); }
@@ -78,7 +103,7 @@
       selects.forEach(function (s) { if (s.value) { filters[s.getAttribute("data-filter")] = s.value; } });
       var options = { filters: filters };
       if (sortSelect.value === "date") { options.sort = { date: "desc" }; }
-      return pf.search(query, options);
+      return find(pf, query, options);
     }).then(function (search) {
       if (mine !== generation) { return; }
       pending = search.results;
@@ -101,25 +126,72 @@
     more.hidden = shown >= pending.length;
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
       if (mine !== generation) { return; }
-      items.forEach(function (data) { list.appendChild(render(data)); });
+      items.forEach(function (data) { list.appendChild(render(data, terms())); });
     });
   }
 
-  function render(data) {
+  function terms() {
+    var q = input.value.trim();
+    return (t2s ? convert(q) : q).split(/\s+/).filter(function (t) { return Array.from(t).length >= 2; });
+  }
+
+  // the article's text as indexed, without its title (Pagefind puts the title first, then ". ")
+  function bodyText(data) {
+    var text = data.content || "";
+    var title = data.meta.title || "";
+    if (title && text.indexOf(title) === 0) { text = text.slice(title.length).replace(/^[.。]?\s*/, ""); }
+    // blocks are joined with ". ": drop it after Chinese punctuation, a space after a Chinese heading
+    return text.replace(/([。！？；：，、”」』）])\. /g, "$1").replace(/([\u3400-\u9fff\uff00-\uffef])\. /g, "$1 ")
+      .replace(/\s+/g, " ").trim();
+  }
+
+  // about EXCERPT characters from the sentence holding the first match, the matches marked
+  function excerpt(text, words) {
+    var at = -1;
+    words.forEach(function (w) { var i = text.indexOf(w); if (i >= 0 && (at < 0 || i < at)) { at = i; } });
+    var start = 0;
+    if (at > 0) {
+      var before = text.slice(Math.max(0, at - EXCERPT / 2), at);
+      var stop = Math.max(before.lastIndexOf("。"), before.lastIndexOf("！"), before.lastIndexOf("？"), before.lastIndexOf("；"));
+      start = stop >= 0 ? at - before.length + stop + 1 : Math.max(0, at - EXCERPT / 3);
+    }
+    var piece = text.slice(start, start + EXCERPT);
+    var p = document.createElement("p");
+    p.className = "excerpt";
+    var pattern = words.length ? new RegExp(words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|"), "g") : null;
+    var last = 0, m;
+    if (start > 0) { p.appendChild(document.createTextNode("…")); }
+    while (pattern && (m = pattern.exec(piece)) !== null) {
+      p.appendChild(document.createTextNode(piece.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      p.appendChild(mark);
+      last = m.index + m[0].length;
+    }
+    p.appendChild(document.createTextNode(piece.slice(last) + (start + EXCERPT < text.length ? "…" : "")));
+    return p;
+  }
+
+  function field(label, value) {
+    var span = document.createElement("span");
+    span.textContent = label + "：" + value;
+    return span;
+  }
+
+  function render(data, words) {
     var li = document.createElement("li");
     var h = document.createElement("h2");
     var a = document.createElement("a");
     a.href = data.url;
     a.textContent = data.meta.title || data.url;
     h.appendChild(a);
-    var excerpt = document.createElement("p");
-    excerpt.className = "excerpt";
-    excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds <mark> around matches
+    li.appendChild(h);
+    var text = bodyText(data);
+    if (text) { li.appendChild(excerpt(text, words)); }
     var meta = document.createElement("p");
     meta.className = "result-meta";
-    meta.textContent = [data.meta.site, data.meta.date].filter(Boolean).join(" · ");
-    li.appendChild(h);
-    li.appendChild(excerpt);
+    if (data.meta.site) { meta.appendChild(field("来源", data.meta.site)); }
+    if (data.meta.date) { meta.appendChild(field("发布日期", data.meta.date)); }
     li.appendChild(meta);
     return li;
   }
