@@ -20,6 +20,10 @@ class Job:
     copied: Path | None = None  # the source of a file copied as it is
     template: tuple[Any, str] | None = None  # (Jinja environment, template name) of an HTML page
     owner: str = ""  # what asked for it, named when two outputs want one file: a source file or an output type
+    # a job made from another job's output (a page's 繁體 counterpart): `derive` turns those bytes into this job's,
+    # so a process that has just made `base` does not make it again; `make` alone still makes it from nothing
+    base: Callable[[], Output] | None = None  # the other job's `make`
+    derive: Callable[[bytes], bytes] | None = None
 
     @staticmethod
     def copy(rel: str, source: Path) -> Job:

@@ -23,9 +23,13 @@ def counterpart(site: urls.Site, addresses: Addresses, job: Job) -> Job:
     """Return the job converting one page: it shows what the Simplified page shows, so it has the same inputs."""
     here = urls.path(site, job.rel)
 
+    def derive(html: bytes) -> bytes:
+        return to_traditional(html.decode("utf-8"), lambda href: addresses.retarget(href, site.origin, here)).encode("utf-8")
+
     def make() -> bytes:
         html = job.make()
         assert isinstance(html, bytes)
-        return to_traditional(html.decode("utf-8"), lambda href: addresses.retarget(href, site.origin, here)).encode("utf-8")
+        return derive(html)
     # the converter's dictionaries are an input too; the cluster's addresses are in every site key
-    return Job(f"{FOLDER}/{job.rel}", (opencc.__version__, *job.inputs), make, KIND, template=job.template, owner=job.owner)
+    return Job(f"{FOLDER}/{job.rel}", (opencc.__version__, *job.inputs), make, KIND, template=job.template, owner=job.owner,
+               base=job.make, derive=derive)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sitegen import workers
 from sitegen.errors import InternalError, Problem, SitegenError
 from sitegen.i18n import _
-from sitegen.job import Job
+from sitegen.job import Job, Output
 from sitegen.write.publisher import Publisher
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -27,6 +27,7 @@ class Produced:
 def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress) -> Produced:
     """Make every job and write the outputs that differ from the files in place; on failure, undo every write."""
     existed = {job.rel for job in todo if os.path.lexists(publisher.out_dir / job.rel)}
+    todo = paired(todo)
     written: list[str] = []
     try:
         for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, publisher, existed), todo, cores), 1):
@@ -39,9 +40,33 @@ def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress)
     return Produced(written, existed, len(todo))
 
 
+def paired(todo: list[Job]) -> list[Job]:
+    """Return the jobs with each job derived from another right after it: the same process makes both, the base once."""
+    makes = {id(job.make) for job in todo}
+    after = {id(job.base): job for job in todo if job.base is not None and id(job.base) in makes}
+    if not after:
+        return todo
+    out = []
+    for job in todo:
+        if job.base is not None and id(job.base) in makes:
+            continue  # placed after its base
+        out.append(job)
+        if id(job.make) in after:
+            out.append(after[id(job.make)])
+    return out
+
+
+_last: tuple[object, bytes] | None = None  # (make, output) of the job this process made last
+
+
 def _make(publisher: Publisher, existed: set[str], job: Job) -> tuple[str, bool]:
+    global _last
     try:
-        data = job.make()
+        if job.derive is not None and _last is not None and _last[0] is job.base:
+            data: Output = job.derive(_last[1])
+        else:
+            data = job.make()
+        _last = (job.make, data) if isinstance(data, bytes) else None
     except SitegenError:
         raise
     except Exception as exc:  # a bug: still say which output and which source it happened in
