@@ -168,7 +168,7 @@ def test_search_page_finds_filters_and_follows_results(browser, example):
     titles = tab.locator(".search-results h2 a").all_text_contents()
     assert "示范市人民政府关于进一步优化营商环境的若干措施" in titles
     assert tab.locator(".search-results .excerpt mark").count() > 0
-    assert "2026-" in tab.locator(".search-results .result-meta").first.text_content()
+    assert "发布日期：2026年" in tab.locator(".search-results .result-meta").first.text_content()
     tab.select_option("select[data-filter=column]", "政策解读")
     tab.wait_for_function("document.querySelectorAll('.search-results li').length === 1")
     assert tab.locator(".search-results h2 a").all_text_contents() == ["《关于进一步优化营商环境的若干措施》政策解读"]
@@ -248,7 +248,8 @@ def test_results_show_source_and_date_as_fields_and_an_excerpt_of_the_text_only(
     tab, errors = open_search(browser, base["portal"] + "search/")
     assert ask(tab, "预算编制").startswith("找到")
     hit = tab.locator(".search-results li", has=tab.locator("a[href$='/disclosure/2026-11-10-yusuan-fangan/']"))
-    assert hit.locator(".result-meta span").all_text_contents() == ["来源：示范市财政局", "发布日期：2026-11-10"]
+    assert hit.locator(".result-meta span").all_text_contents() == ["来源：示范市财政局", "发布日期：2026年11月10日"]
+    assert hit.locator(".result-meta").text_content() == "来源：示范市财政局 发布日期：2026年11月10日"  # read as two fields
     excerpt = hit.locator(".excerpt").text_content()
     title = hit.locator("h2").text_content()
     assert "预算编制" in excerpt and hit.locator(".excerpt mark").first.text_content() == "预算编制"
@@ -258,6 +259,17 @@ def test_results_show_source_and_date_as_fields_and_an_excerpt_of_the_text_only(
     assert tab.locator(".search-results li .result-meta").count() == tab.locator(".search-results li").count()
     assert errors == []
 
+
+def test_words_of_a_query_that_stand_apart_in_the_text_are_marked_where_they_are(browser, example):
+    # Pagefind matches "财政资金监督" by its words: the text holds "财政专项资金", not the query as typed
+    _, base = example
+    tab, errors = open_search(browser, base["portal"] + "search/")
+    assert ask(tab, "财政资金监督").startswith("找到")
+    hit = tab.locator(".search-results li", has=tab.locator("a[href$='/disclosure/2026-05-12-zhuanxiang-zijin/']"))
+    assert "财政" in hit.locator(".excerpt mark").all_text_contents()
+    for item in tab.locator(".search-results li").all():
+        assert item.locator(".excerpt mark").count() > 0, item.text_content()
+    assert errors == []
 
 def test_internal_page_never_reaches_an_index(browser, tmp_path):
     canary = "内部金丝雀词语"

@@ -126,13 +126,27 @@
     more.hidden = shown >= pending.length;
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
       if (mine !== generation) { return; }
-      items.forEach(function (data) { list.appendChild(render(data, terms())); });
+      items.forEach(function (data) { list.appendChild(render(data, terms(), matched(data))); });
     });
   }
 
   function terms() {
     var q = input.value.trim();
     return (t2s ? convert(q) : q).split(/\s+/).filter(function (t) { return Array.from(t).length >= 2; });
+  }
+
+  // the words Pagefind matched in this page: its index splits Chinese text into words, so a query's words may stand
+  // apart in the text ("财政资金监督" finds "财政专项资金……监督"); single characters are left unmarked
+  function matched(data) {
+    var raw = data.raw_content || "";
+    var words = raw.indexOf("\u200B") >= 0 ? raw.split("\u200B") : raw.split(/\s+/);
+    var seen = {};
+    (data.locations || []).forEach(function (i) {
+      // Pagefind escapes < and > in its raw text; the word is shown with textContent
+      var word = (words[i] || "").trim().replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      if (Array.from(word).length >= 2) { seen[word] = true; }
+    });
+    return Object.keys(seen);
   }
 
   // the article's text as indexed, without its title (Pagefind puts the title first, then ". ")
@@ -145,10 +159,19 @@
       .replace(/\s+/g, " ").trim();
   }
 
-  // about EXCERPT characters from the sentence holding the first match, the matches marked
-  function excerpt(text, words) {
+  function first(text, words) {
     var at = -1;
     words.forEach(function (w) { var i = text.indexOf(w); if (i >= 0 && (at < 0 || i < at)) { at = i; } });
+    return at;
+  }
+
+  // about EXCERPT characters from the sentence holding the first match of the query (else of a word Pagefind matched),
+  // every match marked, the longest first
+  function excerpt(text, query, found) {
+    var at = first(text, query);
+    if (at < 0) { at = first(text, found); }
+    var words = query.concat(found.filter(function (w) { return query.indexOf(w) < 0; }))
+      .sort(function (a, b) { return b.length - a.length; });
     var start = 0;
     if (at > 0) {
       var before = text.slice(Math.max(0, at - EXCERPT / 2), at);
@@ -178,7 +201,13 @@
     return span;
   }
 
-  function render(data, words) {
+  // 2026-11-10 as 2026年11月10日
+  function chineseDate(text) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    return m ? m[1] + "年" + Number(m[2]) + "月" + Number(m[3]) + "日" : text;
+  }
+
+  function render(data, query, found) {
     var li = document.createElement("li");
     var h = document.createElement("h2");
     var a = document.createElement("a");
@@ -187,11 +216,12 @@
     h.appendChild(a);
     li.appendChild(h);
     var text = bodyText(data);
-    if (text) { li.appendChild(excerpt(text, words)); }
+    if (text) { li.appendChild(excerpt(text, query, found)); }
     var meta = document.createElement("p");
     meta.className = "result-meta";
     if (data.meta.site) { meta.appendChild(field("来源", data.meta.site)); }
-    if (data.meta.date) { meta.appendChild(field("发布日期", data.meta.date)); }
+    if (data.meta.site && data.meta.date) { meta.appendChild(document.createTextNode(" ")); }  // read apart, not run on
+    if (data.meta.date) { meta.appendChild(field("发布日期", chineseDate(data.meta.date))); }
     li.appendChild(meta);
     return li;
   }
