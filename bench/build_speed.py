@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
 
-SITEGEN = [sys.executable, "-m", "sitegen.cli"]
+SITEGEN = [sys.executable, "-m", "sitegen.cli", "--lang", "en"]  # the summary lines below are read in English
 NOW = "2026-01-01 00:00"
 HUGO_LAYOUTS = {
     "_default/baseof.html": '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>\n'
