@@ -90,22 +90,10 @@ def write_indexes(todo: list[IndexJob], out_dir: Path, report: Callable[[int, in
     largest first (the portal's, of the whole cluster, takes longest); a process ends with its index, and its memory
     with it. On a failure no new index is started; those under way are finished.
     """
-    total, done = sum(len(job.pages) for job in todo), 0
-    largest_first = sorted(todo, key=lambda job: -len(job.pages))
-    for finished in _side_by_side(largest_first, lambda job, added: _write_index(job, out_dir, added), workers or default_workers()):
-        if finished is None:
-            done += 1
-            report(done, total)
-        else:
-            yield finished
-
-
-def _side_by_side(jobs: list[IndexJob], write: Callable[[IndexJob, Callable[[], None]], None],
-                  workers: int) -> Iterator[IndexJob | None]:
-    """Run write(job, added) on up to `workers` threads, in order; yield None for every call of `added` and each job
-    when it is written; after a failure start no other job, and raise it once those under way are done."""
-    waiting = deque(jobs)
-    events: queue.SimpleQueue[tuple[IndexJob | None, BaseException | None]] = queue.SimpleQueue()
+    if not todo:
+        return
+    waiting = deque(sorted(todo, key=lambda job: -len(job.pages)))
+    events: queue.SimpleQueue[tuple[str, IndexJob | None, BaseException | None]] = queue.SimpleQueue()
     lock = threading.Lock()
 
     def work() -> None:
@@ -115,21 +103,22 @@ def _side_by_side(jobs: list[IndexJob], write: Callable[[IndexJob, Callable[[], 
             if job is None:
                 return
             try:
-                write(job, lambda: events.put((None, None)))
-                events.put((job, None))
+                _write_index(job, out_dir, lambda: events.put(("page", None, None)))
+                events.put(("done", job, None))
             except BaseException as exc:  # handed to the caller's thread, which raises it
-                events.put((job, exc))
+                events.put(("failed", job, exc))
                 return
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(jobs)))]
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers or default_workers(), len(todo)))]
     for thread in threads:
         thread.start()
-    running, failure = len(jobs), None
+    total, done, running, failure = sum(len(job.pages) for job in todo), 0, len(todo), None
     try:
         while running:
-            job, exc = events.get()
-            if job is None:
-                yield None
+            kind, job, exc = events.get()
+            if kind == "page":
+                done += 1
+                report(done, total)
                 continue
             running -= 1
             if exc is not None:
@@ -137,7 +126,7 @@ def _side_by_side(jobs: list[IndexJob], write: Callable[[IndexJob, Callable[[], 
                 with lock:
                     running -= len(waiting)
                     waiting.clear()
-            elif failure is None:
+            elif job is not None and failure is None:
                 yield job
     finally:
         with lock:
