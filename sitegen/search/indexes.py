@@ -1,10 +1,7 @@
 """Stage 6, index: Pagefind search indexes over the written HTML; a sub-site searches itself, the portal the cluster."""
 from __future__ import annotations
 
-import queue
 import shutil
-import threading
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import escape
@@ -20,7 +17,6 @@ from sitegen.i18n import _
 from sitegen.incremental.manifest import Manifest
 from sitegen.outputs.search_page import INDEX_DIR
 from sitegen.search.pagefind import PagefindFailed, PagefindService
-from sitegen.workers import default_workers
 
 
 @dataclass(frozen=True)
@@ -81,81 +77,33 @@ def with_filters(html: str, columns: tuple[str, ...]) -> str:
     return html[:at] + spans + html[at:]
 
 
-def write_indexes(todo: list[IndexJob], out_dir: Path, report: Callable[[int, int], None] = lambda done, total: None,
-                  workers: int | None = None) -> Iterator[IndexJob]:
+def write_indexes(todo: list[IndexJob], out_dir: Path,
+                  report: Callable[[int, int], None] = lambda done, total: None) -> Iterator[IndexJob]:
     """Run Pagefind for every job over the written HTML, yielding each job when its index is in place; `report` is
-    told (pages indexed, pages to index) as Pagefind takes them.
-
-    Indexes are written side by side, one Pagefind process each on up to `workers` cores (default: every core), the
-    largest first (the portal's, of the whole cluster, takes longest); a process ends with its index, and its memory
-    with it. On a failure no new index is started; those under way are finished.
-    """
+    told (pages indexed, pages to index) as Pagefind takes them."""
     if not todo:
         return
-    waiting = deque(sorted(todo, key=lambda job: -len(job.pages)))
-    events: queue.SimpleQueue[tuple[str, IndexJob | None, BaseException | None]] = queue.SimpleQueue()
-    lock = threading.Lock()
-
-    def work() -> None:
-        while True:
-            with lock:
-                job = waiting.popleft() if waiting else None
-            if job is None:
-                return
+    total, done = sum(len(job.pages) for job in todo), 0
+    with PagefindService() as service:
+        for job in todo:
+            staging = job.folder.with_name(INDEX_DIR + ".new")
+            shutil.rmtree(staging, ignore_errors=True)
             try:
-                _write_index(job, out_dir, lambda: events.put(("page", None, None)))
-                events.put(("done", job, None))
-            except BaseException as exc:  # handed to the caller's thread, which raises it
-                events.put(("failed", job, exc))
-                return
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers or default_workers(), len(todo)))]
-    for thread in threads:
-        thread.start()
-    total, done, running, failure = sum(len(job.pages) for job in todo), 0, len(todo), None
-    try:
-        while running:
-            kind, job, exc = events.get()
-            if kind == "page":
-                done += 1
-                report(done, total)
-                continue
-            running -= 1
-            if exc is not None:
-                failure = failure or exc
-                with lock:
-                    running -= len(waiting)
-                    waiting.clear()
-            elif job is not None and failure is None:
-                yield job
-    finally:
-        with lock:
-            waiting.clear()
-        for thread in threads:
-            thread.join()
-    if failure is not None:
-        raise failure
-
-
-def _write_index(job: IndexJob, out_dir: Path, added: Callable[[], None]) -> None:
-    """Write one index in a Pagefind process of its own, then put it in place whole."""
-    staging = job.folder.with_name(INDEX_DIR + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        with PagefindService() as service:
-            index_id = service.new_index({"force_language": "zh-cn"})
-            sent = [service.add_html(index_id, url, with_filters(
-                        (out_dir / page.site / page.path / "index.html").read_text(encoding="utf-8"), job.columns.get(id(page), ())))
-                    for page, url in job.pages]
-            for message_id in sent:
-                service.wait(message_id)
-                added()
-            service.write(index_id, str(staging))
-    except PagefindFailed as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(Problem(_("search index of site '{site_id}' failed: {exc}").format(site_id=job.site.id, exc=exc),
-                                 hint=_("the pages were written; run the build again to index them"))) from exc
-    _swap(staging, job.folder)
+                index_id = service.new_index({"force_language": "zh-cn"})
+                waiting = [service.add_html(index_id, url, with_filters(
+                               (out_dir / page.site / page.path / "index.html").read_text(encoding="utf-8"),
+                               job.columns.get(id(page), ()))) for page, url in job.pages]
+                for message_id in waiting:
+                    service.wait(message_id)
+                    done += 1
+                    report(done, total)
+                service.write(index_id, str(staging))
+            except PagefindFailed as exc:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise BuildError(Problem(_("search index of site '{site_id}' failed: {exc}").format(site_id=job.site.id, exc=exc),
+                                         hint=_("the pages were written; run the build again to index them"))) from exc
+            _swap(staging, job.folder)
+            yield job
 
 
 def _swap(staging: Path, folder: Path) -> None:
