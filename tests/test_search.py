@@ -243,11 +243,16 @@ def test_a_document_number_or_index_number_finds_that_document_first(browser, ex
     assert errors == []
 
 
-def test_results_show_source_and_date_as_fields_and_an_excerpt_of_the_text_only(browser, example):
+def result_of(browser, example, query: str, path: str):
+    """Search the example portal for `query`; return (tab, errors, the result linking to a URL ending in `path`)."""
     _, base = example
     tab, errors = open_search(browser, base["portal"] + "search/")
-    assert ask(tab, "预算编制").startswith("找到")
-    hit = tab.locator(".search-results li", has=tab.locator("a[href$='/disclosure/2026-11-10-yusuan-fangan/']"))
+    assert ask(tab, query).startswith("找到")
+    return tab, errors, tab.locator(".search-results li", has=tab.locator(f"a[href$='{path}']"))
+
+
+def test_results_show_source_and_date_as_fields_and_an_excerpt_of_the_text_only(browser, example):
+    tab, errors, hit = result_of(browser, example, "预算编制", "/disclosure/2026-11-10-yusuan-fangan/")
     assert hit.locator(".result-meta span").all_text_contents() == ["来源：示范市财政局", "发布日期：2026年11月10日"]
     assert hit.locator(".result-meta").text_content() == "来源：示范市财政局 发布日期：2026年11月10日"  # read as two fields
     excerpt = hit.locator(".excerpt").text_content()
@@ -262,10 +267,7 @@ def test_results_show_source_and_date_as_fields_and_an_excerpt_of_the_text_only(
 
 def test_words_of_a_query_that_stand_apart_in_the_text_are_marked_where_they_are(browser, example):
     # Pagefind matches "财政资金监督" by its words: the text holds "财政专项资金", not the query as typed
-    _, base = example
-    tab, errors = open_search(browser, base["portal"] + "search/")
-    assert ask(tab, "财政资金监督").startswith("找到")
-    hit = tab.locator(".search-results li", has=tab.locator("a[href$='/disclosure/2026-05-12-zhuanxiang-zijin/']"))
+    tab, errors, hit = result_of(browser, example, "财政资金监督", "/disclosure/2026-05-12-zhuanxiang-zijin/")
     assert "财政" in hit.locator(".excerpt mark").all_text_contents()
     for item in tab.locator(".search-results li").all():
         assert item.locator(".excerpt mark").count() > 0, item.text_content()
