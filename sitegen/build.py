@@ -22,7 +22,7 @@ from sitegen.outputs.registry import site_jobs
 from sitegen.outputs.search_page import INDEX_DIR, t2s_job
 from sitegen.plan import ClusterPlan, plan_cluster
 from sitegen.search.indexes import jobs as index_jobs
-from sitegen.search.indexes import write_indexes
+from sitegen.search.indexes import write_cluster_counts, write_indexes
 from sitegen.workers import default_workers
 from sitegen.write import folder
 from sitegen.write.produce import produce
@@ -193,7 +193,7 @@ def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int
 
 
 def _jobs(planned: ClusterPlan, chosen: list[str]) -> dict[str, list[Job]]:
-    shared = [t2s_job(planned.plan)]
+    shared = [t2s_job()]
     jobs = {site_id: site_jobs(planned.plan, planned.disclosure, planned.plan.sites[site_id], shared) for site_id in chosen}
     for site_jobs_ in jobs.values():
         for job in site_jobs_:
@@ -203,6 +203,8 @@ def _jobs(planned: ClusterPlan, chosen: list[str]) -> dict[str, list[Job]]:
 
 def _index(planned: ClusterPlan, options: BuildOptions, chosen: list[str], ledger: Ledger, report: Progress) -> tuple[str, ...]:
     todo = index_jobs(planned.plan, options.out, chosen, ledger.manifest, options.force)
-    for job in write_indexes(todo, options.out, lambda done, total: report("index", done, total)):
+    for job in write_indexes(todo, options.out, options.workers, lambda done, total: report("index", done, total)):
         ledger.indexed(job.site.id, job.fingerprint)
+    if todo:
+        write_cluster_counts(options.out, planned.plan.cluster.portal.id, list(planned.plan.cluster.sites))
     return tuple(job.site.id for job in todo)

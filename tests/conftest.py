@@ -134,14 +134,15 @@ def browser():
         chromium.close()
 
 
-def serve(root: Path, out: Path | None = None) -> dict[str, str]:
-    """Serve a built cluster with `sitegen serve`'s preview servers; return site id -> its base URL."""
+def serve(root: Path, out: Path | None = None, local: bool = False) -> dict[str, str]:
+    """Serve a built cluster with `sitegen serve`'s preview servers; return site id -> its base URL. With `local`, links
+    in HTML to the cluster's hosts lead to their preview servers (the portal's search reads every site's index)."""
     from sitegen.config.loader import load_config
     from sitegen.serve import server
 
     cluster = load_config(root)
     addresses = {}
-    for host, running in server.start(cluster, out or root / "build", port=0):
+    for host, running in server.start(cluster, out or root / "build", port=0, local=local):
         for site in host.sites:
             addresses[site.id] = f"http://127.0.0.1:{running.server_address[1]}{site.prefix}"
     return addresses

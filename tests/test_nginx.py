@@ -86,6 +86,17 @@ def test_search_index_chunks_are_not_gzipped_a_second_time(served):
     assert body == chunk.read_bytes() and body.startswith(b"\x1f\x8b")  # Pagefind wrote it gzipped
 
 
+def test_only_the_search_index_of_a_site_on_another_host_is_shared_with_the_portal(served):
+    port, _ = served
+    status, headers = raw(port, "czj.test.gov.cn", "/pagefind/pagefind-entry.json")
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://www.test.gov.cn"
+    assert "Access-Control-Allow-Origin" not in raw(port, "czj.test.gov.cn", "/")[1]  # its pages are not
+    assert "Access-Control-Allow-Origin" not in raw(port, "www.test.gov.cn", "/pagefind/pagefind-entry.json")[1]
+    # the portal's pages may read from that host (its search merges the index there), the site's own from itself only
+    assert "connect-src 'self' https://czj.test.gov.cn;" in raw(port, "www.test.gov.cn", "/search/")[1]["Content-Security-Policy"]
+    assert "connect-src 'self';" in raw(port, "czj.test.gov.cn", "/search/")[1]["Content-Security-Policy"]
+
+
 def test_the_included_file_passes_nginx_t_in_debians_own_nginx_conf(tmp_path):
     need_nginx()
     cert, key = self_signed(tmp_path)

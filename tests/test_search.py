@@ -1,6 +1,8 @@
 """Search: Pagefind indexes written by the build, Chinese recall, and the search page in real Chromium."""
 from __future__ import annotations
 
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,7 +29,7 @@ def example(tmp_path_factory):
     """The example cluster, built with its indexes and served; yields (root, site id -> base URL)."""
     root = copy_example(tmp_path_factory.mktemp("example"))
     assert run(root, "build", "--now", NOW).exit_code == 0
-    return root, serve(root)
+    return root, serve(root, local=True)
 
 
 def article_texts(out: Path, site_ids: list[str]) -> dict[tuple[str, str], str]:
@@ -95,8 +97,9 @@ def test_a_site_whose_output_did_not_change_is_not_reindexed(tmp_path):
     market.write_text(market.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     assert build(root).exit_code == 0
     after = {s: p.stat().st_mtime_ns for s, p in entry.items()}
-    assert after["finance"] == before["finance"]
-    assert after["town"] != before["town"] and after["portal"] != before["portal"]  # the portal searches the cluster
+    # only the town's index is rewritten: the portal searches the cluster by merging the sites' indexes in the browser
+    assert after["finance"] == before["finance"] and after["portal"] == before["portal"]
+    assert after["town"] != before["town"]
 
 
 def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
@@ -110,7 +113,7 @@ def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
     assert index.stat().st_mtime_ns == before  # the index is now behind the pages
     result = build(root)  # nothing to render, but the index must catch up
     assert result.exit_code == 0 and "0 files written" in result.output
-    assert "search index of 2 sites written" in result.output  # the town and the portal, which searches it
+    assert "search index of 1 site written" in result.output  # the town's alone
     assert index.stat().st_mtime_ns != before
 
 
@@ -186,7 +189,7 @@ def test_portal_search_covers_the_cluster_with_site_filter(browser, example):
     tab.wait_for_selector(".search-results li")
     link = tab.locator(".search-results h2 a").first
     assert link.text_content() == "市财政局开展财会监督专项检查"
-    assert link.get_attribute("href") == "https://czj.shifan.gov.cn/news/2026-11-16-jiandu-jiancha/"
+    assert link.get_attribute("href") == base["finance"] + "news/2026-11-16-jiandu-jiancha/"  # read from its own host
     assert "示范市财政局" in tab.locator(".search-results .result-meta").first.text_content()
     assert "示范市财政局" in tab.locator("select[data-filter=site]").text_content()
     assert errors == []
@@ -201,6 +204,46 @@ def test_subsite_search_stays_on_the_site_with_its_path(browser, example):
     tab.click(".search-results h2 a")
     tab.wait_for_load_state()
     assert tab.text_content("h1") == "我市“双减”工作督导检查结果通报"
+    assert errors == []
+
+
+def result_rows(tab) -> list[tuple[str, str, str]]:
+    """Return (href, 来源, 发布日期 as YYYY-MM-DD) of every result shown."""
+    rows = []
+    for item in tab.locator(".search-results li").all():
+        meta = item.locator(".result-meta").text_content()
+        source = re.search(r"来源：(\S+)", meta)
+        day = re.search(r"(\d{4})年(\d+)月(\d+)日", meta)
+        rows.append((item.locator("h2 a").get_attribute("href"), source.group(1) if source else "",
+                     f"{day.group(1)}-{int(day.group(2)):02}-{int(day.group(3)):02}" if day else ""))
+    return rows
+
+
+def test_cluster_search_sorted_by_date_is_newest_first_across_the_merged_indexes(browser, example):
+    _, base = example
+    tab, errors = open_search(browser, base["portal"] + "search/?sort=date")
+    assert ask(tab, "公开").startswith("找到 9 条")
+    rows = result_rows(tab)
+    dates = [day for _, _, day in rows]
+    assert dates == sorted(dates, reverse=True) and "" not in dates, rows
+    assert {"示范市财政局", "示范市青山镇人民政府", "示范市人民政府"} <= {source for _, source, _ in rows}
+    tab.select_option("select[name=sort]", "")  # back to relevance: the same results, in another order
+    tab.wait_for_function("document.querySelectorAll('.search-results li').length === 9")
+    again = result_rows(tab)
+    assert sorted(again) == sorted(rows) and again != rows
+    assert errors == []
+
+
+def test_a_site_whose_index_cannot_be_read_leaves_the_rest_of_the_cluster_searchable(browser, example, tmp_path):
+    root, _ = example
+    out = tmp_path / "build"
+    shutil.copytree(root / "build", out, symlinks=True)
+    shutil.rmtree(out / "finance" / "pagefind")  # as if that site's server were down
+    base = serve(root, out, local=True)
+    tab, errors = open_search(browser, base["portal"] + "search/")
+    assert ask(tab, "公开").startswith("找到")
+    sources = {source for _, source, _ in result_rows(tab)}
+    assert "示范市人民政府" in sources and "示范市财政局" not in sources
     assert errors == []
 
 
@@ -239,7 +282,7 @@ def test_a_document_number_or_index_number_finds_that_document_first(browser, ex
     tab, errors = open_search(browser, base["portal"] + "search/")
     assert ask(tab, query).startswith("找到")
     first = tab.locator(".search-results li").first
-    assert first.locator("h2 a").get_attribute("href") == "https://czj.shifan.gov.cn/disclosure/2026-11-10-yusuan-fangan/"
+    assert first.locator("h2 a").get_attribute("href") == base["finance"] + "disclosure/2026-11-10-yusuan-fangan/"
     assert errors == []
 
 
@@ -303,3 +346,47 @@ def test_bytes_downloaded_for_one_query_on_a_10000_page_site(browser, tmp_path):
     print(f"\none query on a 10,000-page site: {total / 1024:.0f} KiB in {len(sizes)} requests")
     assert tab.locator(".search-results li").count() == 10
     assert total < 600 * 1024, total  # measured: about 450 KiB, cold cache, WASM included (README)
+
+
+def test_cluster_search_through_nginx_reads_the_indexes_on_other_hosts(browser, tmp_path):
+    """The portal's search page, served by nginx as `nginx-config` writes it, merges the index of a site on its own host:
+    CORS on that host's index, connect-src on the portal's, no error in Chromium."""
+    from servers import free_port, start_nginx
+    from test_deploy import need_nginx
+
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+
+    need_nginx()
+    port = free_port()
+    root = make_cluster(tmp_path)
+    config = root / "sites.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("https://www.test.gov.cn", f"http://www.test.gov.cn:{port}")
+                      .replace("https://czj.test.gov.cn/", f"http://czj.test.gov.cn:{port}/"), encoding="utf-8")
+    assert build(root).exit_code == 0
+    (tmp_path / "release").mkdir()
+    (tmp_path / "release/current").symlink_to(root / "build")
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    result = run(root, "nginx-config", "--standalone", "--root", str(tmp_path / "release"), "--listen", f"127.0.0.1:{port}",
+                 "--prefix", str(prefix), "--user", "root", "--out", str(prefix / "nginx.conf"))
+    assert result.exit_code == 0, result.output
+    server = start_nginx(prefix / "nginx.conf", prefix, port)
+    # both host names lead to this nginx, which tells them apart by the Host header
+    chromium = browser.browser_type.launch(executable_path=str(CHROMIUM),
+                                           args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP *.test.gov.cn 127.0.0.1"])
+    try:
+        tab = chromium.new_page()
+        console: list[str] = []
+        tab.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
+        tab.goto(f"http://www.test.gov.cn:{port}/search/")
+        assert ask(tab, "预算").startswith("找到"), console
+        hrefs = [a.get_attribute("href") for a in tab.locator(".search-results h2 a").all()]
+        assert f"http://czj.test.gov.cn:{port}/news/budget/" in hrefs
+        assert console == []
+        # the policy is in force: the portal's page may not read from a host it does not name
+        tab.evaluate("() => fetch('http://other.test.gov.cn:' + location.port + '/').catch(() => null)")
+        tab.wait_for_timeout(300)
+        assert any("connect-src" in line for line in console), console
+    finally:
+        chromium.close()
+        server.stop()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from test_search import open_search, pagefind_search
+from test_search import ask, open_search, pagefind_search
 
 from conftest import assert_refused, build, make_cluster, page, run, serve, tree, write_files
 
@@ -331,8 +331,14 @@ def test_search_finds_the_adopted_items_under_the_target_column(browser, tmp_pat
         '      - {id: news, title: 工作动态, type: news, accepts_submissions: true}'), encoding="utf-8")
     result = build(root)
     assert result.exit_code == 0, result.output
-    base = serve(root)
+    base = serve(root, local=True)
     tab, errors = open_search(browser, base["portal"] + "search/")
+    # the cluster search merges the three indexes holding the item (the town's, and the portal's and finance's copies):
+    # it is found once, at its origin
+    assert ask(tab, "镇里报送财政局的信息").startswith("找到")
+    found = [(a.text_content(), a.get_attribute("href")) for a in tab.locator(".search-results h2 a").all()]
+    assert found.count(("镇里报送财政局的信息", "/town/news/to-finance/")) == 1, found
+    assert [title for title, _ in found].count("镇里报送财政局的信息") == 1, found
     portal_news = set(pagefind_search(tab, base["portal"] + "pagefind/", None, {"column": "政务要闻"}))
     assert {"https://czj.test.gov.cn/news/adopted/", "/town/news/adopted/"} <= portal_news
     assert not {"https://czj.test.gov.cn/news/declined/", "/town/news/pending/"} & portal_news

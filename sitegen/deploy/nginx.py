@@ -32,10 +32,21 @@ GZIP = ("gzip on;", "gzip_vary on;", "gzip_comp_level 5;", "gzip_min_length 256;
         "application/atom+xml image/svg+xml text/plain text/csv;")
 
 
-def csp(sites: list[Site]) -> str:
-    """Return the Content-Security-Policy of one host: frames only from itself and the 互动交流 channels its sites embed."""
+# The portal's search page merges the search index of every site in the browser: on a host of its own, a site's index
+# is read across origins, so it is served with CORS for the portal's origin (an empty value sends no header).
+CORS_MAP = f"""map $uri $sitegen_search_cors {{
+    "~/{INDEX_DIR}/"  "{{portal}}";
+    default       "";
+}}
+"""
+
+
+def csp(sites: list[Site], reads: list[str] | None = None) -> str:
+    """Return the Content-Security-Policy of one host: frames only from itself and the 互动交流 channels its sites embed;
+    scripts may read from the origins in `reads` too (the portal's search, the indexes of the sites on other hosts)."""
     embedded = sorted({c.origin for s in sites for c in s.interaction if c.embed})
-    return CSP + (f"; frame-src 'self' {' '.join(embedded)}" if embedded else "")
+    policy = CSP.replace("connect-src 'self'", " ".join(["connect-src 'self'", *sorted(reads or [])]))
+    return policy + (f"; frame-src 'self' {' '.join(embedded)}" if embedded else "")
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,14 @@ def http_block(cluster: Cluster, opts: Options) -> str:
     hosts: dict[str, list[Site]] = {}
     for site in cluster.sites.values():
         hosts.setdefault(site.origin, []).append(site)
-    servers = [_server(origin, sites, opts) for origin, sites in hosts.items()]
+    portal = cluster.portal.origin
+    servers = [_server(origin, sites, opts, portal, [o for o in hosts if o != portal]) for origin, sites in hosts.items()]
     head = f"# nginx configuration for {cluster.name}, written by `sitegen nginx-config`.\n"
-    return head + CACHE_MAP + TYPES + "".join(servers)
+    return head + CACHE_MAP + CORS_MAP.replace("{portal}", portal) + TYPES + "".join(servers)
 
 
-def _server(origin: str, sites: list[Site], opts: Options) -> str:
+def _server(origin: str, sites: list[Site], opts: Options, portal: str, others: list[str]) -> str:
+    """Return one host's server {}; the portal's reads the search indexes of the `others` hosts, which allow it to."""
     host = origin.split("://", 1)[1].split(":", 1)[0]
     main = next((s for s in sites if s.prefix == "/"), None)
     tls = bool(opts.certificate)
@@ -80,12 +93,14 @@ def _server(origin: str, sites: list[Site], opts: Options) -> str:
         lines.append(f"listen {opts.listen};")
     lines += [*GZIP, "charset utf-8;", "index index.html;", "absolute_redirect off;", "server_tokens off;",
               "add_header Cache-Control $sitegen_cache_control always;",
-              f'add_header Content-Security-Policy "{csp(sites)}" always;',
+              f'add_header Content-Security-Policy "{csp(sites, others if origin == portal else [])}" always;',
               'add_header X-Content-Type-Options "nosniff" always;',
               'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
               'add_header X-Frame-Options "SAMEORIGIN" always;']
     if tls:
         lines.append('add_header Strict-Transport-Security "max-age=31536000" always;')
+    if origin != portal:
+        lines.append("add_header Access-Control-Allow-Origin $sitegen_search_cors always;")
     if main is not None:  # the portal's host, or an own-host site
         lines += [f"root {opts.root}/current/{main.id};", "error_page 404 /404.html;"]
     for site in sorted((s for s in sites if s.prefix != "/"), key=lambda s: -len(s.prefix)):

@@ -47,9 +47,14 @@ class PagefindService:
         """Queue a page; return the message id to wait for."""
         return self.send({"type": "AddFile", "index_id": index_id, "url": url, "file_contents": html, "file_path": None})
 
-    def write(self, index_id: int, output_path: str) -> None:
-        """Write the index's files to `output_path`."""
-        self.wait(self.send({"type": "WriteFiles", "index_id": index_id, "output_path": output_path}))
+    def files(self, index_id: int) -> list[tuple[str, bytes]]:
+        """Return the index's files, (path relative to the index folder, contents).
+
+        Not WriteFiles: the service answers it before its files are all on disk, and one that ends then can leave a
+        file empty.
+        """
+        answer = self.wait(self.send({"type": "GetFiles", "index_id": index_id}))
+        return [(f["path"], base64.b64decode(f["content"])) for f in answer["files"]]
 
     def send(self, payload: dict[str, Any]) -> int:
         self._next += 1

@@ -15,6 +15,7 @@ from typing import BinaryIO
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from sitegen.config.model import Cluster, Site
+from sitegen.outputs.search_page import INDEX_DIR
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,9 @@ class _Handler(SimpleHTTPRequestHandler):
     default_request_version = "HTTP/1.0"  # not 0.9: an answer to a request line too broken to name a version has a status line
 
     def __init__(self, *args, host: Host, out: Path, live: LiveReload | None = None,  # type: ignore[no-untyped-def]
-                 ports: dict[str, int] | None = None, **kwargs):
+                 ports: dict[str, int] | None = None, local: bool = False, **kwargs):
         self.host, self.out, self.live = host, out, live
+        self.local = local or live is not None  # links to the cluster's hosts in HTML lead to their preview servers
         self.ports = ports or {}  # production origin -> the preview port serving that host
         super().__init__(*args, directory=str(out), **kwargs)
 
@@ -228,7 +230,7 @@ class _Handler(SimpleHTTPRequestHandler):
     def _file(self, file: str, site: Site) -> BinaryIO | None:
         """Send a file's headers and return the file to copy; in a preview, HTML gets the live-reload script."""
         try:
-            if self.live is not None and file.endswith(".html"):
+            if self.local and file.endswith(".html"):
                 return self._body(200, Path(file).read_bytes())
             stream = open(file, "rb")  # noqa: SIM115 -- http.server copies and closes it
         except OSError:  # removed by a rebuild since it was found
@@ -238,6 +240,8 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", self.guess_type(file))
         self.send_header("Content-Length", str(stat.st_size))
         self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        if f"/{INDEX_DIR}/" in file:  # the portal's search reads every site's index, as nginx-config allows it to
+            self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
         return stream
 
@@ -264,7 +268,8 @@ class _Handler(SimpleHTTPRequestHandler):
         return None
 
     def _body(self, code: int, page: bytes) -> BinaryIO:
-        body = self._local(page.replace(b"</body>", LIVE_TAG + b"</body>", 1)) if self.live is not None else page
+        body = page.replace(b"</body>", LIVE_TAG + b"</body>", 1) if self.live is not None else page
+        body = self._local(body) if self.local else body
         self.send_response(code)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -295,15 +300,16 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 def start(cluster: Cluster, out: Path, bind: str = "127.0.0.1", port: int = 8000,
-          live: LiveReload | None = None) -> list[tuple[Host, ThreadingHTTPServer]]:
+          live: LiveReload | None = None, local: bool = False) -> list[tuple[Host, ThreadingHTTPServer]]:
     """Start one server per host on consecutive ports (0: any free port) and return them, running.
 
-    With `live`, every HTML page reloads itself after a rebuild and shows a failed build's errors.
+    With `live`, every HTML page reloads itself after a rebuild and shows a failed build's errors; with `live` or
+    `local`, links in HTML to the cluster's hosts lead to their preview servers.
     """
     servers = []
     ports: dict[str, int] = {}  # filled as the servers start; every handler reads it when it answers
     for i, host in enumerate(hosts(cluster)):
-        handler = functools.partial(_Handler, host=host, out=out.resolve(), live=live, ports=ports)
+        handler = functools.partial(_Handler, host=host, out=out.resolve(), live=live, ports=ports, local=local)
         server = ThreadingHTTPServer((bind, port + i if port else 0), handler)
         ports[host.origin] = server.server_address[1]
         servers.append((host, server))

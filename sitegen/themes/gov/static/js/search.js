@@ -1,4 +1,5 @@
-/* Site search on the Pagefind index written by `sitegen build`.
+/* Site search on the Pagefind indexes written by `sitegen build`: a site searches its own index, the portal merges
+   every site's index into its own and leaves out the copies a site's columns adopted (found at their origin).
    Everything shown, the excerpt included, is built with textContent: no text reaches an HTML parser.
    A query that is a document's 文号 or 索引号 puts that document first (the "number" filter of the index);
    excerpts are cut from the article's text only, at a sentence, with the query's words marked. */
@@ -13,8 +14,10 @@
   var more = root.querySelector(".search-more");
   var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-filter]"));
   var sortSelect = root.querySelector("select[name=sort]");
+  var mergeData = root.querySelector("script.search-merge");
+  var merged = mergeData ? JSON.parse(mergeData.textContent) : [];
   var PAGE = 10;
-  var pagefind = null, t2s = null, pending = [], shown = 0, generation = 0;
+  var pagefind = null, t2s = null, take = null, total = 0, shown = 0, generation = 0, indexes = 1;
   var EXCERPT = 90;  // characters of text around the first match
 
   function say(text) { status.textContent = text; }
@@ -22,13 +25,37 @@
   function load() {
     if (pagefind) { return Promise.resolve(pagefind); }
     return import(root.getAttribute("data-index") + "pagefind.js").then(function (pf) {
-      // the index holds root-relative URLs already; without this Pagefind prefixes its own folder
-      return pf.options({ baseUrl: "/", excerptLength: 36 }).then(function () { return pf.filters(); }).then(function (filters) {
-        fillFilters(filters);
-        pagefind = pf;
-        return pf;
-      });
+      // the index holds root-relative URLs already; without this Pagefind prefixes its own folder.
+      // Each index carries a synthetic "index" filter: results sorted by date are merged index by index.
+      return pf.options({ baseUrl: "/", excerptLength: 36, mergeFilter: { index: "0" } })
+        .then(function () { return mergeAll(pf); })
+        .then(counts)
+        .then(function (filters) { return filters || pf.filters(); })
+        .then(function (filters) {
+          fillFilters(filters);
+          pagefind = pf;
+          return pf;
+        });
     });
+  }
+
+  // the other sites' indexes, each only if it answers: one site's missing index must not stop the cluster's search
+  function mergeAll(pf) {
+    var n = 0;
+    return merged.reduce(function (chain, m) {
+      var usable = fetch(m.index + "pagefind-entry.json").then(function (r) { return r.ok; }).catch(function () { return false; });
+      return Promise.all([chain, usable]).then(function (both) {
+        if (!both[1]) { return null; }
+        n += 1;
+        return pf.mergeIndex(m.index, { baseUrl: m.base, mergeFilter: { index: String(n) } });
+      });
+    }, Promise.resolve(null)).then(function () { indexes = n + 1; });
+  }
+
+  // the choices' counts as the build counted them (no filter files to download); null if they cannot be read
+  function counts() {
+    return fetch(root.getAttribute("data-counts")).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { return data && data.all; }).catch(function () { return null; });
   }
 
   function fillFilters(filters) {
@@ -63,21 +90,67 @@
   }
   function looksLikeNumber(text) { return /\d/.test(text) && /[〔〕\/号-]/.test(text); }
 
-  // the search as asked, and, for a query shaped like a 文号 or 索引号, the documents that carry exactly it first
+  // the search as asked, and, for a query shaped like a 文号 or 索引号, the documents that carry exactly it first;
+  // resolves to { count, take(n) -> the data of the next n results }
   function find(pf, query, options) {
     var key = numberKey(query);
     var exact = looksLikeNumber(key)
       ? pf.search(null, { filters: Object.assign({}, options.filters, { number: key }) })
       : Promise.resolve({ results: [] });
-    return Promise.all([exact, pf.search(query, options)]).then(function (found) {
+    var ordered = options.sort && indexes > 1 ? byIndex(pf, query, options) : pf.search(query, options).then(function (s) { return [s.results]; });
+    return Promise.all([exact, ordered]).then(function (found) {
       var seen = {};
-      var results = found[0].results.concat(found[1].results).filter(function (r) {
+      function fresh(r) {
         if (seen[r.id]) { return false; }
         seen[r.id] = true;
         return true;
-      });
-      return { results: results };
+      }
+      var lists = [found[0].results.filter(fresh)].concat(found[1].map(function (l) { return l.filter(fresh); }));
+      return { count: lists.reduce(function (n, l) { return n + l.length; }, 0), take: newestFirst(lists) };
     });
+  }
+
+  // Pagefind orders merged results by score, which under a sort is each index's own order: search index by index
+  function byIndex(pf, query, options) {
+    var searches = [];
+    for (var i = 0; i < indexes; i += 1) {
+      var filters = Object.assign({}, options.filters, { index: String(i) });
+      searches.push(pf.search(query, Object.assign({}, options, { filters: filters })));
+    }
+    return Promise.all(searches).then(function (all) { return all.map(function (s) { return s.results; }); });
+  }
+
+  // the results of several lists, each in order already, merged newest first (with one list: as it is)
+  function newestFirst(lists) {
+    var at = lists.map(function () { return 0; }), heads = lists.map(function () { return null; });
+    function head(k) {
+      if (!heads[k]) { heads[k] = lists[k][at[k]].data(); }
+      return heads[k];
+    }
+    return function take(n, out) {
+      out = out || [];
+      var live = [];
+      lists.forEach(function (l, k) { if (at[k] < l.length) { live.push(k); } });
+      if (out.length >= n || !live.length) { return Promise.resolve(out); }
+      // the first list holds the exact 文号 matches: they stay first
+      var candidates = at[0] < lists[0].length ? [0] : live;
+      if (candidates.length === 1) {  // one list left: the rest of the batch in its order, fetched together
+        var k1 = candidates[0], batch = lists[k1].slice(at[k1], at[k1] + n - out.length);
+        batch = batch.map(function (r, j) { return j === 0 ? head(k1) : r.data(); });
+        at[k1] += batch.length;
+        heads[k1] = null;
+        return Promise.all(batch).then(function (data) { return take(n, out.concat(data)); });
+      }
+      return Promise.all(candidates.map(head)).then(function (data) {
+        var best = 0;
+        data.forEach(function (d, j) { if ((d.meta.date || "") > (data[best].meta.date || "")) { best = j; } });
+        var k = candidates[best];
+        out.push(data[best]);
+        heads[k] = null;
+        at[k] += 1;
+        return take(n, out);
+      });
+    };
   }
 
   function remember(raw) {
@@ -101,19 +174,21 @@
     simplified(raw).then(function (q) { query = q; return load(); }).then(function (pf) {
       var filters = {};
       selects.forEach(function (s) { if (s.value) { filters[s.getAttribute("data-filter")] = s.value; } });
+      if (merged.length) { filters.not = { copy: "1" }; }  // an adopted item is found in its own site's index
       var options = { filters: filters };
       if (sortSelect.value === "date") { options.sort = { date: "desc" }; }
       return find(pf, query, options);
     }).then(function (search) {
       if (mine !== generation) { return; }
-      pending = search.results;
+      take = search.take;
+      total = search.count;
       shown = 0;
       var note = query !== raw ? "（已按简体“" + query + "”搜索）" : "";
-      if (!pending.length) {
+      if (!total) {
         say("没有找到与“" + raw + "”相关的信息" + note + "。请换一个关键词，或减少筛选条件。");
         return;
       }
-      say("找到 " + pending.length + " 条与“" + raw + "”相关的信息" + note + "。");
+      say("找到 " + total + " 条与“" + raw + "”相关的信息" + note + "。");
       return showMore(mine);
     }).catch(function () {
       say("搜索暂时无法使用，请稍后再试，或通过栏目导航浏览信息。");
@@ -121,11 +196,11 @@
   }
 
   function showMore(mine) {
-    var batch = pending.slice(shown, shown + PAGE);
-    shown += batch.length;
-    more.hidden = shown >= pending.length;
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
+    more.hidden = true;
+    return take(PAGE).then(function (items) {
       if (mine !== generation) { return; }
+      shown += items.length;
+      more.hidden = shown >= total;
       items.forEach(function (data) { list.appendChild(render(data, terms(), matched(data))); });
     });
   }
