@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import gc
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen.config.loader import load_config
 from sitegen.config.model import Cluster
@@ -128,20 +130,30 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force else None
     if replayed is not None:
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
+    # only some sites' content changed since a complete build: the others' outputs cannot have changed
+    changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
     caches = caches or Caches(options.root, enabled=not options.force)
     planned = plan_cluster(cluster, options.profile, caches, options.workers)  # 2-3. load, assemble, URLs, 政府信息公开
+    everything = chosen
+    if changed is not None:
+        affected = affected_sites(planned, changed)
+        affected |= ledger.incomplete_sites(options.out, affected)
+        chosen = [s for s in chosen if s in affected]
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
+    if chosen != everything:  # the other sites' warnings stand as the last build found them
+        warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
     moment = _moment(options, state)
     folder.mark(options.out, options.kind, False, moment)  # before the first write
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
-                             prune_sites=not options.sites, keep=(INDEX_DIR + "/",))
+                             prune_sites=not options.sites and chosen == everything, keep=(INDEX_DIR + "/",))
     ledger.record(prints, chosen)
     caches.save()
     notes = planned.disclosure.commit()                                      # 索引号 recorded only now
     indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index
+    chosen = everything  # what the folder now holds for these inputs
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
@@ -173,6 +185,49 @@ def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
         raise ConfigError([Problem(_("--site {s}: no such site{suggestion}").format(s=s, suggestion=did_you_mean(s, cluster.sites)),
                                    hint=_("sites: {items}").format(items=', '.join(cluster.sites))) for s in unknown])
     return list(wanted) if wanted else list(cluster.sites)
+
+
+def affected_sites(planned: ClusterPlan, changed: set[str]) -> set[str]:
+    """Return the sites whose outputs can change when only the content of the `changed` sites did: those, the portal
+    (it shows every site), the sites whose columns adopted their items, the sites of a 政策解读 and its policy when
+    either changed, and the sites with a page that may link into them (its text names one of their folders, or a link
+    is percent-encoded)."""
+    plan = planned.plan
+    affected = changed | {plan.cluster.portal.id}
+    for target, columns in plan.routing.adopted.items():
+        if any(p.site in changed for pages in columns.values() for p in pages):
+            affected.add(target)
+    for interpretation, policy in planned.disclosure.interpreted.items():
+        sites = {plan.pages[interpretation].site, policy.site}
+        if sites & changed:
+            affected |= sites
+    folders = tuple(f"{s}/" for s in changed)
+    for site_id, site_plan in plan.sites.items():
+        if site_id in affected:
+            continue
+        texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
+        if any(f in text for text in texts for f in folders) or any(_ESCAPED_LINK.search(text) for text in texts):
+            affected.add(site_id)
+    return affected
+
+
+_ESCAPED_LINK = re.compile(r"\]\([^)\s]*%|href=[\"'][^\"']*%")
+
+
+def _with_earlier(warnings: list[Problem], earlier: list[dict[str, Any]], cluster: Cluster, chosen: list[str]) -> list[Problem]:
+    """Return this build's warnings and the last build's about the sites it did not make again, each once."""
+    content = cluster.content_dir.relative_to(cluster.root).as_posix() + "/"
+    def site_of(path: str | None) -> str | None:
+        return path[len(content):].split("/", 1)[0] if path and path.startswith(content) else None
+    kept = [Problem(**w) for w in earlier if site_of(w.get("path")) not in chosen]
+    seen: set[tuple[str, str | None, int | None]] = set()
+    out = []
+    for w in warnings + kept:
+        key = (w.message, str(w.path) if w.path is not None else None, w.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(w)
+    return out
 
 
 def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int, report: Progress) -> list[Problem]:

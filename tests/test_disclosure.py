@@ -195,6 +195,21 @@ def test_policy_and_interpretation_link_to_each_other(tmp_path):
     assert '解读文件：<a href="/disclosure/rule/">测试市某某管理办法</a>' in interpretation
 
 
+def test_an_interpretation_on_another_site_follows_its_policy_and_the_policy_it(tmp_path):
+    root = make_cluster(tmp_path, {"content/town/news/jiedu.md": page("解读。", title="镇里的办法解读",
+                                                                     interprets="../../portal/disclosure/rule.md")})
+    assert build(root).exit_code == 0
+    rule = root / "content/portal/disclosure/rule.md"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("title: 测试市某某管理办法", "title: 测试市某某管理办法（修订）"),
+                    encoding="utf-8")
+    assert build(root).exit_code == 0  # only the portal's folder changed
+    assert "测试市某某管理办法（修订）</a>" in (root / "build/town/news/jiedu/index.html").read_text(encoding="utf-8")
+    jiedu = root / "content/town/news/jiedu.md"
+    jiedu.write_text(jiedu.read_text(encoding="utf-8").replace("镇里的办法解读", "镇里的办法解读（二）"), encoding="utf-8")
+    assert build(root).exit_code == 0  # only the town's folder changed
+    assert "镇里的办法解读（二）" in (root / "build/portal/disclosure/rule/index.html").read_text(encoding="utf-8")
+
+
 def test_repealed_entry_is_marked(tmp_path, built):
     html = (built / "portal/disclosure/rule/index.html").read_text(encoding="utf-8")
     assert "本文件已于 2026-03-01 废止" in html

@@ -57,6 +57,13 @@ def rename_page(root: Path, n: int) -> None:
         (root / "content/portal/news/first.md").write_text(text, encoding="utf-8")
 
 
+def move_linked_page(root: Path, n: int) -> None:
+    """Give the portal's article, which the finance site links to, a new address: only the portal's folder changes."""
+    path = root / "content/portal/news/first.md"
+    text = re.sub(r"slug: \S+\n", "", path.read_text(encoding="utf-8"))
+    path.write_text(text.replace("---\n", f"---\nslug: first-{n}\n", 1), encoding="utf-8")
+
+
 def toggle_draft(root: Path, n: int) -> None:
     path = root / "content/portal/news/pinned.md"
     text = path.read_text(encoding="utf-8")
@@ -109,7 +116,8 @@ def require_review(root: Path, n: int) -> None:
     path.write_text(text.replace(rule, "") if rule in text else text.replace(anchor, anchor + rule), encoding="utf-8")
 
 
-EDITS = [edit_body, edit_text_beyond_summary, edit_title, add_page, delete_page, rename_page, toggle_draft, edit_template, edit_macro, edit_css,
+EDITS = [edit_body, edit_text_beyond_summary, edit_title, add_page, delete_page, rename_page, move_linked_page, toggle_draft, edit_template,
+         edit_macro, edit_css,
          edit_config, edit_site_name, edit_disclosure, decide_submission, require_review]
 
 
@@ -153,6 +161,45 @@ def test_editing_one_article_renders_it_and_the_pages_that_show_it_only(built):
     made = int(re.search(r"\((\d+) rendered", result.output).group(1))
     assert 1 <= made < total // 3, result.output
     assert "第1次补充" in (built / "town/news/market/index.html").read_text(encoding="utf-8")
+
+
+def test_a_change_in_one_site_remakes_that_site_and_the_portal_only(built):
+    before = {rel: (built / rel).stat().st_mtime_ns for rel in tree(built)}
+    edit_body(built.parent, 1)
+    result = build(built.parent)
+    assert result.exit_code == 0 and "Built 3 sites" in result.output, result.output
+    touched = {rel.split("/", 1)[0] for rel in tree(built) if (built / rel).stat().st_mtime_ns != before.get(rel)}
+    assert touched == {"town", "portal"}
+    # the portal's page showing the town's article was made again, and the result is what a build of everything makes
+    assert "第1次补充" in (built / "town/news/market/index.html").read_text(encoding="utf-8")
+    clean = built.parent / "clean"
+    assert build(built.parent, "--force", "--out", str(clean)).exit_code == 0
+    assert tree(built) == tree(clean)
+
+
+def test_a_page_moved_in_one_site_changes_the_links_to_it_from_the_others(built):
+    move_linked_page(built.parent, 1)
+    assert build(built.parent).exit_code == 0
+    budget = (built / "finance/news/budget/index.html").read_text(encoding="utf-8")
+    assert "https://www.test.gov.cn/news/first-1/" in budget and "https://www.test.gov.cn/news/first/" not in budget
+
+
+def test_a_page_removed_in_one_site_is_a_broken_link_in_the_others(built):
+    (built.parent / "content/portal/news/first.md").unlink()
+    result = build(built.parent)
+    assert result.exit_code == 1
+    assert "content/finance/news/budget.md" in result.output and "does not exist" in result.output, result.output
+
+
+def test_warnings_about_the_sites_not_made_again_are_still_reported(built):
+    draft = page("草稿。", title="草稿", draft=True)
+    (built.parent / "content/finance/news/draft.md").write_text(draft, encoding="utf-8")
+    _replace(built.parent, "content/finance/news/budget.md", "预算执行情况良好", "预算执行情况良好，见[草稿](draft.md)")
+    first = build(built.parent)
+    assert "1 warning" in first.output, first.output
+    edit_body(built.parent, 1)  # the town only
+    again = build(built.parent)
+    assert "1 warning" in again.output and "Built 3 sites" in again.output, again.output
 
 
 def test_force_renders_every_output_again(cluster):

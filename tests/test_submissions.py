@@ -311,7 +311,8 @@ def test_the_first_decision_creates_the_file(tmp_path):
 
 # --- search ------------------------------------------------------------------------------------------
 
-def test_search_finds_the_adopted_items_under_the_target_column(browser, tmp_path):
+def finance_adopts(tmp_path: Path) -> Path:
+    """The submitted cluster where the finance site also takes one of the town's items in its news column."""
     root = make_cluster(tmp_path, {
         **SUBMITTED,
         # the finance site takes the town's items in its own news column
@@ -329,6 +330,20 @@ def test_search_finds_the_adopted_items_under_the_target_column(browser, tmp_pat
         '    footer: {site_code: "9900000002"}',
         '    footer: {site_code: "9900000002"}\n    columns:\n'
         '      - {id: news, title: 工作动态, type: news, accepts_submissions: true}'), encoding="utf-8")
+    return root
+
+
+def test_an_edit_of_an_adopted_item_reaches_every_site_that_adopted_it(tmp_path):
+    root = finance_adopts(tmp_path)
+    assert build(root).exit_code == 0
+    item = root / "content/town/news/to-finance.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("镇里报送财政局的信息", "镇里报送财政局的信息（更正）"), encoding="utf-8")
+    assert build(root).exit_code == 0  # only the town's folder changed
+    assert "镇里报送财政局的信息（更正）" in titles(root / "build", "finance", "news/index.html")
+
+
+def test_search_finds_the_adopted_items_under_the_target_column(browser, tmp_path):
+    root = finance_adopts(tmp_path)
     result = build(root)
     assert result.exit_code == 0, result.output
     base = serve(root, local=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config.model import Cluster
@@ -17,27 +18,48 @@ from sitegen.outputs.theme import shipped_themes
 TEXT = (".md", ".yaml", ".yml")
 
 
-def digest(cluster: Cluster, settings: str) -> str:
-    """Return the digest of sitegen's code, the build settings and every file the build reads."""
-    h = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
+@dataclass(frozen=True)
+class Digests:
+    """What a build reads, digested: as a whole, and split into each site's content folder and everything else."""
+
+    total: str
+    shared: str  # sitegen's code, the settings, sites.yaml, the themes, files outside the sites' content folders
+    sites: dict[str, str]  # site id -> its content/<site>/ folder
+
+
+def digest(cluster: Cluster, settings: str) -> Digests:
+    """Return the digests of sitegen's code, the build settings and every file the build reads."""
+    head = f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode()
+    total, shared = hashlib.sha1(head), hashlib.sha1(head)
+    sites = {site_id: hashlib.sha1() for site_id in cluster.sites}
+    content = str(cluster.content_dir) + os.sep
     files = [cluster.root / "sites.yaml"]
     files += [cluster.root / path for s in cluster.sites.values() for path in s.theme_options.images().values()]
     folders = (cluster.content_dir, cluster.themes_dir, *shipped_themes(cluster))  # a shipped theme changes in an editable install
     for path in map(str, files + [p for folder in folders for p in sorted(_walk(folder))]):
-        h.update(path.encode("utf-8", "surrogateescape") + b"\0")
-        try:
-            if os.path.islink(path):  # where a link leads is an input too (the build refuses links out of a folder)
-                h.update(os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")
-            if path.endswith(TEXT):
-                with open(path, "rb") as fh:
-                    h.update(fh.read())
-            else:
-                st = os.stat(path)
-                h.update(f"{st.st_size}\0{st.st_mtime_ns}".encode())
-        except OSError:
-            h.update(b"missing")
-        h.update(b"\0")
-    return h.hexdigest()
+        part = sites.get(path[len(content):].split(os.sep, 1)[0], shared) if path.startswith(content) else shared
+        chunk = _chunk(path)
+        total.update(chunk)
+        part.update(chunk)
+    return Digests(total.hexdigest(), shared.hexdigest(), {site_id: h.hexdigest() for site_id, h in sites.items()})
+
+
+def _chunk(path: str) -> bytes:
+    """Return what a file adds to a digest: its path, where it links to, and its text (or size and time)."""
+    parts = [path.encode("utf-8", "surrogateescape"), b"\0"]
+    try:
+        if os.path.islink(path):  # where a link leads is an input too (the build refuses links out of a folder)
+            parts += [os.readlink(path).encode("utf-8", "surrogateescape"), b"\0"]
+        if path.endswith(TEXT):
+            with open(path, "rb") as fh:
+                parts.append(fh.read())
+        else:
+            st = os.stat(path)
+            parts.append(f"{st.st_size}\0{st.st_mtime_ns}".encode())
+    except OSError:
+        parts.append(b"missing")
+    parts.append(b"\0")
+    return b"".join(parts)
 
 
 def _walk(folder: Path) -> Iterable[str]:

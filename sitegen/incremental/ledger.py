@@ -7,6 +7,7 @@ whole for these inputs).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ class Ledger:
     cluster: Cluster
     manifest: Manifest
     settings: str  # the build options that change what is written
-    read: str  # digest of every file this build reads
+    read: inputs.Digests  # of every file this build reads
 
     @classmethod
     def open(cls, cluster: Cluster, out_dir: Path, settings: str) -> Ledger:
@@ -49,10 +50,28 @@ class Ledger:
     def replay(self, now: datetime, out_dir: Path, chosen: list[str]) -> Replayed | None:
         """Return the last build's report if nothing it read has changed and its sites are in place, else None."""
         m = self.manifest
-        if m.inputs != self.read or not within((m.window[0], m.window[1]), now) or not all((out_dir / s).is_dir() for s in chosen):
+        if m.inputs != self.read.total or not within((m.window[0], m.window[1]), now) or not all((out_dir / s).is_dir() for s in chosen):
             return None
         s = m.summary
         return Replayed(s["sites"], s["pages"], s["outputs"], [Problem(**w) for w in s["warnings"]])
+
+    def changed_sites(self, now: datetime, out_dir: Path) -> set[str] | None:
+        """Return the sites whose content folder changed since the last complete build, when nothing else did (not the
+        code, settings, sites.yaml or themes, and no page is due to appear or go at `now`); else None."""
+        m = self.manifest
+        if (not m.sources or m.sources.get("shared") != self.read.shared or set(m.sources.get("sites", {})) != set(self.read.sites)
+                or not within((m.window[0], m.window[1]), now) or not all((out_dir / s).is_dir() for s in self.read.sites)):
+            return None
+        return {s for s, d in self.read.sites.items() if m.sources["sites"][s] != d}
+
+    def incomplete_sites(self, out_dir: Path, known: set[str]) -> set[str]:
+        """Return the sites, other than `known`, of which a file the last build wrote is missing (removed by hand)."""
+        sites: set[str] = set()
+        for rel in self.manifest.outputs:
+            site_id = rel.split("/", 1)[0]
+            if site_id not in known and site_id not in sites and not os.path.isfile(out_dir / rel):
+                sites.add(site_id)
+        return sites
 
     def stale(self, plan: Plan, jobs: dict[str, list[Job]], out_dir: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
         """Return the jobs to make (changed or missing; all with `force`) and every output's fingerprint."""
@@ -65,7 +84,7 @@ class Ledger:
 
     def record(self, prints: dict[str, str], chosen: list[str]) -> None:
         """Record the files just put in place; keep the fingerprints of sites not built this time."""
-        self.manifest.inputs = ""  # no longer complete for any inputs, until complete() says so
+        self.manifest.inputs, self.manifest.sources = "", {}  # no longer complete for any inputs, until complete() says so
         sites = self.cluster.sites
         kept = {rel: fp for rel, fp in self.manifest.outputs.items()
                 if rel.split("/", 1)[0] in sites and rel.split("/", 1)[0] not in chosen}
@@ -84,7 +103,8 @@ class Ledger:
         if sources_written:  # the build recorded 索引号 in content/: what the next build reads includes them
             self.read = inputs.digest(self.cluster, self.settings)
         m = self.manifest
-        m.inputs, m.window = self.read, list(window)
+        m.inputs, m.window = self.read.total, list(window)
+        m.sources = {"shared": self.read.shared, "sites": self.read.sites}
         m.summary = {"sites": sites, "pages": pages, "outputs": len(m.outputs),
                      "warnings": [{**asdict(w), "path": str(w.path) if w.path is not None else None} for w in warnings]}
         m.write()

@@ -23,6 +23,7 @@ class Manifest:
     inputs: str = ""  # digest of everything the last complete build read (inputs.digest); "" while one runs
     window: list = field(default_factory=lambda: [None, None])  # moments for which that build admits the same pages
     summary: dict = field(default_factory=dict)  # what that build reported: sites, pages, warnings
+    sources: dict = field(default_factory=dict)  # that build's inputs split: {"shared": digest, "sites": {id: digest}}
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest:
@@ -32,7 +33,7 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("schema") == SCHEMA:
                 return cls(path, dict(data["outputs"]), dict(data["indexes"]), data["inputs"], list(data["window"]),
-                           dict(data["summary"]))
+                           dict(data["summary"]), dict(data.get("sources", {})))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
         return cls(path)
@@ -40,7 +41,7 @@ class Manifest:
     def write(self) -> None:
         """Replace the manifest on disk in one step."""
         tmp = self.path.with_name(NAME + ".tmp")
-        data = {"schema": SCHEMA, "inputs": self.inputs, "window": self.window, "summary": self.summary,
+        data = {"schema": SCHEMA, "inputs": self.inputs, "window": self.window, "summary": self.summary, "sources": self.sources,
                 "outputs": dict(sorted(self.outputs.items())), "indexes": dict(sorted(self.indexes.items()))}
         tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, self.path)
