@@ -125,7 +125,7 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
 def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
             state: folder.FolderState | None, report: Progress, caches: Caches | None) -> BuildResult:
     started = time.perf_counter()
-    ledger = Ledger.open(cluster, options.out, _settings(options, chosen))
+    ledger = Ledger.open(cluster, options.out, _settings(options, chosen), _settings(options, chosen, pages_only=True))
     finished = state is not None and state.complete  # only a finished build may be replayed
     replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force else None
     if replayed is not None:
@@ -152,8 +152,8 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     ledger.record(prints, chosen)
     caches.save()
     notes = planned.disclosure.commit()                                      # 索引号 recorded only now
+    chosen = everything  # what the folder now holds for these inputs; an index a --no-search build left behind is caught up
     indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index
-    chosen = everything  # what the folder now holds for these inputs
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
@@ -167,9 +167,10 @@ def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:
     return max(now, earlier) if earlier is not None else now
 
 
-def _settings(options: BuildOptions, chosen: list[str]) -> str:
-    """Return the options that change what a build writes."""
-    return repr((options.profile.name, options.profile.drafts, chosen, options.search, options.base_url))
+def _settings(options: BuildOptions, chosen: list[str], pages_only: bool = False) -> str:
+    """Return the options that change what a build writes (with `pages_only`: the pages, not the search indexes)."""
+    return repr((options.profile.name, options.profile.drafts, chosen, options.base_url,
+                 *([] if pages_only else [options.search])))
 
 
 def _replayed(last: Replayed, started: float) -> BuildResult:

@@ -117,6 +117,21 @@ def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
     assert index.stat().st_mtime_ns != before
 
 
+def test_an_edit_built_without_search_is_indexed_by_the_next_build_that_changes_another_site(tmp_path):
+    root = make_cluster(tmp_path)
+    assert build(root).exit_code == 0
+    index = root / "build/town/pagefind/pagefind-entry.json"
+    before = index.stat().st_mtime_ns
+    market = root / "content/town/news/market.md"
+    market.write_text(market.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    assert build(root, "--no-search").exit_code == 0
+    budget = root / "content/finance/news/budget.md"
+    budget.write_text(budget.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    result = build(root)  # the finance site changed; the town's index is behind its pages since the last build
+    assert result.exit_code == 0 and "search index of 2 sites written" in result.output, result.output
+    assert index.stat().st_mtime_ns != before
+
+
 # --- recall, in the browser ------------------------------------------------------------------
 
 def test_chinese_recall_on_the_example_cluster(browser, example):

@@ -23,14 +23,14 @@ class Digests:
     """What a build reads, digested: as a whole, and split into each site's content folder and everything else."""
 
     total: str
-    shared: str  # sitegen's code, the settings, sites.yaml, the themes, files outside the sites' content folders
+    shared: str  # sitegen's code, the page settings, sites.yaml, the themes, files outside the sites' content folders
     sites: dict[str, str]  # site id -> its content/<site>/ folder
 
 
-def digest(cluster: Cluster, settings: str) -> Digests:
+def digest(cluster: Cluster, settings: str, page_settings: str) -> Digests:
     """Return the digests of sitegen's code, the build settings and every file the build reads."""
-    head = f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode()
-    total, shared = hashlib.sha1(head), hashlib.sha1(head)
+    total = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
+    shared = hashlib.sha1(f"{code_version()}\0{page_settings}\0{cluster.taxonomy!r}\0".encode())
     sites = {site_id: hashlib.sha1() for site_id in cluster.sites}
     content = str(cluster.content_dir) + os.sep
     files = [cluster.root / "sites.yaml"]
