@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -201,12 +202,18 @@ def _day(page: Page) -> str:
     return page.date.strftime("%Y-%m-%d") if page.date else ""
 
 
+_PARSED: dict[Path, tuple[str, Any]] = {}  # store -> (its text, its data): `sitegen serve` reads it once per change
+
+
 def _load_store(path: Path, root: Path, problems: list[Problem]) -> Store:
     if not path.is_file():
         return Store(path, [])
     shown = path.relative_to(root)
     try:
-        data, _unused = parse(read_text(path, shown), shown)
+        text = read_text(path, shown)
+        known = _PARSED.get(path)
+        data = known[1] if known is not None and known[0] == text else parse(text, shown)[0]
+        _PARSED[path] = (text, data)
     except Problems as exc:
         problems.extend(exc.problems)
         return Store(path, [])

@@ -155,10 +155,21 @@ def _closure(env: jinja2.Environment, name: str) -> set[str]:
             continue
         seen.add(current)
         source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
-        for ref in jinja_meta.find_referenced_templates(env.parse(source)):
+        for ref in _references(env, source):
             # a name computed at render time could be any template: depend on all of them
             todo.extend([ref] if ref is not None else env.list_templates())
     return seen
+
+
+_REFERENCES: dict[str, tuple[str | None, ...]] = {}  # template source -> the templates it names (kept across builds)
+
+
+def _references(env: jinja2.Environment, source: str) -> tuple[str | None, ...]:
+    """Return the templates a template's source extends, includes or imports (None: a name computed at render time)."""
+    found = _REFERENCES.get(source)
+    if found is None:
+        found = _REFERENCES[source] = tuple(jinja_meta.find_referenced_templates(env.parse(source)))
+    return found
 
 
 def file_key(path: Path) -> str:
