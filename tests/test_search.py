@@ -360,7 +360,7 @@ def test_bytes_downloaded_for_one_query_on_a_10000_page_site(browser, tmp_path):
     total = sum(sizes)
     print(f"\none query on a 10,000-page site: {total / 1024:.0f} KiB in {len(sizes)} requests")
     assert tab.locator(".search-results li").count() == 10
-    assert total < 600 * 1024, total  # measured: about 450 KiB, cold cache, WASM included (README)
+    assert total < 500 * 1024, total  # measured: about 380 KiB, cold cache, WASM included (README)
 
 
 def test_cluster_search_through_nginx_reads_the_indexes_on_other_hosts(browser, tmp_path):
