@@ -102,7 +102,9 @@ def test_a_site_whose_output_did_not_change_is_not_reindexed(tmp_path):
     assert after["town"] != before["town"]
 
 
-def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
+def town_edited_without_search(tmp_path: Path) -> tuple[Path, Path, int]:
+    """Build the mini cluster, then edit the town's article and build without search; return (root, the town's index
+    entry, its time before)."""
     root = make_cluster(tmp_path)
     assert build(root).exit_code == 0
     index = root / "build/town/pagefind/pagefind-entry.json"
@@ -111,6 +113,11 @@ def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
     market.write_text(market.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     assert build(root, "--no-search").exit_code == 0
     assert index.stat().st_mtime_ns == before  # the index is now behind the pages
+    return root, index, before
+
+
+def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
+    root, index, before = town_edited_without_search(tmp_path)
     result = build(root)  # nothing to render, but the index must catch up
     assert result.exit_code == 0 and "0 files written" in result.output
     assert "search index of 1 site written" in result.output  # the town's alone
@@ -118,13 +125,7 @@ def test_pages_written_without_search_are_indexed_by_the_next_build(tmp_path):
 
 
 def test_an_edit_built_without_search_is_indexed_by_the_next_build_that_changes_another_site(tmp_path):
-    root = make_cluster(tmp_path)
-    assert build(root).exit_code == 0
-    index = root / "build/town/pagefind/pagefind-entry.json"
-    before = index.stat().st_mtime_ns
-    market = root / "content/town/news/market.md"
-    market.write_text(market.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
-    assert build(root, "--no-search").exit_code == 0
+    root, index, before = town_edited_without_search(tmp_path)
     budget = root / "content/finance/news/budget.md"
     budget.write_text(budget.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
     result = build(root)  # the finance site changed; the town's index is behind its pages since the last build
