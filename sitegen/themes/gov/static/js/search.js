@@ -39,17 +39,18 @@
     });
   }
 
-  // the other sites' indexes, each only if it answers: one site's missing index must not stop the cluster's search
+  // the other sites' indexes, each only if it answers (one site's missing index must not stop the cluster's search),
+  // all asked for at once
   function mergeAll(pf) {
-    var n = 0;
-    return merged.reduce(function (chain, m) {
-      var usable = fetch(m.index + "pagefind-entry.json").then(function (r) { return r.ok; }).catch(function () { return false; });
-      return Promise.all([chain, usable]).then(function (both) {
-        if (!both[1]) { return null; }
-        n += 1;
-        return pf.mergeIndex(m.index, { baseUrl: m.base, mergeFilter: { index: String(n) } });
-      });
-    }, Promise.resolve(null)).then(function () { indexes = n + 1; });
+    return Promise.all(merged.map(function (m) {
+      return fetch(m.index + "pagefind-entry.json").then(function (r) { return r.ok; }).catch(function () { return false; });
+    })).then(function (answered) {
+      var usable = merged.filter(function (m, i) { return answered[i]; });
+      indexes = usable.length + 1;
+      return Promise.all(usable.map(function (m, i) {
+        return pf.mergeIndex(m.index, { baseUrl: m.base, mergeFilter: { index: String(i + 1) } });
+      }));
+    });
   }
 
   // the choices' counts as the build counted them (no filter files to download); null if they cannot be read
