@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import lxml.html
@@ -258,6 +259,21 @@ def test_a_site_whose_index_cannot_be_read_leaves_the_rest_of_the_cluster_search
     base = serve(root, out, local=True)
     tab, errors = open_search(browser, base["portal"] + "search/")
     assert ask(tab, "公开").startswith("找到")
+    sources = {source for _, source, _ in result_rows(tab)}
+    assert "示范市人民政府" in sources and "示范市财政局" not in sources
+    assert errors == []
+
+
+def test_a_site_whose_server_does_not_answer_is_left_out_after_a_few_seconds(browser, example):
+    _, base = example
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.route(base["finance"] + "pagefind/**", lambda route: None)  # never answered: a stalled server
+    tab.goto(base["portal"] + "search/")
+    started = time.monotonic()
+    assert ask(tab, "公开").startswith("找到")
+    assert time.monotonic() - started < 10
     sources = {source for _, source, _ in result_rows(tab)}
     assert "示范市人民政府" in sources and "示范市财政局" not in sources
     assert errors == []

@@ -19,6 +19,7 @@
   var PAGE = 10;
   var pagefind = null, t2s = null, take = null, total = 0, shown = 0, generation = 0, indexes = 1;
   var EXCERPT = 90;  // characters of text around the first match
+  var WAIT = 4000;  // milliseconds a site's index may take to answer before the cluster's search goes on without it
 
   function say(text) { status.textContent = text; }
 
@@ -39,18 +40,23 @@
     });
   }
 
-  // the other sites' indexes, each only if it answers (one site's missing index must not stop the cluster's search),
-  // all asked for at once
+  // the other sites' indexes, each only if it answers in time (a site whose server is down or stalls must not stop
+  // the cluster's search), all asked for at once
   function mergeAll(pf) {
-    return Promise.all(merged.map(function (m) {
-      return fetch(m.index + "pagefind-entry.json").then(function (r) { return r.ok; }).catch(function () { return false; });
-    })).then(function (answered) {
+    return Promise.all(merged.map(function (m) { return answers(m.index + "pagefind-entry.json"); })).then(function (answered) {
       var usable = merged.filter(function (m, i) { return answered[i]; });
       indexes = usable.length + 1;
       return Promise.all(usable.map(function (m, i) {
         return pf.mergeIndex(m.index, { baseUrl: m.base, mergeFilter: { index: String(i + 1) } });
       }));
     });
+  }
+
+  function answers(url) {
+    var stop = new AbortController();
+    var timer = setTimeout(function () { stop.abort(); }, WAIT);
+    return fetch(url, { signal: stop.signal }).then(function (r) { return r.ok; }).catch(function () { return false; })
+      .then(function (ok) { clearTimeout(timer); return ok; });
   }
 
   // the choices' counts as the build counted them (no filter files to download); null if they cannot be read
