@@ -133,7 +133,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     # only some sites' content changed since a complete build: the others' outputs cannot have changed
     changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
     caches = caches or Caches(options.root, enabled=not options.force)
-    planned = plan_cluster(cluster, options.profile, caches, options.workers)  # 2-3. load, assemble, URLs, 政府信息公开
+    planned = plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:
         affected = affected_sites(planned, changed)

@@ -18,6 +18,11 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+def text_digest(data: bytes) -> str:
+    """Return the digest of a text source's bytes, as the digest of a build's inputs and the loader's cache keys use it."""
+    return hashlib.sha1(data).hexdigest()
+
+
 def hexdigest(*parts: str) -> str:
     """Return a short digest of strings."""
     return hashlib.sha1("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]

@@ -15,6 +15,7 @@ from sitegen.content.cache import Shelf
 from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_index_meta, parse_meta, split
 from sitegen.content.page import Attachment, FolderIndex, Page
 from sitegen.content.profile import Profile, Window, window
+from sitegen.digests import hexdigest, text_digest
 from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
 from sitegen.i18n import _
 from sitegen.sources.confine import inside, outside_problem, site_folder
@@ -39,7 +40,8 @@ class Content:
     indexes: list[FolderIndex] = field(default_factory=list)  # the _index.md of special columns and their sections
 
 
-def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None, cores: int = 1) -> Content:
+def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None, cores: int = 1,
+                 read: dict[str, str] | None = None) -> Content:
     """Return the cluster's pages, or raise ContentError naming every bad file."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -48,7 +50,7 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
     if not sources and not problems:
         raise ContentError(Problem(_("the content tree is empty: no .md files under content/"), "content/",
                                    hint=_("add pages as content/<site>/<column>/<name>.md")))
-    texts = _parse_all(cluster, sources, cache, cores)
+    texts = _parse_all(cluster, sources, cache, cores, read or {})
     parsed = [page for page in (_load_one(cluster, *source, texts[source[3]], problems) for source in sources) if page]
     indexes = [index for index in (_load_index(cluster, *source, problems) for source in index_sources) if index]
     # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
@@ -70,15 +72,21 @@ Read = tuple[str, Parsed]  # the digest of the file's bytes, and what they parse
 
 
 def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
-               cores: int) -> dict[Path, Read]:
-    """Parse every source: from the cache when its bytes were seen before, the others on `cores` processes."""
+               cores: int, read: dict[str, str]) -> dict[Path, Read]:
+    """Parse every source: from the cache when its bytes were seen before (known by their digest in `read`, or read
+    now), the others on `cores` processes."""
     out: dict[Path, Read] = {}
     todo = []
+    zone = str(cluster.tz)
     for site, _column, _section, src in sources:
         shown = src.relative_to(cluster.root)
-        data = src.read_bytes()
-        key = hashlib.sha1(data + str(cluster.tz).encode()).hexdigest()
         found = cache.get(site.id, shown.as_posix()) if cache is not None else None
+        known = read.get(str(src))
+        if found is not None and known is not None and found[0] == hexdigest(known, zone):
+            out[src] = (found[0], found[1])
+            continue
+        data = src.read_bytes()  # not read by the digest, or not in the cache: the key is of the bytes parsed
+        key = hexdigest(text_digest(data), zone)
         if found is not None and found[0] == key:
             out[src] = (key, found[1])
         else:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.config.model import Cluster
-from sitegen.digests import code_version
+from sitegen.digests import code_version, text_digest
 from sitegen.outputs.theme import shipped_themes
 
 TEXT = (".md", ".yaml", ".yml")
@@ -25,6 +25,7 @@ class Digests:
     total: str
     shared: str  # sitegen's code, the page settings, sites.yaml, the themes, files outside the sites' content folders
     sites: dict[str, str]  # site id -> its content/<site>/ folder
+    files: dict[str, str] = field(default_factory=dict)  # text source (path as read) -> the digest of its bytes
 
 
 def digest(cluster: Cluster, settings: str, page_settings: str) -> Digests:
@@ -36,23 +37,26 @@ def digest(cluster: Cluster, settings: str, page_settings: str) -> Digests:
     files = [cluster.root / "sites.yaml"]
     files += [cluster.root / path for s in cluster.sites.values() for path in s.theme_options.images().values()]
     folders = (cluster.content_dir, cluster.themes_dir, *shipped_themes(cluster))  # a shipped theme changes in an editable install
+    texts: dict[str, str] = {}
     for path in map(str, files + [p for folder in folders for p in sorted(_walk(folder))]):
         part = sites.get(path[len(content):].split(os.sep, 1)[0], shared) if path.startswith(content) else shared
-        chunk = _chunk(path)
+        chunk = _chunk(path, texts)
         total.update(chunk)
         part.update(chunk)
-    return Digests(total.hexdigest(), shared.hexdigest(), {site_id: h.hexdigest() for site_id, h in sites.items()})
+    return Digests(total.hexdigest(), shared.hexdigest(), {site_id: h.hexdigest() for site_id, h in sites.items()}, texts)
 
 
-def _chunk(path: str) -> bytes:
-    """Return what a file adds to a digest: its path, where it links to, and its text (or size and time)."""
+def _chunk(path: str, texts: dict[str, str]) -> bytes:
+    """Return what a file adds to a digest: its path, where it links to, and the digest of its text (kept in `texts`,
+    so the loader need not read an unchanged source again) or its size and time."""
     parts = [path.encode("utf-8", "surrogateescape"), b"\0"]
     try:
         if os.path.islink(path):  # where a link leads is an input too (the build refuses links out of a folder)
             parts += [os.readlink(path).encode("utf-8", "surrogateescape"), b"\0"]
         if path.endswith(TEXT):
             with open(path, "rb") as fh:
-                parts.append(fh.read())
+                texts[path] = text_digest(fh.read())
+            parts.append(texts[path].encode())
         else:
             st = os.stat(path)
             parts.append(f"{st.st_size}\0{st.st_mtime_ns}".encode())
