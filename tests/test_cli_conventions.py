@@ -40,6 +40,18 @@ def test_every_option_can_come_from_a_sitegen_environment_variable(tmp_path):
     assert not (root / "build").exists()
 
 
+def test_a_process_says_everything_and_exits_with_its_code(tmp_path):
+    # the command ends its process without Python's teardown: what it printed and its exit code must still arrive
+    root = make_cluster(tmp_path)
+    done = sitegen("--root", str(root), "build", "--no-search", "--now", "2026-03-10 12:00", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["schema"] == "sitegen-build/1"
+    (root / "content/portal/news/bad.md").write_text("---\ntitle: x\ndate: 2026-13-01\n---\n", encoding="utf-8")
+    failed = sitegen("--root", str(root), "build", "--no-search")
+    assert failed.returncode == 1 and "content/portal/news/bad.md:3" in failed.stderr
+    assert sitegen("--root", str(root), "no-such-command").returncode == 2
+
+
 def test_build_json_is_the_only_thing_on_stdout(tmp_path):
     root = make_cluster(tmp_path, {"content/portal/news/x.MD": page(title="大写扩展名")})
     result = run(root, "build", "--no-search", "--now", "2026-03-10 12:00", "--format", "json")
