@@ -125,14 +125,16 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
 def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
             state: folder.FolderState | None, report: Progress, caches: Caches | None) -> BuildResult:
     started = time.perf_counter()
-    ledger = Ledger.open(cluster, options.out, _settings(options, chosen), _settings(options, chosen, pages_only=True))
+    caches = caches or Caches(options.root, enabled=not options.force)
+    ledger = Ledger.open(cluster, options.out, _settings(options, chosen), _settings(options, chosen, pages_only=True),
+                         caches.sources)  # 1. what the build reads, each source read only if it changed
     finished = state is not None and state.complete  # only a finished build may be replayed
     replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force else None
     if replayed is not None:
+        caches.sources.save()
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
     # only some sites' content changed since a complete build: the others' outputs cannot have changed
     changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
-    caches = caches or Caches(options.root, enabled=not options.force)
     planned = plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.digests import code_version
+from sitegen.incremental.known import KnownSources
 
 CACHE_DIR = ".sitegen-cache"
 
@@ -71,8 +72,10 @@ class Caches:
     def __init__(self, root: Path, enabled: bool = True):
         self.front = Shelf(root, "frontmatter") if enabled else None
         self.markdown = Shelf(root, "markdown") if enabled else None
+        self.sources = KnownSources(root / CACHE_DIR if enabled else None)
 
     def save(self) -> None:
+        self.sources.save()
         for shelf in (self.front, self.markdown):
             if shelf is not None:
                 shelf.save()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sitegen.config.model import Cluster
 from sitegen.digests import code_version, text_digest
+from sitegen.incremental.known import KnownSources
 from sitegen.outputs.theme import shipped_themes
 
 TEXT = (".md", ".yaml", ".yml")
@@ -28,8 +29,11 @@ class Digests:
     files: dict[str, str] = field(default_factory=dict)  # text source (path as read) -> the digest of its bytes
 
 
-def digest(cluster: Cluster, settings: str, page_settings: str) -> Digests:
-    """Return the digests of sitegen's code, the build settings and every file the build reads."""
+def digest(cluster: Cluster, settings: str, page_settings: str, known: KnownSources | None = None) -> Digests:
+    """Return the digests of sitegen's code, the build settings and every file the build reads; a text source whose
+    status is as `known` saw it last time is not read again."""
+    known = known or KnownSources(None)
+    known.begin()
     total = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
     shared = hashlib.sha1(f"{code_version()}\0{page_settings}\0{cluster.taxonomy!r}\0".encode())
     sites = {site_id: hashlib.sha1() for site_id in cluster.sites}
@@ -40,25 +44,29 @@ def digest(cluster: Cluster, settings: str, page_settings: str) -> Digests:
     texts: dict[str, str] = {}
     for path in map(str, files + [p for folder in folders for p in sorted(_walk(folder))]):
         part = sites.get(path[len(content):].split(os.sep, 1)[0], shared) if path.startswith(content) else shared
-        chunk = _chunk(path, texts)
+        chunk = _chunk(path, texts, known)
         total.update(chunk)
         part.update(chunk)
     return Digests(total.hexdigest(), shared.hexdigest(), {site_id: h.hexdigest() for site_id, h in sites.items()}, texts)
 
 
-def _chunk(path: str, texts: dict[str, str]) -> bytes:
+def _chunk(path: str, texts: dict[str, str], known: KnownSources) -> bytes:
     """Return what a file adds to a digest: its path, where it links to, and the digest of its text (kept in `texts`,
     so the loader need not read an unchanged source again) or its size and time."""
     parts = [path.encode("utf-8", "surrogateescape"), b"\0"]
     try:
         if os.path.islink(path):  # where a link leads is an input too (the build refuses links out of a folder)
             parts += [os.readlink(path).encode("utf-8", "surrogateescape"), b"\0"]
+        st = os.stat(path)
         if path.endswith(TEXT):
-            with open(path, "rb") as fh:
-                texts[path] = text_digest(fh.read())
-            parts.append(texts[path].encode())
+            found = known.digest(path, st)
+            if found is None:
+                with open(path, "rb") as fh:
+                    found = text_digest(fh.read())
+            known.saw(path, st, found)
+            texts[path] = found
+            parts.append(found.encode())
         else:
-            st = os.stat(path)
             parts.append(f"{st.st_size}\0{st.st_mtime_ns}".encode())
     except OSError:
         parts.append(b"missing")

@@ -19,6 +19,7 @@ from sitegen.digests import hexdigest
 from sitegen.errors import Problem
 from sitegen.incremental import inputs
 from sitegen.incremental.fingerprint import Digester, file_key, site_key
+from sitegen.incremental.known import KnownSources
 from sitegen.incremental.manifest import Manifest
 from sitegen.job import Job
 
@@ -42,12 +43,14 @@ class Ledger:
     settings: str  # the build options that change what is written
     page_settings: str  # those that change the pages
     read: inputs.Digests  # of every file this build reads
+    known: KnownSources  # the text sources' digests as the last build read them
 
     @classmethod
-    def open(cls, cluster: Cluster, out_dir: Path, settings: str, page_settings: str) -> Ledger:
+    def open(cls, cluster: Cluster, out_dir: Path, settings: str, page_settings: str, known: KnownSources) -> Ledger:
         """Read the folder's manifest and digest everything the build reads; `page_settings` are the options that
         change the pages (not whether search indexes are written)."""
-        return cls(cluster, Manifest.read(out_dir), settings, page_settings, inputs.digest(cluster, settings, page_settings))
+        read = inputs.digest(cluster, settings, page_settings, known)
+        return cls(cluster, Manifest.read(out_dir), settings, page_settings, read, known)
 
     def replay(self, now: datetime, out_dir: Path, chosen: list[str]) -> Replayed | None:
         """Return the last build's report if nothing it read has changed and its sites are in place, else None."""
@@ -103,7 +106,7 @@ class Ledger:
     def complete(self, window: Window, sites: int, pages: int, warnings: list[Problem], sources_written: bool) -> None:
         """Record that the output is complete for these inputs, so an unchanged rerun can stop at once."""
         if sources_written:  # the build recorded 索引号 in content/: what the next build reads includes them
-            self.read = inputs.digest(self.cluster, self.settings, self.page_settings)
+            self.read = inputs.digest(self.cluster, self.settings, self.page_settings, self.known)
         m = self.manifest
         m.inputs, m.window = self.read.total, list(window)
         m.sources = {"shared": self.read.shared, "sites": self.read.sites}
