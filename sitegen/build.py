@@ -19,6 +19,7 @@ from sitegen.content.profile import Profile
 from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, did_you_mean
 from sitegen.i18n import _, n_
 from sitegen.incremental.ledger import Ledger, Replayed
+from sitegen.incremental.reuse import LastBuild, text_edits
 from sitegen.job import Job
 from sitegen.outputs.registry import site_jobs
 from sitegen.outputs.search_page import INDEX_DIR, t2s_job
@@ -126,20 +127,29 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
             state: folder.FolderState | None, report: Progress, caches: Caches | None) -> BuildResult:
     started = time.perf_counter()
     caches = caches or Caches(options.root, enabled=not options.force)
-    ledger = Ledger.open(cluster, options.out, _settings(options, chosen), _settings(options, chosen, pages_only=True),
+    last, caches.last = caches.last, None  # kept again only if this build succeeds
+    settings = _settings(options, chosen)
+    ledger = Ledger.open(cluster, options.out, settings, _settings(options, chosen, pages_only=True),
                          caches.sources)  # 1. what the build reads, each source read only if it changed
     finished = state is not None and state.complete  # only a finished build may be replayed
     replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force else None
     if replayed is not None:
         caches.sources.save()
+        caches.last = last
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
-    # only some sites' content changed since a complete build: the others' outputs cannot have changed
-    changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
-    planned = plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files)  # 2-3. load, assemble, 政府信息公开
+    edited = text_edits(last, ledger.read, settings, options.profile.now) if finished and not options.force else None
+    changed: set[str] | None
+    if edited is not None and last is not None:  # only pages' text changed since this process's last build: its plan stands
+        planned, changed = last.planned, {page.site for page in edited}
+    else:
+        # only some sites' content changed since a complete build: the others' outputs cannot have changed
+        changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
+        planned = plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:
         affected = affected_sites(planned, changed)
-        affected |= ledger.incomplete_sites(options.out, affected)
+        if edited is None:  # else this process made the folder whole a moment ago
+            affected |= ledger.incomplete_sites(options.out, affected)
         chosen = [s for s in chosen if s in affected]
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
     if chosen != everything:  # the other sites' warnings stand as the last build found them
@@ -152,13 +162,14 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites and chosen == everything, keep=(INDEX_DIR + "/",))
     ledger.record(prints, chosen)
-    caches.save()
-    notes = planned.disclosure.commit()                                      # 索引号 recorded only now
+    caches.save(prune=edited is None and chosen == everything)
+    notes = planned.disclosure.commit() if edited is None else []           # 索引号 recorded only now
     chosen = everything  # what the folder now holds for these inputs; an index a --no-search build left behind is caught up
     indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
+    caches.last = LastBuild(planned, ledger.read, settings)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import build, make_cluster, page, tree
+from conftest import NOW, build, make_cluster, page, tree
+from sitegen.build import BuildOptions
+from sitegen.build import build as sitegen_build
+from sitegen.cli.app import moment
+from sitegen.config.loader import load_config
+from sitegen.content.cache import Caches
+from sitegen.content.profile import Profile
+from sitegen.errors import SitegenError
 
 Edit = Callable[[Path, int], None]
 
@@ -63,6 +70,15 @@ def move_linked_page(root: Path, n: int) -> None:
     path = root / "content/portal/news/first.md"
     text = re.sub(r"slug: \S+\n", "", path.read_text(encoding="utf-8"))
     path.write_text(text.replace("---\n", f"---\nslug: first-{n}\n", 1), encoding="utf-8")
+
+
+def link_across_sites(root: Path, n: int) -> None:
+    """Text only: the finance site's article links to the town's, then no longer."""
+    path = next((root / "content/finance/news").glob("budget*.md"))  # renamed by rename_page
+    text = path.read_text(encoding="utf-8")
+    link = "另见[镇集市](../../town/news/market.md)。"
+    path.write_text(text.replace(link, "") if link in text else text.replace("预算执行情况良好", link + "预算执行情况良好", 1),
+                    encoding="utf-8")
 
 
 def toggle_draft(root: Path, n: int) -> None:
@@ -117,7 +133,7 @@ def require_review(root: Path, n: int) -> None:
     path.write_text(text.replace(rule, "") if rule in text else text.replace(anchor, anchor + rule), encoding="utf-8")
 
 
-EDITS = [edit_body, edit_text_beyond_summary, edit_title, add_page, delete_page, rename_page, move_linked_page, toggle_draft, edit_template,
+EDITS = [edit_body, edit_text_beyond_summary, link_across_sites, edit_title, add_page, delete_page, rename_page, move_linked_page, toggle_draft, edit_template,
          edit_macro, edit_css,
          edit_config, edit_site_name, edit_disclosure, decide_submission, require_review]
 
@@ -138,6 +154,47 @@ def test_incremental_build_equals_a_clean_build_after_any_edits(edits):
             assert sorted(incremental) == sorted(expected), f"after {[e.__name__ for e in edits[:n]]}"
             wrong = [rel for rel in expected if incremental[rel] != expected[rel]]
             assert not wrong, f"after {[e.__name__ for e in edits[:n]]}: {wrong}"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([edit_body, edit_text_beyond_summary, link_across_sites, *EDITS]), min_size=1, max_size=6))
+def test_builds_in_one_process_equal_a_clean_build_after_any_edits(edits):
+    # as `sitegen serve` builds: one process, its caches kept, a page whose text alone changed taken from the last plan
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_cluster(Path(tmp))
+        cluster = load_config(root)
+        options = BuildOptions(root=root, out=root / "build", profile=Profile(moment(NOW, cluster)), search=False)
+        caches = Caches(root)
+        sitegen_build(options, caches=caches)
+        for n, edit in enumerate(edits, 1):
+            edit(root, n)
+            sitegen_build(options, caches=caches)
+            clean = Path(tmp) / f"clean-{n}"
+            assert build(root, "--no-search", "--force", "--out", str(clean)).exit_code == 0
+            incremental, expected = tree(root / "build"), tree(clean)
+            assert sorted(incremental) == sorted(expected), f"after {[e.__name__ for e in edits[:n]]}"
+            wrong = [rel for rel in expected if incremental[rel] != expected[rel]]
+            assert not wrong, f"after {[e.__name__ for e in edits[:n]]}: {wrong}"
+
+
+def test_a_text_edit_refused_in_one_process_is_taken_once_it_is_fixed(cluster):
+    options = BuildOptions(root=cluster, out=cluster / "build", profile=Profile(moment(NOW, load_config(cluster))), search=False)
+    caches = Caches(cluster)
+    sitegen_build(options, caches=caches)
+    source = cluster / "content/town/news/market.md"
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good.replace("集市改造完成。", "集市改造完成，见[不存在](nothing.md)。"), encoding="utf-8")
+    with pytest.raises(SitegenError) as refused:
+        sitegen_build(options, caches=caches)
+    assert "nothing.md" in refused.value.render()
+    source.write_text(good, encoding="utf-8")  # back as it was when last built: the page must not keep the refused text
+    sitegen_build(options, caches=caches)
+    html = (cluster / "build/town/news/market/index.html").read_text(encoding="utf-8")
+    assert "集市改造完成。" in html and "不存在" not in html
+    source.write_text(good.replace("集市改造完成。", "集市改造完成\x07。"), encoding="utf-8")  # a control character
+    with pytest.raises(SitegenError) as refused:
+        sitegen_build(options, caches=caches)
+    assert "content/town/news/market.md" in refused.value.render() and "U+0007" in refused.value.render()
 
 
 def test_rebuild_with_nothing_changed_renders_nothing(built):

@@ -8,10 +8,13 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.digests import code_version
 from sitegen.incremental.known import KnownSources
+
+if TYPE_CHECKING:
+    from sitegen.incremental.reuse import LastBuild
 
 CACHE_DIR = ".sitegen-cache"
 
@@ -35,10 +38,11 @@ class Shelf:
         self._site(site)[key] = value
         self._dirty.add(site)
 
-    def save(self) -> None:
-        """Write the sites whose entries changed, dropping entries this build did not use (deleted files)."""
+    def save(self, prune: bool = True) -> None:
+        """Write the sites whose entries changed; with `prune`, drop the entries this build did not use (deleted
+        files): only a build that looked at every source may."""
         for site, entries in self._sites.items():
-            used = self._used.get(site, set())
+            used = self._used.get(site, set()) if prune else set(entries)
             if site not in self._dirty and used.issuperset(entries):
                 continue
             kept = {k: v for k, v in entries.items() if k in used}
@@ -73,9 +77,11 @@ class Caches:
         self.front = Shelf(root, "frontmatter") if enabled else None
         self.markdown = Shelf(root, "markdown") if enabled else None
         self.sources = KnownSources(root / CACHE_DIR if enabled else None)
+        self.last: LastBuild | None = None  # the last successful build's plan, for `sitegen serve`'s next one
 
-    def save(self) -> None:
+    def save(self, prune: bool = True) -> None:
+        """Write what changed; with `prune`, forget the entries this build did not use (it read every source)."""
         self.sources.save()
         for shelf in (self.front, self.markdown):
             if shelf is not None:
-                shelf.save()
+                shelf.save(prune)

@@ -99,6 +99,21 @@ def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
     return out
 
 
+def text_only_edit(cluster: Cluster, page: Page, data: bytes) -> tuple[str, str] | None:
+    """Return the page's key and text as `data` (its source's bytes now) gives them, if its front matter is still the
+    page's and the text has nothing a build would refuse; else None (the source must be loaded again)."""
+    key = hexdigest(text_digest(data), str(cluster.tz))
+    parsed = _parse((page.site, cluster.root / page.source, page.source, data, key), cluster.tz)
+    if isinstance(parsed, list):
+        return None
+    meta, lines, body, body_line = parsed
+    if meta != page.meta or lines != page.lines or body_line != page.body_line or application_only(meta):
+        return None
+    if _text_problems(meta, body, body_line, page.slug, page.column, page.source):
+        return None
+    return key, body
+
+
 def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
     shown, data = item[2], item[3]
     try:

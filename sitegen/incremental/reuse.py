@@ -1,0 +1,59 @@
+"""The cluster as the last build in this process planned it (`sitegen serve`), and the edits that let the next build
+start from it instead of loading and assembling every source again: the text of pages, their front matter unchanged.
+
+Front matter decides every listing, tag, number and order of the plan; a page's text decides only what the page
+shows and what it links to, which the render stage works out again for the sites it makes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.content.load import text_only_edit
+from sitegen.content.page import Page
+from sitegen.content.profile import within
+from sitegen.digests import text_digest
+from sitegen.incremental.inputs import Digests
+from sitegen.plan import ClusterPlan
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What a successful build leaves for the next one in the same process."""
+
+    planned: ClusterPlan
+    read: Digests  # what it read
+    settings: str  # the options it was built with
+
+
+def text_edits(last: LastBuild | None, read: Digests, settings: str, now: datetime) -> list[Page] | None:
+    """Return the pages of `last` whose text alone changed since it was built, given their new text, when nothing
+    else did (no other file, setting or moment of publication); else None, and no page is changed."""
+    if last is None or last.settings != settings or not within(last.planned.content.window, now):
+        return None
+    edited = read.edited(last.read)
+    if not edited:  # nothing but text changed, and no text: only a build that replays itself gets here
+        return None
+    cluster = last.planned.cluster
+    pages = {str(cluster.root / page.source): page for page in last.planned.plan.pages.values()}
+    found: list[tuple[Page, str, str]] = []
+    for path in edited:
+        page = pages.get(path)
+        if page is None:  # not an admitted page: a site's settings, a store, a draft left out
+            return None
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return None
+        if text_digest(data) != read.files[path]:  # changed again since it was digested
+            return None
+        new = text_only_edit(cluster, page, data)
+        if new is None:
+            return None
+        found.append((page, *new))
+    rows = last.planned.disclosure.rows  # a catalogue row shows the summary, which may come from the text
+    for page, key, body in found:  # only now that every edit qualifies
+        page.key, page.body, page.html, page.excerpt = key, body, "", ""
+        rows.pop(page.source, None)
+    return [page for page, _key, _body in found]
