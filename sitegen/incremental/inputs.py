@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,9 +68,10 @@ def _chunk(path: str, texts: dict[str, str], known: KnownSources) -> tuple[bytes
     source, the digest of its text (kept in `texts`, so the loader need not read an unchanged source again)."""
     parts = [path.encode("utf-8", "surrogateescape"), b"\0"]
     try:
-        if os.path.islink(path):  # where a link leads is an input too (the build refuses links out of a folder)
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):  # where a link leads is an input too (the build refuses links out of a folder)
             parts += [os.readlink(path).encode("utf-8", "surrogateescape"), b"\0"]
-        st = os.stat(path)
+            st = os.stat(path)
         if path.endswith(TEXT):
             found = known.digest(path, st)
             if found is None:

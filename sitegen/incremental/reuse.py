@@ -36,10 +36,9 @@ def text_edits(last: LastBuild | None, read: Digests, settings: str, now: dateti
     if not edited:  # nothing but text changed, and no text: only a build that replays itself gets here
         return None
     cluster = last.planned.cluster
-    pages = {str(cluster.root / page.source): page for page in last.planned.plan.pages.values()}
     found: list[tuple[Page, str, str]] = []
     for path in edited:
-        page = pages.get(path)
+        page = last.planned.plan.pages.get(Path(path).relative_to(cluster.root)) if Path(path).is_relative_to(cluster.root) else None
         if page is None:  # not an admitted page: a site's settings, a store, a draft left out
             return None
         try:
