@@ -162,7 +162,9 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites and chosen == everything, keep=(INDEX_DIR + "/",))
     ledger.record(prints, chosen)
-    caches.save(prune=edited is None and chosen == everything)
+    # a build that converted only some sites forgets the others' entries: reading them all again on every edit
+    # from the command line cost more than converting them again once; `serve` keeps them in memory
+    caches.save(prune=edited is None)
     notes = planned.disclosure.commit() if edited is None else []           # 索引号 recorded only now
     chosen = everything  # what the folder now holds for these inputs; an index a --no-search build left behind is caught up
     indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index

@@ -223,7 +223,7 @@ def test_editing_one_article_renders_it_and_the_pages_that_show_it_only(built):
 
 def test_an_edit_that_keeps_the_size_and_time_of_a_file_is_still_seen(cluster, monkeypatch):
     # unchanged sources are known by their status, not read again; here every file counts as settled at once
-    monkeypatch.setattr("sitegen.incremental.known.SETTLED_NS", 0)
+    monkeypatch.setattr("sitegen.sources.known.SETTLED_NS", 0)
     assert build(cluster).exit_code == 0
     source = cluster / "content/town/news/market.md"
     before = source.stat()

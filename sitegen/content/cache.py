@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.digests import code_version
-from sitegen.incremental.known import KnownSources
+from sitegen.sources.known import KnownSources
 
 if TYPE_CHECKING:
     from sitegen.incremental.reuse import LastBuild
@@ -80,7 +80,8 @@ class Caches:
         self.last: LastBuild | None = None  # the last successful build's plan, for `sitegen serve`'s next one
 
     def save(self, prune: bool = True) -> None:
-        """Write what changed; with `prune`, forget the entries this build did not use (it read every source)."""
+        """Write what changed; with `prune`, forget the entries this build did not use (deleted files, and the pages
+        of sites a narrowed build did not convert)."""
         self.sources.save()
         for shelf in (self.front, self.markdown):
             if shelf is not None:

@@ -156,6 +156,8 @@ def _claim(number: str, holder: str, owners: dict[str, str], fmt: IndexFormat, p
 
 def _assign_new(cluster: Cluster, site: Site, fmt: IndexFormat, folder: Path, store: Store, waiting: list[Page],
                 result: Assignment, problems: list[Problem]) -> None:
+    if not waiting:  # every entry has its number: the usual build
+        return
     orphans = [r for r in store.records if not (folder / r.file).exists()]
     highest: dict[str, int] = {}
     for number in list(result.numbers.values()) + [r.index_no for r in store.records]:

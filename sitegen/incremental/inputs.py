@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sitegen.config.model import Cluster
 from sitegen.digests import code_version, text_digest
-from sitegen.incremental.known import KnownSources
 from sitegen.outputs.theme import shipped_themes
+from sitegen.sources.known import KnownSources
 
 TEXT = (".md", ".yaml", ".yml")
 

@@ -19,9 +19,9 @@ from sitegen.digests import hexdigest
 from sitegen.errors import Problem
 from sitegen.incremental import inputs
 from sitegen.incremental.fingerprint import Digester, file_key, site_key
-from sitegen.incremental.known import KnownSources
 from sitegen.incremental.manifest import Manifest
 from sitegen.job import Job
+from sitegen.sources.known import KnownSources
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.content.load import text_only_edit
 from sitegen.content.page import Page
 from sitegen.content.profile import within
 from sitegen.digests import text_digest
 from sitegen.incremental.inputs import Digests
-from sitegen.plan import ClusterPlan
+
+if TYPE_CHECKING:
+    from sitegen.plan import ClusterPlan  # the orchestrator's result, held here as it is
 
 
 @dataclass(frozen=True)
