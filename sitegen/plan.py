@@ -45,7 +45,7 @@ def plan_cluster(cluster: Cluster, profile: Profile, caches: Caches | None = Non
     unreviewed = withhold_unreviewed(cluster, content, profile)  # 三审: no approver, not published
     plan = assemble(cluster, content, profile, route(cluster, content), unreviewed)  # with the adopted submissions
     check_urls(plan)  # every URL wanted by one thing only
-    return ClusterPlan(cluster, content, plan, prepare(plan))
+    return ClusterPlan(cluster, content, plan, prepare(plan, caches.front if caches else None))
 
 
 def site_counts(planned: ClusterPlan) -> list[SiteCount]:

@@ -145,6 +145,19 @@ def test_changing_a_recorded_number_by_hand_is_an_error(tmp_path):
     assert f"索引号 changed: {STORE} gave this entry {ORG}/2026-00001" in result.output
 
 
+def test_a_record_edited_by_hand_is_read_again_by_the_next_build(tmp_path):
+    root = make_cluster(tmp_path)
+    assert build(root).exit_code == 0
+    assert shown_number(root, "portal/disclosure/rule/index.html") == f"{ORG}/2026-00001"
+    store = root / STORE
+    store.write_text(store.read_text(encoding="utf-8").replace(f"{ORG}/2026-00001", f"{ORG}/2026-00005"), encoding="utf-8")
+    assert build(root).exit_code == 0
+    assert shown_number(root, "portal/disclosure/rule/index.html") == f"{ORG}/2026-00005"
+    store.write_text(store.read_text(encoding="utf-8") + "- [broken\n", encoding="utf-8")
+    result = build(root)
+    assert result.exit_code == 1 and STORE in result.output
+
+
 # --- entry checks ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("disclosure, message", [

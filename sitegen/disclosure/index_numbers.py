@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from sitegen.config.model import Cluster, Site
+from sitegen.content.cache import Shelf
 from sitegen.content.page import Page
 from sitegen.errors import AssembleError, Problem, Problems
 from sitegen.i18n import _
@@ -91,8 +91,9 @@ class Assignment:
                                       encoding="utf-8")
 
 
-def assign(cluster: Cluster, entries: dict[str, list[Page]]) -> Assignment:
-    """Return the index number of every entry (by site), or raise AssembleError listing every problem."""
+def assign(cluster: Cluster, entries: dict[str, list[Page]], cache: Shelf | None = None) -> Assignment:
+    """Return the index number of every entry (by site), or raise AssembleError listing every problem; `cache` keeps
+    the parsed stores between builds."""
     fmt = IndexFormat(cluster.index_format)
     result, problems = Assignment(), list[Problem]()
     owners: dict[str, str] = {}  # number -> who holds it (file shown in messages)
@@ -102,7 +103,7 @@ def assign(cluster: Cluster, entries: dict[str, list[Page]]) -> Assignment:
         if column is None:
             continue
         folder = cluster.content_dir / site_id / column.id
-        store = _load_store(folder / STORE_NAME, cluster.root, problems)
+        store = _load_store(folder / STORE_NAME, cluster.root, problems, site_id, cache)
         result.stores.append(store)
         _assign_site(cluster, site, fmt, folder, store, pages, owners, result, problems)
     if problems:
@@ -204,18 +205,17 @@ def _day(page: Page) -> str:
     return page.date.strftime("%Y-%m-%d") if page.date else ""
 
 
-_PARSED: dict[Path, tuple[str, Any]] = {}  # store -> (its text, its data): `sitegen serve` reads it once per change
-
-
-def _load_store(path: Path, root: Path, problems: list[Problem]) -> Store:
+def _load_store(path: Path, root: Path, problems: list[Problem], site_id: str, cache: Shelf | None) -> Store:
+    """Read a site's store; parsed once per change of its text when given a `cache` (of the site's sources)."""
     if not path.is_file():
         return Store(path, [])
     shown = path.relative_to(root)
     try:
         text = read_text(path, shown)
-        known = _PARSED.get(path)
+        known = cache.get(site_id, shown.as_posix()) if cache is not None else None
         data = known[1] if known is not None and known[0] == text else parse(text, shown)[0]
-        _PARSED[path] = (text, data)
+        if cache is not None and (known is None or known[0] != text):
+            cache.put(site_id, shown.as_posix(), (text, data))
     except Problems as exc:
         problems.extend(exc.problems)
         return Store(path, [])

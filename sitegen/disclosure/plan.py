@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.assemble.plan import Plan, newest_first
+from sitegen.content.cache import Shelf
 from sitegen.content.frontmatter import application_only
 from sitegen.content.page import Page
 from sitegen.disclosure.checks import (
@@ -38,8 +39,9 @@ class DisclosurePlan:
         return self.assignment.notes
 
 
-def prepare(plan: Plan) -> DisclosurePlan:
-    """Check every entry, give index numbers, resolve 政策解读 links; raise AssembleError with every problem."""
+def prepare(plan: Plan, cache: Shelf | None = None) -> DisclosurePlan:
+    """Check every entry, give index numbers, resolve 政策解读 links; raise AssembleError with every problem. `cache`:
+    of the sites' sources, for the 索引号 stores."""
     by_site = entries_of(plan)
     everything = [p for pages in by_site.values() for p in pages]
     publishers = {p.source: publisher(plan, p) for p in everything}
@@ -51,7 +53,7 @@ def prepare(plan: Plan) -> DisclosurePlan:
     # an internal entry (seen only in internal builds) takes no number: the public sequence has no gaps and the
     # committed record names no internal document
     public = {site: [p for p in pages if p.meta.visibility == "public"] for site, pages in by_site.items()}
-    assignment = assign(plan.cluster, public)
+    assignment = assign(plan.cluster, public, cache)
     return DisclosurePlan(by_site, assignment.numbers, publishers, *links, assignment)
 
 
