@@ -147,7 +147,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
         planned = plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:
-        affected = affected_sites(planned, changed)
+        affected = affected_sites(planned, changed, last.seen if edited is not None and last is not None else None)
         if edited is None:  # else this process made the folder whole a moment ago
             affected |= ledger.incomplete_sites(options.out, affected)
         chosen = [s for s in chosen if s in affected]
@@ -171,7 +171,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
-    caches.last = LastBuild(planned, ledger.read, settings)
+    caches.last = LastBuild(planned, ledger.read, settings, last.seen if edited is not None and last is not None else {})
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 
@@ -203,11 +203,12 @@ def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
     return list(wanted) if wanted else list(cluster.sites)
 
 
-def affected_sites(planned: ClusterPlan, changed: set[str]) -> set[str]:
+def affected_sites(planned: ClusterPlan, changed: set[str], seen: dict[tuple[str, str], bool] | None = None) -> set[str]:
     """Return the sites whose outputs can change when only the content of the `changed` sites did: those, the portal
     (it shows every site), the sites whose columns adopted their items, the sites of a 政策解读 and its policy when
     either changed, and the sites with a page that may link into them (its text names one of their folders, or a link
-    is percent-encoded)."""
+    is percent-encoded). `seen`: what the texts of a site were found to name ((site, folder) -> whether), kept while
+    they stay as they are."""
     plan = planned.plan
     affected = changed | {plan.cluster.portal.id}
     for target, columns in plan.routing.adopted.items():
@@ -217,13 +218,20 @@ def affected_sites(planned: ClusterPlan, changed: set[str]) -> set[str]:
         sites = {plan.pages[interpretation].site, policy.site}
         if sites & changed:
             affected |= sites
-    folders = tuple(f"{s}/" for s in changed)
+    seen = {} if seen is None else seen
     for site_id, site_plan in plan.sites.items():
         if site_id in affected:
             continue
-        texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
-        if any(f in text for text in texts for f in folders) or any(_ESCAPED_LINK.search(text) for text in texts):
-            affected.add(site_id)
+        texts: list[str] | None = None
+        for named in ("%", *(f"{s}/" for s in changed)):  # "%": a percent-encoded link, which may name any folder
+            if (site_id, named) not in seen:
+                if texts is None:
+                    texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
+                found = any(_ESCAPED_LINK.search(t) for t in texts) if named == "%" else any(named in t for t in texts)
+                seen[site_id, named] = found
+            if seen[site_id, named]:
+                affected.add(site_id)
+                break
     return affected
 
 
