@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen import i18n
 from sitegen.config.loader import load_config
 from sitegen.config.model import Cluster
 from sitegen.config.staging import for_staging
@@ -183,8 +184,9 @@ def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:
 
 
 def _settings(options: BuildOptions, chosen: list[str], pages_only: bool = False) -> str:
-    """Return the options that change what a build writes (with `pages_only`: the pages, not the search indexes)."""
-    return repr((options.profile.name, options.profile.drafts, chosen, options.base_url,
+    """Return the options that change what a build writes (with `pages_only`: the pages, not the search indexes),
+    and the language of its messages: the warnings it records are said again by a build that makes fewer sites."""
+    return repr((options.profile.name, options.profile.drafts, chosen, options.base_url, i18n.language(),
                  *([] if pages_only else [options.search])))
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW, build, make_cluster, page, tree
+from conftest import NOW, build, make_cluster, page, run, tree
 from sitegen.build import BuildOptions
 from sitegen.build import build as sitegen_build
 from sitegen.cli.app import moment
@@ -275,6 +275,17 @@ def test_warnings_about_the_sites_not_made_again_are_still_reported(built):
     edit_body(built.parent, 1)  # the town only
     again = build(built.parent)
     assert "1 warning" in again.output and "Built 3 sites" in again.output, again.output
+
+
+def test_warnings_kept_from_a_build_in_another_language_are_said_in_this_one(built):
+    draft = page("草稿。", title="草稿", draft=True)
+    (built.parent / "content/finance/news/draft.md").write_text(draft, encoding="utf-8")
+    _replace(built.parent, "content/finance/news/budget.md", "预算执行情况良好", "预算执行情况良好，见[草稿](draft.md)")
+    assert "which this build leaves out" in build(built.parent).output  # in English (the tests' language)
+    edit_body(built.parent, 1)  # the town only: the finance site's warning is kept from the last build
+    again = run(built.parent, "--lang", "zh-CN", "build", "--now", NOW)
+    assert again.exit_code == 0, again.output
+    assert "本次生成不包含它" in again.output and "which this build leaves out" not in again.output, again.output
 
 
 def test_force_renders_every_output_again(cluster):
