@@ -1,6 +1,7 @@
 """Caches kept between builds in .sitegen-cache/: parsed front matter and rendered Markdown, one file per site.
 
-Entries are keyed by content, never by modification time, so a stale entry cannot be used. Only the files of
+Entries are keyed by the digest of the source's bytes (taken from the last reading only when the file's status is
+unchanged: sources.known), so a stale entry cannot be used. Only the files of
 sites whose entries changed are rewritten, so a one-page edit rewrites one small file.
 """
 from __future__ import annotations
