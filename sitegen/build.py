@@ -139,17 +139,18 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
         caches.last = last
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
     edited = text_edits(last, ledger.read, settings, options.profile.now) if finished and not options.force else None
+    reused = last if edited is not None else None  # only pages' text changed since this process's last build: its plan stands
     changed: set[str] | None
-    if edited is not None and last is not None:  # only pages' text changed since this process's last build: its plan stands
-        planned, changed = last.planned, {page.site for page in edited}
+    if reused is not None and edited is not None:
+        planned, changed = reused.planned, {page.site for page in edited}
     else:
         # only some sites' content changed since a complete build: the others' outputs cannot have changed
         changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
         planned = plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:
-        affected = affected_sites(planned, changed, last.seen if edited is not None and last is not None else None)
-        if edited is None:  # else this process made the folder whole a moment ago
+        affected = affected_sites(planned, changed, reused.seen if reused is not None else None)
+        if reused is None:  # else this process made the folder whole a moment ago
             affected |= ledger.incomplete_sites(options.out, affected)
         chosen = [s for s in chosen if s in affected]
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
@@ -165,14 +166,14 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     ledger.record(prints, chosen)
     # a build that converted only some sites forgets the others' entries: reading them all again on every edit
     # from the command line cost more than converting them again once; `serve` keeps them in memory
-    caches.save(prune=edited is None)
-    notes = planned.disclosure.commit() if edited is None else []           # 索引号 recorded only now
+    caches.save(prune=reused is None)
+    notes = planned.disclosure.commit() if reused is None else []           # 索引号 recorded only now
     chosen = everything  # what the folder now holds for these inputs; an index a --no-search build left behind is caught up
     indexed = _index(planned, options, chosen, ledger, report) if options.search else ()  # 6. index
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
-    caches.last = LastBuild(planned, ledger.read, settings, last.seen if edited is not None and last is not None else {})
+    caches.last = LastBuild(planned, ledger.read, settings, reused.seen if reused is not None else {})
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 
