@@ -138,15 +138,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
         caches.sources.save()
         caches.last = last
         return _replayed(replayed, started)                                  # nothing read changed: nothing to do
-    edited = text_edits(last, ledger.read, settings, options.profile.now) if finished and not options.force else None
-    reused = last if edited is not None else None  # only pages' text changed since this process's last build: its plan stands
-    changed: set[str] | None
-    if reused is not None and edited is not None:
-        planned, changed = reused.planned, {page.site for page in edited}
-    else:
-        # only some sites' content changed since a complete build: the others' outputs cannot have changed
-        changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
-        planned = plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files)  # 2-3. load, assemble, 政府信息公开
+    planned, changed, reused = _plan(options, cluster, ledger, caches, last, settings, finished)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:
         affected = affected_sites(planned, changed, reused.seen if reused is not None else None)
@@ -175,6 +167,18 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     folder.mark(options.out, options.kind, True, moment)
     caches.last = LastBuild(planned, ledger.read, settings, reused.seen if reused is not None else {})
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
+
+
+def _plan(options: BuildOptions, cluster: Cluster, ledger: Ledger, caches: Caches, last: LastBuild | None, settings: str,
+          finished: bool) -> tuple[ClusterPlan, set[str] | None, LastBuild | None]:
+    """Return the cluster's plan, the sites whose content changed when only some did (else None), and the last build
+    of this process when its plan was reused (only pages' text changed since)."""
+    edited = text_edits(last, ledger.read, settings, options.profile.now) if finished and not options.force else None
+    if edited is not None and last is not None:
+        return last.planned, {page.site for page in edited}, last
+    # only some sites' content changed since a complete build: the others' outputs cannot have changed
+    changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
+    return plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files), changed, None
 
 
 def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:

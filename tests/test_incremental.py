@@ -148,12 +148,7 @@ def test_incremental_build_equals_a_clean_build_after_any_edits(edits):
             edit(root, n)
             result = build(root, "--no-search")
             assert result.exit_code == 0, result.output
-            clean = Path(tmp) / f"clean-{n}"
-            assert build(root, "--no-search", "--force", "--out", str(clean)).exit_code == 0
-            incremental, expected = tree(root / "build"), tree(clean)
-            assert sorted(incremental) == sorted(expected), f"after {[e.__name__ for e in edits[:n]]}"
-            wrong = [rel for rel in expected if incremental[rel] != expected[rel]]
-            assert not wrong, f"after {[e.__name__ for e in edits[:n]]}: {wrong}"
+            assert_as_clean(root, Path(tmp) / f"clean-{n}", edits[:n])
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -169,12 +164,16 @@ def test_builds_in_one_process_equal_a_clean_build_after_any_edits(edits):
         for n, edit in enumerate(edits, 1):
             edit(root, n)
             sitegen_build(options, caches=caches)
-            clean = Path(tmp) / f"clean-{n}"
-            assert build(root, "--no-search", "--force", "--out", str(clean)).exit_code == 0
-            incremental, expected = tree(root / "build"), tree(clean)
-            assert sorted(incremental) == sorted(expected), f"after {[e.__name__ for e in edits[:n]]}"
-            wrong = [rel for rel in expected if incremental[rel] != expected[rel]]
-            assert not wrong, f"after {[e.__name__ for e in edits[:n]]}: {wrong}"
+            assert_as_clean(root, Path(tmp) / f"clean-{n}", edits[:n])
+
+
+def assert_as_clean(root: Path, clean: Path, edits: list[Edit]) -> None:
+    """Assert that root/build holds, byte for byte, what a clean build of root writes into `clean`."""
+    assert build(root, "--no-search", "--force", "--out", str(clean)).exit_code == 0
+    incremental, expected = tree(root / "build"), tree(clean)
+    assert sorted(incremental) == sorted(expected), f"after {[e.__name__ for e in edits]}"
+    wrong = [rel for rel in expected if incremental[rel] != expected[rel]]
+    assert not wrong, f"after {[e.__name__ for e in edits]}: {wrong}"
 
 
 def test_a_text_edit_refused_in_one_process_is_taken_once_it_is_fixed(cluster):
