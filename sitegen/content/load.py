@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -83,11 +82,11 @@ def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
         shown = src.relative_to(cluster.root)
         found = cache.get(site.id, shown.as_posix()) if cache is not None else None
         known = read.get(str(src))
-        if found is not None and known is not None and found[0] == hexdigest(known, zone):
+        if found is not None and known is not None and found[0] == _key(known, zone):
             out[src] = (found[0], found[1], shown)
             continue
         data = src.read_bytes()  # not read by the digest, or not in the cache: the key is of the bytes parsed
-        key = hexdigest(text_digest(data), zone)
+        key = _key(text_digest(data), zone)
         if found is not None and found[0] == key:
             out[src] = (key, found[1], shown)
         else:
@@ -100,10 +99,15 @@ def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
     return out
 
 
-def text_only_edit(cluster: Cluster, page: Page, data: bytes) -> tuple[str, str] | None:
-    """Return the page's key and text as `data` (its source's bytes now) gives them, if its front matter is still the
-    page's and the text has nothing a build would refuse; else None (the source must be loaded again)."""
-    key = hexdigest(text_digest(data), str(cluster.tz))
+def _key(digest: str, zone: str) -> str:
+    """Return the cache key of a source whose bytes have `digest`, parsed in the time zone `zone`."""
+    return hexdigest(digest, zone)
+
+
+def text_only_edit(cluster: Cluster, page: Page, data: bytes, digest: str) -> tuple[str, str] | None:
+    """Return the page's key and text as `data` (its source's bytes now, of `digest`) gives them, if its front matter
+    is still the page's and the text has nothing a build would refuse; else None (the source must be loaded again)."""
+    key = _key(digest, str(cluster.tz))
     parsed = _parse((page.site, cluster.root / page.source, page.source, data, key), cluster.tz)
     if isinstance(parsed, list):
         return None
@@ -288,17 +292,17 @@ def _below(folder: Path) -> list[tuple[Path, os.DirEntry[str]]]:
 def _special_sources(cluster: Cluster, site: Site, folder: Path, allowed: Path, problems: list[Problem],
                      warnings: list[Problem], indexes: list[Source]) -> Iterator[Source]:
     """Yield the items of a special column's sections; collect its _index.md files; report pages out of place."""
-    for path in sorted(folder.rglob("*")):  # rglob enters no linked folder
+    for path, entry in _below(folder):
         depth = len(path.relative_to(folder).parts)
         section = path.parent.name if depth == 2 else None
-        if path.is_symlink() and not inside(path, allowed):
+        if entry.is_symlink() and not inside(path, allowed):
             if path.suffix.lower() in MARKDOWN:
                 problems.append(outside_problem(path, cluster.root, allowed))
             continue
-        if path.name == INDEX and depth <= 2 and path.is_file():
+        if path.name == INDEX and depth <= 2 and entry.is_file():
             indexes.append((site, folder.name, section, path))
             continue
-        if path.name.startswith(("_", ".")) or not _is_page(cluster, path, warnings):
+        if path.name.startswith(("_", ".")) or not _is_page(cluster, path, warnings, entry.is_file()):
             continue
         shown = path.relative_to(cluster.root)
         if depth == 1:
@@ -322,15 +326,16 @@ def _load_index(cluster: Cluster, site: Site, column: str | None, section: str |
     """Return the title, banner and introduction of a special column or section, or None having added its problems."""
     assert column is not None
     shown = src.relative_to(cluster.root)
+    data = src.read_bytes()
     try:
-        front, body, body_line = split(decode(src.read_bytes(), shown), shown)
+        front, body, body_line = split(decode(data, shown), shown)
         meta, lines = parse_index_meta(front, shown, cluster.tz)
     except Problems as exc:
         problems += exc.problems
         return None
     title = meta.title or (section if section is not None else site.columns[column].title)
     page = Page(site=site.id, column=column, slug="", source=shown, meta=PageMeta(title=title), body=body,
-                body_line=body_line, date=None, lines=lines, key=hashlib.sha1(src.read_bytes()).hexdigest(), section=section)
+                body_line=body_line, date=None, lines=lines, key=text_digest(data), section=section)
     if found := CONTROL.search(body):
         problems.append(Problem(_("the text contains an invisible control character (U+{code:04X})").format(code=ord(found.group())),
                                 shown, line=body_line + body.count("\n", 0, found.start()),

@@ -41,17 +41,18 @@ def text_edits(last: LastBuild | None, read: Digests, settings: str, now: dateti
         return None
     cluster = last.planned.cluster
     found: list[tuple[Page, str, str]] = []
-    for path in edited:
-        page = last.planned.plan.pages.get(Path(path).relative_to(cluster.root)) if Path(path).is_relative_to(cluster.root) else None
+    for path in map(Path, edited):
+        page = last.planned.plan.pages.get(path.relative_to(cluster.root)) if path.is_relative_to(cluster.root) else None
         if page is None:  # not an admitted page: a site's settings, a store, a draft left out
             return None
         try:
-            data = Path(path).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
-        if text_digest(data) != read.files[path]:  # changed again since it was digested
+        digest = text_digest(data)
+        if digest != read.files[str(path)]:  # changed again since it was digested
             return None
-        new = text_only_edit(cluster, page, data)
+        new = text_only_edit(cluster, page, data, digest)
         if new is None:
             return None
         found.append((page, *new))
