@@ -19,6 +19,7 @@ from sitegen.content.markdown import Links, convert_all
 from sitegen.content.profile import Profile
 from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, did_you_mean
 from sitegen.i18n import _, n_
+from sitegen.incremental.fingerprint import Digester
 from sitegen.incremental.ledger import Ledger, Replayed
 from sitegen.incremental.reuse import LastBuild, text_edits
 from sitegen.job import Job
@@ -127,6 +128,7 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
 def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
             state: folder.FolderState | None, report: Progress, caches: Caches | None) -> BuildResult:
     started = time.perf_counter()
+    kept = caches is not None  # by `sitegen serve`, with the plan, for its next build
     caches = caches or Caches(options.root, enabled=not options.force)
     last, caches.last = caches.last, None  # kept again only if this build succeeds
     settings = _settings(options, chosen)
@@ -149,7 +151,8 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     if chosen != everything:  # the other sites' warnings stand as the last build found them
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
-    todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force)
+    digester = reused.digester if reused is not None and reused.digester is not None else Digester(kept=kept)
+    todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force, digester)
     moment = _moment(options, state)
     folder.mark(options.out, options.kind, False, moment)  # before the first write
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
@@ -165,7 +168,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
-    caches.last = LastBuild(planned, ledger.read, settings, reused.seen if reused is not None else {})
+    caches.last = LastBuild(planned, ledger.read, settings, reused.seen if reused is not None else {}, digester if kept else None)
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 

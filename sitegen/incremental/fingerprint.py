@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from enum import Enum
 from pathlib import Path
@@ -18,13 +19,32 @@ from sitegen.digests import code_version, hexdigest
 
 
 class Digester:
-    """Digests values shown by outputs; pages and sites are digested once per build and remembered."""
+    """Digests values shown by outputs; pages, sites and shared containers are digested once and remembered.
 
-    def __init__(self) -> None:
+    A digester made with `kept=True` may serve the next build of the same plan (`sitegen serve` after an edit of
+    pages' text): it also remembers which pages and catalogue rows each container reached, so that `forget` can drop
+    exactly what an edited page changes, and it keeps only the containers the last build used.
+    """
+
+    def __init__(self, kept: bool = False) -> None:
         self._pages: dict[int, str] = {}
         self._sites: dict[str, str] = {}
         self._templates: dict[tuple[int, str], str] = {}
-        self._containers: dict[int, tuple[Any, str]] = {}
+        self._containers: dict[int, tuple[Any, str, frozenset[int]]] = {}
+        self._earlier: dict[int, tuple[Any, str, frozenset[int]]] = {}  # the last build's, moved back when used again
+        self._reached: list[set[int]] | None = [] if kept else None  # the open containers' pages and rows, innermost last
+
+    def next_build(self, edited: list[Any]) -> Digester:
+        """Return this digester, ready for a build of the same plan in which the objects `edited` (pages changed in
+        place, catalogue rows replaced) changed and nothing else did."""
+        assert self._reached is not None, "only a kept digester serves another build"
+        gone = {id(value) for value in edited}
+        for key in gone:
+            self._pages.pop(key, None)
+        containers = self._containers
+        self._earlier = {key: entry for key, entry in containers.items() if gone.isdisjoint(entry[2])}
+        self._containers = {}
+        return self
 
     def of(self, value: Any) -> str:
         """Return the digest of any value a template or an output function is given."""
@@ -35,6 +55,8 @@ class Digester:
     def page(self, page: Page) -> str:
         """Return the digest of everything about a page that an output can show."""
         key = id(page)
+        if self._reached:
+            self._reached[-1].add(key)
         found = self._pages.get(key)
         if found is None:
             # the source's digest stands for its front matter and text; add what later stages derived from them
@@ -69,17 +91,35 @@ class Digester:
 
     def _container(self, parts: list[str], value: Any) -> None:
         parts.append(type(value).__name__)
-        if isinstance(value, tuple) and len(value) <= 2:  # pairs inline: a digest of their own would cost more
+        if type(value) is tuple and len(value) <= 2:  # pairs inline: a digest of their own would cost more
             self._items(parts, value)
             return
         # page lists, columns and asset maps are shared by many outputs (a catalogue's facets are shown on each
         # of its pages, a site's asset map on all its pages): digest each object once
-        found = self._containers.get(id(value))
+        key = id(value)
+        found = self._containers.get(key)
         if found is None or found[0] is not value:
-            inner: list[str] = []
-            self._items(inner, value)
-            found = self._containers[id(value)] = (value, hexdigest(*inner))  # holding it keeps its id unused
+            found = self._earlier.pop(key, None)
+            if found is None or found[0] is not value:
+                found = self._digest(value)
+            self._containers[key] = found  # holding it keeps its id unused
+        if self._reached:
+            self._reached[-1].update(found[2])
         parts.append(found[1])
+
+    def _digest(self, value: Any) -> tuple[Any, str, frozenset[int]]:
+        inner: list[str] = []
+        reached = self._reached
+        if reached is None:
+            self._items(inner, value)
+            return value, hexdigest(*inner), frozenset()
+        # a catalogue row is replaced, not changed, when its page's text is: it stands for itself
+        reached.append({id(value)} if dataclasses.is_dataclass(value) else set())
+        try:
+            self._items(inner, value)
+        finally:
+            mine = frozenset(reached.pop())
+        return value, hexdigest(*inner), mine
 
     def _items(self, parts: list[str], value: Any) -> None:
         if isinstance(value, dict):
@@ -99,33 +139,47 @@ class Digester:
             parts.append(value)
         elif kind is Page:
             parts.append(self.page(value))
-        elif kind is tuple or kind is list or kind is dict:
-            self._container(parts, value)
         else:
-            self._other(parts, value)
+            (_FEEDS.get(kind) or _feed_for(kind))(self, parts, value)
 
-    def _other(self, parts: list[str], value: Any) -> None:
-        if value is None or isinstance(value, (str, bool, int, float)):
-            parts.append(f"{type(value).__name__}:{value}")
-        elif isinstance(value, bytes):
+
+def _scalar(_d: Digester, parts: list[str], value: Any) -> None:
+    parts.append(f"{type(value).__name__}:{value}")
+
+
+def _feed_for(kind: type) -> Callable[[Digester, list[str], Any], None]:
+    """Return how values of a type are fed to a digest, worked out once per type."""
+    feed: Callable[[Digester, list[str], Any], None]
+    if kind is type(None) or issubclass(kind, (str, bool, int, float)):
+        feed = _scalar
+    elif issubclass(kind, bytes):
+        def feed(_d: Digester, parts: list[str], value: Any) -> None:
             parts.append(hashlib.sha1(value).hexdigest())
-        elif isinstance(value, Site):
-            parts.append(self.site(value))
-        elif isinstance(value, Cluster):
+    elif issubclass(kind, Site):
+        def feed(d: Digester, parts: list[str], value: Any) -> None:
+            parts.append(d.site(value))
+    elif issubclass(kind, Cluster):
+        def feed(_d: Digester, parts: list[str], _value: Any) -> None:
             parts.append("cluster")  # its settings are in every site key
-        elif isinstance(value, (list, tuple, dict)):
-            self._container(parts, value)
-        elif isinstance(value, (datetime, date)):
+    elif issubclass(kind, (list, tuple, dict)) or dataclasses.is_dataclass(kind):
+        feed = Digester._container
+    elif issubclass(kind, (datetime, date)):
+        def feed(_d: Digester, parts: list[str], value: Any) -> None:
             parts.append(value.isoformat())
-        elif isinstance(value, (Enum, Path, tzinfo)):
+    elif issubclass(kind, (Enum, Path, tzinfo)):
+        def feed(_d: Digester, parts: list[str], value: Any) -> None:
             parts.append(str(value))
-        elif isinstance(value, BaseModel):
+    elif issubclass(kind, BaseModel):
+        def feed(_d: Digester, parts: list[str], value: Any) -> None:
             parts.append(value.model_dump_json())
-        elif dataclasses.is_dataclass(value):
-            self._container(parts, value)
-        else:
-            # an output must not depend on something its fingerprint cannot see
-            raise TypeError(f"cannot fingerprint a {type(value).__name__}: teach sitegen/incremental/fingerprint.py what it shows")
+    else:
+        # an output must not depend on something its fingerprint cannot see
+        raise TypeError(f"cannot fingerprint a {kind.__name__}: teach sitegen/incremental/fingerprint.py what it shows")
+    _FEEDS[kind] = feed
+    return feed
+
+
+_FEEDS: dict[type, Callable[[Digester, list[str], Any], None]] = {}
 
 
 # Cluster fields no output shows; every other field is in every site key, so a new setting cannot be forgotten.

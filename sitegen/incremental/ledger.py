@@ -78,9 +78,10 @@ class Ledger:
                 sites.add(site_id)
         return sites
 
-    def stale(self, plan: Plan, jobs: dict[str, list[Job]], out_dir: Path, force: bool) -> tuple[list[Job], dict[str, str]]:
+    def stale(self, plan: Plan, jobs: dict[str, list[Job]], out_dir: Path, force: bool,
+              digester: Digester) -> tuple[list[Job], dict[str, str]]:
         """Return the jobs to make (changed or missing; all with `force`) and every output's fingerprint."""
-        prints = fingerprints(plan, jobs, Digester())
+        prints = fingerprints(plan, jobs, digester)
         todo = [job for site_jobs in jobs.values() for job in site_jobs]
         if not force:
             recorded = self.manifest.outputs

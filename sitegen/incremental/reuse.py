@@ -15,6 +15,7 @@ from sitegen.content.load import text_only_edit
 from sitegen.content.page import Page
 from sitegen.content.profile import within
 from sitegen.digests import text_digest
+from sitegen.incremental.fingerprint import Digester
 from sitegen.incremental.inputs import Digests
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class LastBuild:
     read: Digests  # what it read
     settings: str  # the options it was built with
     seen: dict[tuple[str, str], bool] = field(default_factory=dict)  # which sites' texts name which folders (build.affected_sites)
+    digester: Digester | None = None  # what it digested, for the fingerprints of the next build of this plan
 
 
 def text_edits(last: LastBuild | None, read: Digests, settings: str, now: datetime) -> list[Page] | None:
@@ -57,9 +59,12 @@ def text_edits(last: LastBuild | None, read: Digests, settings: str, now: dateti
             return None
         found.append((page, *new))
     rows = last.planned.disclosure.rows  # a catalogue row shows the summary, which may come from the text
+    changed: list[object] = []
     for page, key, body in found:  # only now that every edit qualifies
         page.key, page.body, page.html, page.excerpt = key, body, "", ""
-        rows.pop(page.source, None)
+        changed += [page, rows.pop(page.source, None)]
+    if last.digester is not None:
+        last.digester.next_build(changed)
     for site_id, folder in [key for key in last.seen if key[0] in {page.site for page, _key, _body in found}]:
         del last.seen[site_id, folder]  # what these sites' texts name is looked at again
     return [page for page, _key, _body in found]

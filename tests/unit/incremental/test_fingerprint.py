@@ -134,6 +134,33 @@ def test_a_page_is_digested_once_per_digester(make_page):
     assert Digester().page(page) != before
 
 
+def test_a_kept_digester_sees_an_edited_page_in_every_container_that_holds_it_and_keeps_the_others(make_page):
+    # `sitegen serve` after a text edit: the plan's lists are the same objects, the page changed in place
+    edited, other = make_page(slug="edited"), make_page(slug="other")
+    column, elsewhere, row = [other, edited], [other], Point(1, "row of the edited page")
+    outer = {"column": column, "others": [other], "row": row}
+    digester = Digester(kept=True)
+    before = {name: digester.of(value) for name, value in [("column", column), ("outer", outer), ("elsewhere", elsewhere)]}
+    edited.html, edited.excerpt = "<p>新的正文。</p>", "新的正文。"
+    elsewhere.append(other)  # never done between builds of one plan: shows whether the container was digested again
+    digester.next_build([edited, row])
+    again = {name: digester.of(value) for name, value in [("column", column), ("outer", outer), ("elsewhere", elsewhere)]}
+    assert again["column"] != before["column"] and again["column"] == Digester().of(column)
+    assert again["outer"] != before["outer"] and again["outer"] == Digester().of(outer)
+    assert again["elsewhere"] == before["elsewhere"]  # kept: it does not hold the edited page
+
+
+def test_a_kept_digester_forgets_the_containers_a_build_did_not_use(make_page):
+    page, unused = make_page(), ["a"]
+    digester = Digester(kept=True)
+    before = digester.of(unused)
+    digester.next_build([])
+    digester.of([page])  # a build that did not show `unused`
+    digester.next_build([])
+    unused.append("b")
+    assert digester.of(unused) != before
+
+
 def test_a_page_inside_a_value_counts_by_its_page_digest(make_page):
     first, second = make_page(), make_page(html="<p>另一段</p>")
     assert Digester().of(["news/", first]) != Digester().of(["news/", second])
