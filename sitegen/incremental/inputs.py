@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.config.model import Cluster
-from sitegen.digests import code_version, text_digest
+from sitegen.digests import code_version
 from sitegen.outputs.theme import shipped_themes
 from sitegen.sources.known import KnownSources
 
@@ -42,53 +42,81 @@ def digest(cluster: Cluster, settings: str, page_settings: str, known: KnownSour
     status is as `known` saw it last time is not read again."""
     known = known or KnownSources(None)
     known.begin()
-    total = hashlib.sha1(f"{code_version()}\0{settings}\0{cluster.taxonomy!r}\0".encode())
-    shared = hashlib.sha1(f"{code_version()}\0{page_settings}\0{cluster.taxonomy!r}\0".encode())
-    sites = {site_id: hashlib.sha1() for site_id in cluster.sites}
-    layouts = {site_id: hashlib.sha1() for site_id in cluster.sites}
-    content = str(cluster.content_dir) + os.sep
+    texts: dict[str, str] = {}
+    shared: list[bytes] = []
+    sites: dict[str, list[bytes]] = {site_id: [] for site_id in cluster.sites}
+    layouts: dict[str, list[bytes]] = {site_id: [] for site_id in cluster.sites}
     files = [cluster.root / "sites.yaml"]
     files += [cluster.root / path for s in cluster.sites.values() for path in s.theme_options.images().values()]
-    folders = (cluster.content_dir, cluster.themes_dir, *shipped_themes(cluster))  # a shipped theme changes in an editable install
-    texts: dict[str, str] = {}
-    for path in map(str, files + [p for folder in folders for p in sorted(_walk(folder))]):
-        site_id = path[len(content):].split(os.sep, 1)[0] if path.startswith(content) else None
+    for path in map(str, files):
+        shared += _chunk(path, texts, known)
+    for folder in (cluster.themes_dir, *shipped_themes(cluster)):  # a shipped theme changes in an editable install
+        for path in sorted(_walk(folder)):
+            shared += _chunk(path, texts, known)
+    for site_id, paths in _content(cluster.content_dir, sites):
         part = sites.get(site_id, shared) if site_id is not None else shared
-        head, text = _chunk(path, texts, known)
-        for h in (total, part):
-            h.update(head + text + b"\0")
-        if site_id in layouts:
-            layouts[site_id].update(head + b"\0")
-    return Digests(total.hexdigest(), shared.hexdigest(), {site_id: h.hexdigest() for site_id, h in sites.items()}, texts,
-                   {site_id: h.hexdigest() for site_id, h in layouts.items()})
+        layout = layouts.get(site_id) if site_id is not None else None
+        for path in paths:
+            head, text = _chunk(path, texts, known)
+            part += (head, text)
+            if layout is not None:
+                layout.append(head)
+    site_digests = {site_id: _sha1(chunks) for site_id, chunks in sites.items()}
+    prefix = f"{code_version()}\0{cluster.taxonomy!r}\0"
+    return Digests(total=_sha1([f"{prefix}{settings}".encode(), *shared, *(d.encode() for d in site_digests.values())]),
+                   shared=_sha1([f"{prefix}{page_settings}".encode(), *shared]), sites=site_digests, files=texts,
+                   layouts={site_id: _sha1(heads) for site_id, heads in layouts.items()})
+
+
+def _sha1(chunks: list[bytes]) -> str:
+    return hashlib.sha1(b"\0".join(chunks)).hexdigest()
+
+
+def _content(folder: Path, sites: dict[str, list[bytes]]) -> Iterable[tuple[str | None, list[str]]]:
+    """Yield the files of the content folder, sorted, with the site whose folder each is in (None: in no site's)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        return
+    loose = []
+    for entry in entries:
+        if entry.name in sites and entry.is_dir(follow_symlinks=False):
+            yield entry.name, sorted(_walk(entry.path))
+        elif entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
+                yield None, sorted(_walk(entry.path))
+        else:
+            loose.append(entry.path)  # files, and links to folders (which are not followed)
+    yield None, loose
 
 
 def _chunk(path: str, texts: dict[str, str], known: KnownSources) -> tuple[bytes, bytes]:
     """Return what a file adds to a digest: its path, where it links to, and its size and time; and apart, for a text
     source, the digest of its text (kept in `texts`, so the loader need not read an unchanged source again)."""
-    parts = [path.encode("utf-8", "surrogateescape"), b"\0"]
+    head = path.encode("utf-8", "surrogateescape") + b"\0"
     try:
         st = os.lstat(path)
         if stat.S_ISLNK(st.st_mode):  # where a link leads is an input too (the build refuses links out of a folder)
-            parts += [os.readlink(path).encode("utf-8", "surrogateescape"), b"\0"]
+            head += os.readlink(path).encode("utf-8", "surrogateescape") + b"\0"
             st = os.stat(path)
         if path.endswith(TEXT):
-            found = known.digest(path, st)
-            if found is None:
-                with open(path, "rb") as fh:
-                    found = text_digest(fh.read())
-            known.saw(path, st, found)
-            texts[path] = found
-            return b"".join(parts), found.encode()
-        parts.append(f"{st.st_size}\0{st.st_mtime_ns}".encode())
+            found = texts[path] = known.text(path, st)
+            return head, found.encode() + b"\0"
+        return head + f"{st.st_size}\0{st.st_mtime_ns}".encode(), b"\0"
     except OSError:
-        parts.append(b"missing")
-    return b"".join(parts), b""
+        return head + b"missing", b"\0"
 
 
-def _walk(folder: Path) -> Iterable[str]:
-    """Yield every file below `folder` and every link to a folder (which the walk does not enter)."""
-    for base, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        yield from (os.path.join(base, name) for name in files)
-        yield from (os.path.join(base, name) for name in dirs if os.path.islink(os.path.join(base, name)))
+def _walk(folder: Path | str) -> Iterable[str]:
+    """Yield every file below `folder` and every link to a folder (which the walk does not enter); not hidden folders."""
+    try:
+        entries = os.scandir(folder)
+    except OSError:  # gone or unreadable: the loader says which
+        return
+    with entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    yield from _walk(entry.path)
+            elif not entry.name.startswith(".") or not entry.is_dir():
+                yield entry.path

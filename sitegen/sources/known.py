@@ -12,6 +12,8 @@ import pickle
 import time
 from pathlib import Path
 
+from sitegen.digests import text_digest
+
 NAME = "sources.pickle"
 SCHEMA = 1
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
@@ -38,15 +40,19 @@ class KnownSources:
         self._seen = {}
         self._since = time.time_ns() - SETTLED_NS
 
-    def digest(self, path: str, st: os.stat_result) -> str | None:
-        """Return the digest the file had when last read, if its status has not changed since; else None."""
+    def text(self, path: str, st: os.stat_result) -> str:
+        """Return the digest of a text source's bytes: as last read if its status (`st`) has not changed since, else
+        read now; remember it unless the file changed too recently to be sure of its status."""
+        now = st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino  # status(st), inline: called for every source
         known = self._entries().get(path)
-        return known[1] if known is not None and known[0] == status(st) else None
-
-    def saw(self, path: str, st: os.stat_result, digest: str) -> None:
-        """Remember the digest of the file read now, unless it changed too recently to be sure of its status."""
+        if known is not None and known[0] == now:
+            found = known[1]
+        else:
+            with open(path, "rb") as fh:
+                found = text_digest(fh.read())
         if self.path is not None and st.st_ctime_ns < self._since and st.st_mtime_ns < self._since:
-            self._seen[path] = (status(st), digest)
+            self._seen[path] = (now, found)
+        return found
 
     def save(self) -> None:
         """Keep what this reading saw, for the next build."""
