@@ -158,7 +158,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
     stats = publisher.commit(made.written, made.existed, chosen, set(prints),  # 5. write
                              prune_sites=not options.sites and chosen == everything, keep=(INDEX_DIR + "/",))
-    ledger.record(prints, chosen)
+    ledger.record(prints, chosen, indexing=options.search)
     # a build that converted only some sites forgets the others' entries: reading them all again on every edit
     # from the command line cost more than converting them again once; `serve` keeps them in memory
     caches.save(prune=reused is None)

@@ -88,16 +88,19 @@ class Ledger:
             todo = [job for job in todo if recorded.get(job.rel) != prints[job.rel] or not (out_dir / job.rel).is_file()]
         return todo, prints
 
-    def record(self, prints: dict[str, str], chosen: list[str]) -> None:
-        """Record the files just put in place; keep the fingerprints of sites not built this time."""
+    def record(self, prints: dict[str, str], chosen: list[str], indexing: bool) -> None:
+        """Record the files just put in place; keep the fingerprints of sites not built this time. Written at once
+        when search indexes are made next, else by `complete`."""
         self.manifest.inputs, self.manifest.sources = "", {}  # no longer complete for any inputs, until complete() says so
         sites = self.cluster.sites
         kept = {rel: fp for rel, fp in self.manifest.outputs.items()
                 if rel.split("/", 1)[0] in sites and rel.split("/", 1)[0] not in chosen}
         self.manifest.outputs = {**kept, **prints}
-        # now, not at the end: if indexing fails, the manifest must already describe the files just written
-        # (with no inputs digest, so the next build cannot skip itself)
-        self.manifest.write()
+        if indexing:
+            # if indexing fails, the manifest must already describe the files just written (with no inputs digest,
+            # so the next build cannot skip itself). Without it, a build stopped before `complete` leaves the folder
+            # marked unfinished, which no build replays, and fingerprints that only make more outputs again
+            self.manifest.write()
 
     def indexed(self, site_id: str, fingerprint: str) -> None:
         """Record a site's search index as written."""

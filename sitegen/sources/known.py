@@ -18,12 +18,7 @@ NAME = "sources.pickle"
 SCHEMA = 1
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it was read is read again next time
 
-Status = tuple[int, int, int, int]  # size, modification time, change time, inode
-
-
-def status(st: os.stat_result) -> Status:
-    """Return what must stay the same for a file's bytes to be taken as unchanged."""
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+Status = tuple[int, int, int, int]  # size, modification and change times, inode: the same for the same bytes
 
 
 class KnownSources:
@@ -43,7 +38,7 @@ class KnownSources:
     def text(self, path: str, st: os.stat_result) -> str:
         """Return the digest of a text source's bytes: as last read if its status (`st`) has not changed since, else
         read now; remember it unless the file changed too recently to be sure of its status."""
-        now = st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino  # status(st), inline: called for every source
+        now: Status = st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
         known = self._entries().get(path)
         if known is not None and known[0] == now:
             found = known[1]
