@@ -143,10 +143,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     planned, changed, reused = _plan(options, cluster, ledger, caches, last, settings, finished)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:
-        affected = affected_sites(planned, changed, reused.seen if reused is not None else None)
-        if reused is None:  # else this process made the folder whole a moment ago
-            affected |= ledger.incomplete_sites(options.out, affected)
-        chosen = [s for s in chosen if s in affected]
+        chosen = [s for s in chosen if s in _affected(planned, changed, reused, ledger, options.out)]
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
     if chosen != everything:  # the other sites' warnings stand as the last build found them
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
@@ -182,6 +179,17 @@ def _plan(options: BuildOptions, cluster: Cluster, ledger: Ledger, caches: Cache
     # only some sites' content changed since a complete build: the others' outputs cannot have changed
     changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
     return plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files), changed, None
+
+
+def _affected(planned: ClusterPlan, changed: set[str], reused: LastBuild | None, ledger: Ledger, out: Path) -> set[str]:
+    """Return the sites whose outputs can have changed when only the content of the `changed` sites did."""
+    if reused is None:
+        return (affected := affected_sites(planned, changed)) | ledger.incomplete_sites(out, affected)
+    # this process made the folder whole a moment ago; only pages' text changed since, so of the other sites only
+    # those whose outputs showed an edited page (or its catalogue row) can change
+    affected = affected_sites(planned, changed, reused.seen)
+    digester = reused.digester
+    return affected if digester is None else {s for s in affected if s in changed or digester.shows_edits(s)}
 
 
 def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:

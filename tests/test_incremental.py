@@ -167,6 +167,19 @@ def test_builds_in_one_process_equal_a_clean_build_after_any_edits(edits):
             assert_as_clean(root, Path(tmp) / f"clean-{n}", edits[:n])
 
 
+def test_a_text_edit_in_one_process_reaches_the_other_sites_that_show_the_page(cluster):
+    # the town's item adopted by the portal: the portal's feed shows its summary, taken from its text
+    decide_submission(cluster, 1)
+    options = BuildOptions(root=cluster, out=cluster / "build", profile=Profile(moment(NOW, load_config(cluster))), search=False)
+    caches = Caches(cluster)
+    sitegen_build(options, caches=caches)
+    assert "第2次补充" not in (cluster / "build/portal/news/feed.xml").read_text(encoding="utf-8")
+    edit_body(cluster, 2)
+    sitegen_build(options, caches=caches)
+    assert "第2次补充" in (cluster / "build/portal/news/feed.xml").read_text(encoding="utf-8")
+    assert_as_clean(cluster, cluster.parent / "clean", [decide_submission, edit_body])
+
+
 def assert_as_clean(root: Path, clean: Path, edits: list[Edit]) -> None:
     """Assert that root/build holds, byte for byte, what a clean build of root writes into `clean`."""
     assert build(root, "--no-search", "--force", "--out", str(clean)).exit_code == 0

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
 from enum import Enum
 from pathlib import Path
@@ -33,18 +34,38 @@ class Digester:
         self._containers: dict[int, tuple[Any, str, frozenset[int]]] = {}
         self._earlier: dict[int, tuple[Any, str, frozenset[int]]] = {}  # the last build's, moved back when used again
         self._reached: list[set[int]] | None = [] if kept else None  # the open containers' pages and rows, innermost last
+        self._shown: dict[str, frozenset[int]] = {}  # site id -> the pages and rows its outputs showed when last digested
+        self._gone: set[int] = set()  # the pages and rows edited since the last build
 
     def next_build(self, edited: list[Any]) -> Digester:
         """Return this digester, ready for a build of the same plan in which the objects `edited` (pages changed in
         place, catalogue rows replaced) changed and nothing else did."""
         assert self._reached is not None, "only a kept digester serves another build"
-        gone = {id(value) for value in edited}
+        gone = self._gone = {id(value) for value in edited}
         for key in gone:
             self._pages.pop(key, None)
         containers = self._containers
         self._earlier = {key: entry for key, entry in containers.items() if gone.isdisjoint(entry[2])}
         self._containers = {}
         return self
+
+    @contextmanager
+    def outputs_of(self, site_id: str) -> Iterator[None]:
+        """Note what the outputs of a site digested within show (a kept digester only)."""
+        if self._reached is None:
+            yield
+            return
+        self._reached.append(set())
+        try:
+            yield
+        finally:
+            self._shown[site_id] = frozenset(self._reached.pop())
+
+    def shows_edits(self, site_id: str) -> bool:
+        """Return whether the outputs of a site, when last digested, showed a page or row edited since (True if they
+        were never digested)."""
+        shown = self._shown.get(site_id)
+        return shown is None or not shown.isdisjoint(self._gone)
 
     def of(self, value: Any) -> str:
         """Return the digest of any value a template or an output function is given."""

@@ -123,12 +123,13 @@ def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester) -> 
     """Return the fingerprint of every output: its kind, its template, its site's settings and its inputs."""
     out: dict[str, str] = {}
     for site_id, site_jobs in jobs.items():
-        key = site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
-        for job in site_jobs:
-            if job.copied is not None:
-                out[job.rel] = file_key(job.copied)
-                continue
-            template = digester.template(*job.template) if job.template else ""
-            # a job placed on every site (the t2s table) shares its inputs: the digester digests them once
-            out[job.rel] = hexdigest(key, job.kind, template, digester.of(job.inputs))
+        with digester.outputs_of(site_id):
+            key = site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
+            for job in site_jobs:
+                if job.copied is not None:
+                    out[job.rel] = file_key(job.copied)
+                    continue
+                template = digester.template(*job.template) if job.template else ""
+                # a job placed on every site (the t2s table) shares its inputs: the digester digests them once
+                out[job.rel] = hexdigest(key, job.kind, template, digester.of(job.inputs))
     return out

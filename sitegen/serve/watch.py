@@ -32,7 +32,7 @@ from sitegen.errors import SitegenError
 from sitegen.i18n import N_, _
 from sitegen.serve.server import LiveReload
 
-QUIET = 0.08  # seconds without events before a rebuild: an editor's save is several events
+QUIET = 0.03  # seconds without events before a rebuild: an editor's save is several events within a few ms
 SOURCES = ("content", "themes")  # the folders below the root that hold sources
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".sitegen-tmp", ".pyc")
 WRITES = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
