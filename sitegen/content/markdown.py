@@ -22,6 +22,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from sitegen import urls, workers
 from sitegen.config.model import Cluster
+from sitegen.content import plain
 from sitegen.content.cache import Shelf
 from sitegen.content.page import Page
 from sitegen.digests import hexdigest
@@ -145,7 +146,20 @@ def _from_cache(page: Page, links: Links, cache: Shelf | None) -> Converted | No
 
 def _convert(page: Page, links: Links) -> Converted:
     site = links.cluster.sites[page.site]
-    md = parser(site.allow_html)
+    made = plain.render(page.body)
+    if made is not None:
+        out, refs = made
+        scratch, assets = links.scratch(), dict(page.assets)
+        resolved = [(ref.url, line, _resolve(ref.url, page, scratch, line, assets))
+                    for ref in refs for line in [page.body_line + ref.line]]
+        out = plain.rewrite(out, refs, [target for _ref, _line, target in resolved])
+        return _converted(out, site.allow_html, page, assets, resolved, scratch)
+    return _convert_full(page, links)
+
+
+def _convert_full(page: Page, links: Links) -> Converted:
+    """Convert with markdown-it-py and its plugins, rewriting the links among its tokens."""
+    md = parser(links.cluster.sites[page.site].allow_html)
     tokens = md.parse(page.body)
     scratch = links.scratch()
     assets = dict(page.assets)
@@ -155,7 +169,12 @@ def _convert(page: Page, links: Links) -> Converted:
             line = page.body_line + (block.map[0] if block.map else 0)
             _rewrite(block.children, page, scratch, line, assets, resolved)
     out = md.renderer.render(tokens, md.options, {})
-    if site.allow_html:
+    return _converted(out, links.cluster.sites[page.site].allow_html, page, assets, resolved, scratch)
+
+
+def _converted(out: str, allow_html: bool, page: Page, assets: dict[str, Path], resolved: list[tuple[str, int, str | None]],
+               scratch: Links) -> Converted:
+    if allow_html:
         out = nh3.clean(out, attributes=_ALLOWED_ATTRS, tags=_ALLOWED_TAGS)
     return Converted(out, assets, resolved, scratch.problems, scratch.warnings, "" if page.meta.summary else summarize(out))
 
