@@ -143,7 +143,8 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     planned, changed, reused = _plan(options, cluster, ledger, caches, last, settings, finished)  # 2-3. load, assemble, 政府信息公开
     everything = chosen
     if changed is not None:
-        chosen = [s for s in chosen if s in _affected(planned, changed, reused, ledger, options.out)]
+        affected = _affected(planned, changed, reused, ledger, options.out)
+        chosen = [s for s in chosen if s in affected]
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
     if chosen != everything:  # the other sites' warnings stand as the last build found them
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
