@@ -149,7 +149,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     if chosen != everything:  # the other sites' warnings stand as the last build found them
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
-    digester = reused.digester if reused is not None and reused.digester is not None else Digester(kept=kept)
+    digester = reused.digester if reused is not None else Digester(kept=kept)
     todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force, digester)
     moment = _moment(options, state)
     folder.mark(options.out, options.kind, False, moment)  # before the first write
@@ -166,7 +166,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
-    caches.last = LastBuild(planned, ledger.read, settings, reused.seen if reused is not None else {}, digester if kept else None)
+    caches.last = LastBuild(planned, ledger.read, settings, digester) if kept else None
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 
@@ -186,11 +186,10 @@ def _affected(planned: ClusterPlan, changed: set[str], reused: LastBuild | None,
     """Return the sites whose outputs can have changed when only the content of the `changed` sites did."""
     if reused is None:
         return (affected := affected_sites(planned, changed)) | ledger.incomplete_sites(out, affected)
-    # this process made the folder whole a moment ago; only pages' text changed since, so of the other sites only
-    # those whose outputs showed an edited page (or its catalogue row) can change
-    affected = affected_sites(planned, changed, reused.seen)
-    digester = reused.digester
-    return affected if digester is None else {s for s in affected if s in changed or digester.shows_edits(s)}
+    # this process made the folder whole a moment ago, and only pages' text changed since: no page came, went or moved,
+    # so every link resolves as before, and of the other sites only those whose outputs showed an edited page (or its
+    # catalogue row) can change
+    return {s for s in planned.plan.sites if s in changed or reused.digester.shows_edits(s)}
 
 
 def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:
@@ -222,12 +221,11 @@ def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
     return list(wanted) if wanted else list(cluster.sites)
 
 
-def affected_sites(planned: ClusterPlan, changed: set[str], seen: dict[tuple[str, str], bool] | None = None) -> set[str]:
+def affected_sites(planned: ClusterPlan, changed: set[str]) -> set[str]:
     """Return the sites whose outputs can change when only the content of the `changed` sites did: those, the portal
     (it shows every site), the sites whose columns adopted their items, the sites of a 政策解读 and its policy when
     either changed, and the sites with a page that may link into them (its text names one of their folders, or a link
-    is percent-encoded). `seen`: what the texts of a site were found to name ((site, folder) -> whether), kept while
-    they stay as they are."""
+    is percent-encoded)."""
     plan = planned.plan
     affected = changed | {plan.cluster.portal.id}
     for target, columns in plan.routing.adopted.items():
@@ -237,20 +235,14 @@ def affected_sites(planned: ClusterPlan, changed: set[str], seen: dict[tuple[str
         sites = {plan.pages[interpretation].site, policy.site}
         if sites & changed:
             affected |= sites
-    seen = {} if seen is None else seen
+    named = [f"{s}/" for s in changed]
     for site_id, site_plan in plan.sites.items():
         if site_id in affected:
             continue
-        texts: list[str] | None = None
-        for named in ("%", *(f"{s}/" for s in changed)):  # "%": a percent-encoded link, which may name any folder
-            if (site_id, named) not in seen:
-                if texts is None:
-                    texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
-                found = any(_ESCAPED_LINK.search(t) for t in texts) if named == "%" else any(named in t for t in texts)
-                seen[site_id, named] = found
-            if seen[site_id, named]:
-                affected.add(site_id)
-                break
+        texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
+        # "%": a percent-encoded link, which may name any folder
+        if any(_ESCAPED_LINK.search(t) or any(n in t for n in named) for t in texts):
+            affected.add(site_id)
     return affected
 
 

@@ -6,7 +6,7 @@ shows and what it links to, which the render stage works out again for the sites
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,8 +29,7 @@ class LastBuild:
     planned: ClusterPlan
     read: Digests  # what it read
     settings: str  # the options it was built with
-    seen: dict[tuple[str, str], bool] = field(default_factory=dict)  # which sites' texts name which folders (build.affected_sites)
-    digester: Digester | None = None  # what it digested, for the fingerprints of the next build of this plan
+    digester: Digester  # what it digested (kept): the next build's fingerprints, and which sites showed an edited page
 
 
 def text_edits(last: LastBuild | None, read: Digests, settings: str, now: datetime) -> list[Page] | None:
@@ -63,8 +62,5 @@ def text_edits(last: LastBuild | None, read: Digests, settings: str, now: dateti
     for page, key, body in found:  # only now that every edit qualifies
         page.key, page.body, page.html, page.excerpt = key, body, "", ""
         changed += [page, rows.pop(page.source, None)]
-    if last.digester is not None:
-        last.digester.next_build(changed)
-    for site_id, folder in [key for key in last.seen if key[0] in {page.site for page, _key, _body in found}]:
-        del last.seen[site_id, folder]  # what these sites' texts name is looked at again
+    last.digester.next_build(changed)
     return [page for page, _key, _body in found]
