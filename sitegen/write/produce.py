@@ -1,10 +1,13 @@
 """Make the stale outputs on all cores and stage each one through the publisher; undo every write on failure."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import jinja2
 
 from sitegen import workers
 from sitegen.errors import InternalError, Problem, SitegenError
@@ -28,6 +31,7 @@ def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress)
     """Make every job and write the outputs that differ from the files in place; on failure, undo every write."""
     existed = {job.rel for job in todo if os.path.lexists(publisher.out_dir / job.rel)}
     todo = paired(todo)
+    _compile_templates(todo)
     written: list[str] = []
     try:
         for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, publisher, existed), todo, cores), 1):
@@ -38,6 +42,14 @@ def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress)
         publisher.abort([job.rel for job in todo], existed)
         raise
     return Produced(written, existed, len(todo))
+
+
+def _compile_templates(todo: list[Job]) -> None:
+    """Compile the templates the jobs use, once, here: forked processes inherit them, and a later build in this process
+    (`sitegen serve`) renders without compiling again."""
+    for env, name in {job.template for job in todo if job.template is not None}:
+        with contextlib.suppress(jinja2.TemplateError):  # rendering reports it, naming the template, line and page
+            env.get_template(name)
 
 
 def paired(todo: list[Job]) -> list[Job]:
