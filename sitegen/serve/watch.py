@@ -1,6 +1,7 @@
 """sitegen serve's rebuild loop: watch the cluster's sources, classify what changed, rebuild, tell the browsers."""
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import traceback
@@ -83,9 +84,10 @@ class Session:
     clock: Callable[[], datetime] | None = None  # None: the options' fixed moment (--now)
     caches: Caches = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    planned: object = None  # the plan of the last build, whose objects the collector no longer scans
 
     def __post_init__(self) -> None:
-        self.caches = Caches(self.options.root)
+        self.caches = Caches(self.options.root, keep=True)
 
     def rebuild(self, why: str = "", cluster: Cluster | None = None) -> BuildResult | None:
         """Build now (from `cluster` if given, else sites.yaml read again); report to the terminal and every open page."""
@@ -102,6 +104,7 @@ class Session:
             except Exception:  # a bug must not stop the preview: say it, keep serving, keep watching
                 self._failed(_("internal error in sitegen (please report it):") + "\n" + traceback.format_exc(), why)
                 return None
+            self._settle(result)
             self.live.built()
             s = result.stats
             said = _("rebuilt{why}: {made} rendered, {written} written, {removed} removed in {ms:.0f} ms") if why else \
@@ -109,6 +112,16 @@ class Session:
             self.say(said.format(why=why, made=result.made, written=s.written, removed=s.removed,
                                  ms=(time.perf_counter() - started) * 1000), False)
             return result
+
+    def _settle(self, result: BuildResult) -> None:
+        """Keep the garbage collector off the cluster kept in memory between builds: scanning it took 0.17 s in a
+        rebuild of 0.2 s. A new plan is scanned once (the last one's cycles freed), then everything is frozen, so
+        later collections see only what a rebuild makes."""
+        if result.planned is not self.planned:
+            gc.unfreeze()
+            gc.collect()
+            self.planned = result.planned
+        gc.freeze()
 
     def _failed(self, text: str, why: str) -> None:
         self.live.failed(text)
