@@ -128,14 +128,15 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
 def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
             state: folder.FolderState | None, report: Progress, caches: Caches | None) -> BuildResult:
     started = time.perf_counter()
-    kept = caches is not None  # by `sitegen serve`, with the plan, for its next build
     caches = caches or Caches(options.root, enabled=not options.force)
+    kept = caches.keep  # by `sitegen serve`: the plan, for its next build
     last, caches.last = caches.last, None  # kept again only if this build succeeds
     settings = _settings(options, chosen)
     ledger = Ledger.open(cluster, options.out, settings, _settings(options, chosen, pages_only=True),
                          caches.sources)  # 1. what the build reads, each source read only if it changed
     finished = state is not None and state.complete  # only a finished build may be replayed
-    replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force else None
+    # not when the plan is kept: `sitegen serve` plans once at its start, so that its first rebuild can start from it
+    replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force and not kept else None
     if replayed is not None:
         caches.sources.save()
         caches.last = last
@@ -186,10 +187,12 @@ def _affected(planned: ClusterPlan, changed: set[str], reused: LastBuild | None,
     """Return the sites whose outputs can have changed when only the content of the `changed` sites did."""
     if reused is None:
         return (affected := affected_sites(planned, changed)) | ledger.incomplete_sites(out, affected)
-    # this process made the folder whole a moment ago, and only pages' text changed since: no page came, went or moved,
-    # so every link resolves as before, and of the other sites only those whose outputs showed an edited page (or its
-    # catalogue row) can change
-    return {s for s in planned.plan.sites if s in changed or reused.digester.shows_edits(s)}
+    # this process made the folder whole a moment ago, and only pages' text changed since: of the other sites, those
+    # whose outputs it digested can change only if they showed an edited page (or its catalogue row); the others
+    # (not made since this plan was) are judged as any edit's
+    showed = {s: reused.digester.showed_edits(s) for s in planned.plan.sites}
+    unknown = [s for s, shown in showed.items() if shown is None]
+    return {s for s, shown in showed.items() if shown or s in changed} | affected_sites(planned, changed, among=unknown)
 
 
 def _moment(options: BuildOptions, state: folder.FolderState | None) -> float:
@@ -221,11 +224,11 @@ def chosen_sites(cluster: Cluster, wanted: tuple[str, ...]) -> list[str]:
     return list(wanted) if wanted else list(cluster.sites)
 
 
-def affected_sites(planned: ClusterPlan, changed: set[str]) -> set[str]:
-    """Return the sites whose outputs can change when only the content of the `changed` sites did: those, the portal
-    (it shows every site), the sites whose columns adopted their items, the sites of a 政策解读 and its policy when
-    either changed, and the sites with a page that may link into them (its text names one of their folders, or a link
-    is percent-encoded)."""
+def affected_sites(planned: ClusterPlan, changed: set[str], among: list[str] | None = None) -> set[str]:
+    """Return the sites (of `among`, default all) whose outputs can change when only the content of the `changed`
+    sites did: those, the portal (it shows every site), the sites whose columns adopted their items, the sites of a
+    政策解读 and its policy when either changed, and the sites with a page that may link into them (its text names one
+    of their folders, or a link is percent-encoded)."""
     plan = planned.plan
     affected = changed | {plan.cluster.portal.id}
     for target, columns in plan.routing.adopted.items():
@@ -236,14 +239,15 @@ def affected_sites(planned: ClusterPlan, changed: set[str]) -> set[str]:
         if sites & changed:
             affected |= sites
     named = [f"{s}/" for s in changed]
-    for site_id, site_plan in plan.sites.items():
+    for site_id in plan.sites if among is None else among:
         if site_id in affected:
             continue
+        site_plan = plan.sites[site_id]
         texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
         # "%": a percent-encoded link, which may name any folder
         if any(_ESCAPED_LINK.search(t) or any(n in t for n in named) for t in texts):
             affected.add(site_id)
-    return affected
+    return affected if among is None else affected & set(among)
 
 
 _ESCAPED_LINK = re.compile(r"\]\([^)\s]*%|href=[\"'][^\"']*%")

@@ -159,7 +159,7 @@ def test_builds_in_one_process_equal_a_clean_build_after_any_edits(edits):
         root = make_cluster(Path(tmp))
         cluster = load_config(root)
         options = BuildOptions(root=root, out=root / "build", profile=Profile(moment(NOW, cluster)), search=False)
-        caches = Caches(root)
+        caches = Caches(root, keep=True)
         sitegen_build(options, caches=caches)
         for n, edit in enumerate(edits, 1):
             edit(root, n)
@@ -171,7 +171,7 @@ def test_a_text_edit_in_one_process_reaches_the_other_sites_that_show_the_page(c
     # the town's item adopted by the portal: the portal's feed shows its summary, taken from its text
     decide_submission(cluster, 1)
     options = BuildOptions(root=cluster, out=cluster / "build", profile=Profile(moment(NOW, load_config(cluster))), search=False)
-    caches = Caches(cluster)
+    caches = Caches(cluster, keep=True)
     sitegen_build(options, caches=caches)
     assert "第2次补充" not in (cluster / "build/portal/news/feed.xml").read_text(encoding="utf-8")
     edit_body(cluster, 2)
@@ -191,7 +191,7 @@ def assert_as_clean(root: Path, clean: Path, edits: list[Edit]) -> None:
 
 def test_a_text_edit_refused_in_one_process_is_taken_once_it_is_fixed(cluster):
     options = BuildOptions(root=cluster, out=cluster / "build", profile=Profile(moment(NOW, load_config(cluster))), search=False)
-    caches = Caches(cluster)
+    caches = Caches(cluster, keep=True)
     sitegen_build(options, caches=caches)
     source = cluster / "content/town/news/market.md"
     good = source.read_text(encoding="utf-8")

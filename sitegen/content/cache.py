@@ -74,7 +74,8 @@ class Shelf:
 class Caches:
     """The caches of one cluster: kept in memory by `sitegen serve`, read from disk by each `sitegen build`."""
 
-    def __init__(self, root: Path, enabled: bool = True):
+    def __init__(self, root: Path, enabled: bool = True, keep: bool = False):
+        self.keep = keep  # the last build's plan too, for the next build in this process (`sitegen serve`)
         self.front = Shelf(root, "frontmatter") if enabled else None
         self.markdown = Shelf(root, "markdown") if enabled else None
         self.sources = KnownSources(root / CACHE_DIR if enabled else None)

@@ -61,11 +61,11 @@ class Digester:
         finally:
             self._shown[site_id] = frozenset(self._reached.pop())
 
-    def shows_edits(self, site_id: str) -> bool:
-        """Return whether the outputs of a site, when last digested, showed a page or row edited since (True if they
-        were never digested)."""
+    def showed_edits(self, site_id: str) -> bool | None:
+        """Return whether the outputs of a site, when last digested, showed a page or row edited since; None if this
+        digester never digested them."""
         shown = self._shown.get(site_id)
-        return shown is None or not shown.isdisjoint(self._gone)
+        return None if shown is None else not shown.isdisjoint(self._gone)
 
     def of(self, value: Any) -> str:
         """Return the digest of any value a template or an output function is given."""
