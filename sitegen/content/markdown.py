@@ -159,7 +159,8 @@ def _convert(page: Page, links: Links) -> Converted:
 
 def _convert_full(page: Page, links: Links) -> Converted:
     """Convert with markdown-it-py and its plugins, rewriting the links among its tokens."""
-    md = parser(links.cluster.sites[page.site].allow_html)
+    allow_html = links.cluster.sites[page.site].allow_html
+    md = parser(allow_html)
     tokens = md.parse(page.body)
     scratch = links.scratch()
     assets = dict(page.assets)
@@ -169,7 +170,7 @@ def _convert_full(page: Page, links: Links) -> Converted:
             line = page.body_line + (block.map[0] if block.map else 0)
             _rewrite(block.children, page, scratch, line, assets, resolved)
     out = md.renderer.render(tokens, md.options, {})
-    return _converted(out, links.cluster.sites[page.site].allow_html, page, assets, resolved, scratch)
+    return _converted(out, allow_html, page, assets, resolved, scratch)
 
 
 def _converted(out: str, allow_html: bool, page: Page, assets: dict[str, Path], resolved: list[tuple[str, int, str | None]],

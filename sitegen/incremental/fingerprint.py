@@ -23,8 +23,8 @@ class Digester:
     """Digests values shown by outputs; pages, sites and shared containers are digested once and remembered.
 
     A digester made with `kept=True` may serve the next build of the same plan (`sitegen serve` after an edit of
-    pages' text): it also remembers which pages and catalogue rows each container reached, so that `forget` can drop
-    exactly what an edited page changes, and it keeps only the containers the last build used.
+    pages' text): it also remembers which pages and catalogue rows each container and each site's outputs reached, so
+    that `next_build` drops exactly what an edited page changes, and it keeps only the containers the last build used.
     """
 
     def __init__(self, kept: bool = False) -> None:
@@ -37,9 +37,9 @@ class Digester:
         self._shown: dict[str, frozenset[int]] = {}  # site id -> the pages and rows its outputs showed when last digested
         self._gone: set[int] = set()  # the pages and rows edited since the last build
 
-    def next_build(self, edited: list[Any]) -> Digester:
-        """Return this digester, ready for a build of the same plan in which the objects `edited` (pages changed in
-        place, catalogue rows replaced) changed and nothing else did."""
+    def next_build(self, edited: list[Any]) -> None:
+        """Make ready for a build of the same plan in which the objects `edited` (pages changed in place, catalogue
+        rows replaced) changed and nothing else did."""
         assert self._reached is not None, "only a kept digester serves another build"
         gone = self._gone = {id(value) for value in edited}
         for key in gone:
@@ -47,7 +47,6 @@ class Digester:
         containers = self._containers
         self._earlier = {key: entry for key, entry in containers.items() if gone.isdisjoint(entry[2])}
         self._containers = {}
-        return self
 
     @contextmanager
     def outputs_of(self, site_id: str) -> Iterator[None]:
