@@ -55,20 +55,21 @@ def render(body: str) -> tuple[str, list[Ref]] | None:
     out = _parser().render(body)
     if _ANCHORED.search(out):
         return None
-    if "[" not in body:
-        return out, []
+    refs = _refs(body, out) if "[" in body else []
+    return None if refs is None else (out, refs)
+
+
+def _refs(body: str, out: str) -> list[Ref] | None:
+    """Return the links and images of the HTML with their targets and lines from the parser's tree; None if the two
+    do not pair up (which cannot happen without raw HTML: never guess)."""
     found: list[tuple[bool, str, int]] = []
     if not _targets(_parser().tree(body), body.encode("utf-8"), found):
         return None
     tags = list(_TAGS.finditer(out))
-    if len(tags) != len(found):
-        return None  # cannot happen without raw HTML; never guess
-    refs = []
-    for tag, (link, url, line) in zip(tags, found, strict=True):
-        if (tag.group(1) is not None) != link:
-            return None
-        refs.append(Ref(link, url, line, tag.span(), tag.span(1 if link else 2), out.find("</a>", tag.end()) if link else -1))
-    return out, refs
+    if len(tags) != len(found) or any((tag.group(1) is not None) != link for tag, (link, _u, _l) in zip(tags, found, strict=False)):
+        return None
+    return [Ref(link, url, line, tag.span(), tag.span(1 if link else 2), out.find("</a>", tag.end()) if link else -1)
+            for tag, (link, url, line) in zip(tags, found, strict=True)]
 
 
 def _symbol_beside_stars(body: str) -> bool:

@@ -44,8 +44,7 @@ class Digester:
         gone = self._gone = {id(value) for value in edited}
         for key in gone:
             self._pages.pop(key, None)
-        containers = self._containers
-        self._earlier = {key: entry for key, entry in containers.items() if gone.isdisjoint(entry[2])}
+        self._earlier = {key: entry for key, entry in self._containers.items() if gone.isdisjoint(entry[2])}
         self._containers = {}
 
     @contextmanager

@@ -53,9 +53,8 @@ def digest(cluster: Cluster, settings: str, page_settings: str, known: KnownSour
     for folder in (cluster.themes_dir, *shipped_themes(cluster)):  # a shipped theme changes in an editable install
         for path in sorted(_walk(folder)):
             shared += _chunk(path, texts, known)
-    for site_id, paths in _content(cluster.content_dir, sites):
-        part = sites.get(site_id, shared) if site_id is not None else shared
-        layout = layouts.get(site_id) if site_id is not None else None
+    for site_id, paths in _content(cluster.content_dir, set(sites)):
+        part, layout = (sites[site_id], layouts[site_id]) if site_id is not None else (shared, None)
         for path in paths:
             head, text = _chunk(path, texts, known)
             part += (head, text)
@@ -72,7 +71,7 @@ def _sha1(chunks: list[bytes]) -> str:
     return hashlib.sha1(b"\0".join(chunks)).hexdigest()
 
 
-def _content(folder: Path, sites: dict[str, list[bytes]]) -> Iterable[tuple[str | None, list[str]]]:
+def _content(folder: Path, sites: set[str]) -> Iterable[tuple[str | None, list[str]]]:
     """Yield the files of the content folder, sorted, with the site whose folder each is in (None: in no site's)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -80,13 +79,10 @@ def _content(folder: Path, sites: dict[str, list[bytes]]) -> Iterable[tuple[str 
         return
     loose = []
     for entry in entries:
-        if entry.name in sites and entry.is_dir(follow_symlinks=False):
-            yield entry.name, sorted(_walk(entry.path))
-        elif entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith("."):
-                yield None, sorted(_walk(entry.path))
-        else:
-            loose.append(entry.path)  # files, and links to folders (which are not followed)
+        if _entered(entry):
+            yield entry.name if entry.name in sites else None, sorted(_walk(entry.path))
+        elif _listed(entry):
+            loose.append(entry.path)
     yield None, loose
 
 
@@ -101,10 +97,10 @@ def _chunk(path: str, texts: dict[str, str], known: KnownSources) -> tuple[bytes
             st = os.stat(path)
         if path.endswith(TEXT):
             found = texts[path] = known.text(path, st)
-            return head, found.encode() + b"\0"
-        return head + f"{st.st_size}\0{st.st_mtime_ns}".encode(), b"\0"
+            return head, found.encode()
+        return head + f"{st.st_size}\0{st.st_mtime_ns}".encode(), b""
     except OSError:
-        return head + b"missing", b"\0"
+        return head + b"missing", b""
 
 
 def _walk(folder: Path | str) -> Iterable[str]:
@@ -115,8 +111,17 @@ def _walk(folder: Path | str) -> Iterable[str]:
         return
     with entries:
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
-                    yield from _walk(entry.path)
-            elif not entry.name.startswith(".") or not entry.is_dir():
+            if _entered(entry):
+                yield from _walk(entry.path)
+            elif _listed(entry):
                 yield entry.path
+
+
+def _entered(entry: os.DirEntry) -> bool:
+    """A folder the walk goes into: a real one, not hidden."""
+    return entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")
+
+
+def _listed(entry: os.DirEntry) -> bool:
+    """An entry the walk yields: a file, or a link to a folder that is not hidden."""
+    return not entry.is_dir(follow_symlinks=False) and (not entry.name.startswith(".") or not entry.is_dir())
