@@ -30,6 +30,21 @@ def test_version_with_a_short_option():
     assert done.returncode == 0 and done.stdout.strip() == f"sitegen, version {__version__}"
 
 
+def test_help_lists_every_command_and_each_is_found_by_name_in_a_fresh_process():
+    listed = sitegen("--help")
+    assert listed.returncode == 0
+    names = {line.split()[0] for line in listed.stdout.split("Commands:", 1)[1].splitlines() if line.strip()}
+    # what the command modules define, each imported in a process of its own: none is missing from the group's list
+    script = ("import importlib, sys; from sitegen.cli.app import cli; "
+              "[importlib.import_module(f'sitegen.cli.{m}') for m in ('check', 'flow', 'publish', 'serve', 'site', 'start', 'units')]; "
+              "print(' '.join(sorted(cli.commands)))")
+    defined = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert names == set(defined) and {"build", "check", "deploy", "init", "owners", "fix-encoding"} <= names
+    for name in defined:
+        done = sitegen(name, "--help")
+        assert done.returncode == 0 and f"sitegen {name}" in done.stdout, (name, done.stderr)
+
+
 def test_every_option_can_come_from_a_sitegen_environment_variable(tmp_path):
     root = make_cluster(tmp_path)
     out = tmp_path / "elsewhere"

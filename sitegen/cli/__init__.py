@@ -6,8 +6,7 @@ import os
 import sys
 from typing import NoReturn
 
-from sitegen.cli import check, flow, publish, site, start, units  # noqa: F401 - each registers its commands on the group
-from sitegen.cli.app import cli
+from sitegen.cli.app import cli  # its commands' modules are imported when one of their commands is named
 
 __all__ = ["cli", "main"]
 
