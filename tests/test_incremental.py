@@ -271,6 +271,16 @@ def test_a_page_moved_in_one_site_changes_the_links_to_it_from_the_others(built)
     assert "https://www.test.gov.cn/news/first-1/" in budget and "https://www.test.gov.cn/news/first/" not in budget
 
 
+def test_a_page_moved_in_one_site_changes_a_percent_encoded_link_to_it_from_another(built):
+    root = built.parent  # the finance site's text names no "town/" folder: only its "%" says it may link there
+    _replace(root, "content/finance/news/budget.md", "预算执行情况良好", "另见[镇集市](../../%74own/news/market.md)。预算执行情况良好")
+    assert build(root).exit_code == 0
+    _replace(root, "content/town/news/market.md", "title: 镇集市", "slug: market-1\ntitle: 镇集市")
+    assert build(root).exit_code == 0
+    budget = (built / "finance/news/budget/index.html").read_text(encoding="utf-8")
+    assert "/news/market-1/" in budget and "/news/market/" not in budget
+
+
 def test_a_page_removed_in_one_site_is_a_broken_link_in_the_others(built):
     (built.parent / "content/portal/news/first.md").unlink()
     result = build(built.parent)
