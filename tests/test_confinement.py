@@ -121,6 +121,20 @@ def test_a_units_own_template_still_renders_what_pages_show(tmp_path):
     assert "<p class='mine'>测试镇人民政府：<a href='/town/news/market/'>" in listing
 
 
+def test_a_template_the_sandbox_compiles_is_never_taken_from_what_the_trusted_theme_compiled(tmp_path):
+    # the cluster admin's base.html makes a string the sandbox refuses: the trusted sites render it, a unit's may not
+    root = make_cluster(tmp_path)
+    base = root / "themes/gov/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- {{ ('x' * 2000000)|length }} --></body>", 1),
+                    encoding="utf-8")
+    assert build(root, "--no-search").exit_code == 0  # every site trusted: base.html compiled and kept as the theme's
+    assert list((root / ".sitegen-cache/templates").glob("trusted-*/*.cache"))
+    override("{{ site.name }}")(root, tmp_path)  # now the town has templates of its own: its chain runs in the sandbox
+    result = build(root, "--no-search")
+    assert result.exit_code != 0 and "too large" in result.output, result.output
+    assert list((root / ".sitegen-cache/templates").glob("sandboxed-*/*.cache"))
+
+
 def test_a_logo_in_a_sites_own_folder_is_published(tmp_path):
     root = make_cluster(tmp_path, {"content/finance/_site.yaml": "theme_options: {logo: logo.png}\n",
                                    "content/finance/logo.png": "PNG"})

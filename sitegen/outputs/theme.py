@@ -1,9 +1,11 @@
 """Themes: the template chain (site override, then shared theme) and the static files a site gets."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -15,6 +17,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from sitegen.config.model import Cluster, Site
+from sitegen.content.cache import CACHE_DIR
+from sitegen.digests import code_version
 from sitegen.errors import ConfigError, ContentError, Problem
 from sitegen.i18n import _
 from sitegen.job import Job
@@ -34,6 +38,7 @@ class Theme:
     template_dirs: tuple[Path, ...]
     static_dirs: tuple[Path, ...]  # later ones override earlier ones
     sandboxed: bool = False  # the site has templates of its own: they are a unit's, not the cluster admin's
+    compiled: Path | None = None  # where its compiled templates are kept between builds (None: compiled by each process)
 
 
 def theme_of(cluster: Cluster, site: Site) -> Theme:
@@ -55,7 +60,7 @@ def theme_of(cluster: Cluster, site: Site) -> Theme:
     chain = (local, own, *([shipped] if shipped else []))  # first found wins, file by file
     templates = tuple(d / "templates" for d in chain if (d / "templates").is_dir())
     statics = tuple(d / "static" for d in reversed(chain) if (d / "static").is_dir())
-    return Theme(templates, statics, sandboxed=(local / "templates").is_dir())
+    return Theme(templates, statics, sandboxed=(local / "templates").is_dir(), compiled=cluster.root / CACHE_DIR / "templates")
 
 
 def shipped_theme(name: str) -> Path | None:
@@ -118,14 +123,14 @@ def _bounded(fn: Any) -> Any:
     return bounded
 
 
-_ENVS: dict[tuple[tuple[Path, ...], frozenset[str]], jinja2.Environment] = {}
+_ENVS: dict[tuple[tuple[Path, ...], Path | None, frozenset[str]], jinja2.Environment] = {}
 
 
 def environment(theme: Theme) -> jinja2.Environment:
     """Return the (cached) Jinja environment for a template chain and the template files it holds now."""
     # keyed by the files too: a template added to an earlier folder of the chain (a site's new override) must
     # replace the one a cached environment loaded from a later folder, which Jinja would still call up to date
-    key = (theme.template_dirs, frozenset(f"{i}/{name}" for i, d in enumerate(theme.template_dirs) for name in _files(d)))
+    key = (theme.template_dirs, theme.compiled, frozenset(f"{i}/{name}" for i, d in enumerate(theme.template_dirs) for name in _files(d)))
     env = _ENVS.get(key)
     if env is None:
         env = (SiteSandbox if theme.sandboxed else jinja2.Environment)(
@@ -135,11 +140,43 @@ def environment(theme: Theme) -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=_compiled(theme),
         )
         env.filters.update(date=_date, datetime=_datetime, filesize=filesize, tag_slug=tag_slug,
                            digits=lambda text: re.sub(r"\D", "", text or ""), number_key=number_key)
         _ENVS[key] = env
     return env
+
+
+def _compiled(theme: Theme) -> jinja2.BytecodeCache | None:
+    """Return the store of the theme's compiled templates, or None if its folder cannot be made.
+
+    Compiling the templates took 0.09 s of every build; a compiled template is used only while its file is unchanged.
+    One folder per kind of environment (the sandbox compiles some operators differently) and per sitegen version (its
+    settings of Jinja); the folders of other versions are removed.
+    """
+    if theme.compiled is None:
+        return None
+    version = code_version()[:16]
+    folder = theme.compiled / f"{'sandboxed' if theme.sandboxed else 'trusted'}-{version}"
+    try:
+        if not folder.is_dir():
+            for old in theme.compiled.glob("*-*"):
+                if not old.name.endswith(version):
+                    shutil.rmtree(old, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a folder that may not be written: compiled in memory by each build, as without it
+        return None
+    return _Compiled(str(folder))
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in a folder; one that cannot be kept there (the folder removed, the disk full) is
+    compiled again by the next build."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def number_key(text: str | None) -> str:
