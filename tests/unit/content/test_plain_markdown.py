@@ -2,6 +2,7 @@
 links resolved, problems found and HTML byte for byte."""
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,19 @@ def test_a_notice_with_paragraphs_lists_bold_text_and_links_is_plain(make_page):
                                   "![**图**](a.png)", "R&amp;D", "a\\*b", "行一\r行二"])
 def test_html_quotes_tables_code_anchored_headings_and_edge_cases_go_to_the_full_parser(body):
     assert plain.render(body) is None
+
+
+
+def test_converting_a_text_keeps_no_second_form_of_it_in_memory():
+    # a page's text lives to the end of the build: reading it must not leave a UTF-8 copy inside it
+    texts = [f"关于进一步加强森林防火工作的通知。\n\n各乡镇人民政府：[{i}](market.md)，请认真落实。" * 60 for i in range(100)]
+    plain.render(texts[0][:100])  # the parser itself, made once
+    tracemalloc.start()
+    try:
+        for text in texts:
+            assert plain.render(text) is not None  # what it gives is let go: what is still held, the texts hold
+        held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    size = sum(len(text.encode()) for text in texts)  # about 700 KB
+    assert held < size / 10, f"{held:,} bytes held after converting {size:,} bytes of text"
