@@ -56,7 +56,12 @@ class Peak:
 
     def _run(self) -> None:
         while not self.done:
-            self.peak = max(self.peak, sum(_pss(p) for p in _tree(self.pid)))
+            tree = _tree(self.pid)
+            total = sum(_pss(p) for p in tree)
+            # a sample taken while a worker process started or ended splits shared pages one way and reads them
+            # another, counting them twice or not at all: taken again
+            if _tree(self.pid) == tree:
+                self.peak = max(self.peak, total)
             time.sleep(0.05)
 
     def stop(self) -> int:
