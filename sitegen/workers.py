@@ -1,6 +1,7 @@
 """Work on all cores: a forked process pool inherits the assembled plan, so only indices and results travel."""
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +26,23 @@ def default_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def give_back() -> None:
+    """Return to the system the memory this process has freed: the C library keeps freed blocks for later, and a
+    block amid live ones holds its pages (what a build freed before rendering 100,000 pages: 550 MB)."""
+    if _trim is not None:
+        _trim(0)
+
+
+def _c_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # the GNU C library's
+    except (OSError, AttributeError):  # another C library: its own policy stands
+        return None
+
+
+_trim = _c_trim()
 
 
 def run(task: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:

@@ -5,8 +5,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import lxml.html
+import pytest
 
-from conftest import build, make_cluster, page
+import sitegen.build
+from conftest import NOW, build, make_cluster, page
+from sitegen.cli.app import moment
+from sitegen.config.loader import load_config
+from sitegen.content.profile import Profile
+from sitegen.errors import ContentError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -217,3 +223,40 @@ def test_site_logo_is_copied_and_shown(tmp_path):
     missing = make_cluster(tmp_path / "b", {"sites.yaml": yaml_text})
     result = build(missing)
     assert result.exit_code == 1 and "logo of site 'town' not found: assets/town-logo.png" in result.output
+
+
+def test_a_template_may_show_the_markdown_text_of_its_page(tmp_path):
+    # the build lets go of each text once converted; a template that shows one has it read again, as it was loaded
+    root = make_cluster(tmp_path, {
+        "content/town/_theme/templates/article.html":
+            "{% extends 'base.html' %}{% block main %}<pre class=\"source\">{{ page.body }}</pre>{{ page.html|safe }}{% endblock %}",
+        "content/town/news/notice.md": page("第一段，**加粗**。\n\n第二段 <原文>。", title="原文展示"),
+    })
+    assert build(root).exit_code == 0
+    doc = html(root / "build/town/news/notice/index.html")
+    assert doc.xpath("//pre[@class='source']/text()") == ["\n第一段，**加粗**。\n\n第二段 <原文>。\n"]
+    assert doc.xpath("//strong/text()") == ["加粗"]
+    edited = page("改过的原文。", title="原文展示")
+    (root / "content/town/news/notice.md").write_text(edited, encoding="utf-8")
+    assert build(root).exit_code == 0  # the cache of front matter, written early, gives the new text
+    assert html(root / "build/town/news/notice/index.html").xpath("//pre[@class='source']/text()") == ["\n改过的原文。\n"]
+
+
+def test_a_text_changed_while_the_pages_are_made_is_reported_not_shown_as_it_was(tmp_path, monkeypatch):
+    root = make_cluster(tmp_path, {
+        "content/town/_theme/templates/article.html": "{% extends 'base.html' %}{% block main %}{{ page.body }}{% endblock %}",
+    })
+    source = root / "content/town/news/market.md"
+    produce = sitegen.build.produce
+
+    def edited_first(*args, **kwargs):
+        source.write_text(source.read_text(encoding="utf-8").replace("集市改造完成。", "集市改造尚未完成。"), encoding="utf-8")
+        return produce(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.build, "produce", edited_first)
+    options = sitegen.build.BuildOptions(root=root, out=root / "build", profile=Profile(moment(NOW, load_config(root))),
+                                         search=False)
+    with pytest.raises(ContentError) as failed:
+        sitegen.build.build(options)
+    assert "content/town/news/market.md" in failed.value.render()
+    assert not (root / "build/town/news/market/index.html").exists()

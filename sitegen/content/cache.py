@@ -28,6 +28,7 @@ class Shelf:
         self._sites: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
+        self._settled = False  # written and let go before the end of the build (`settle`)
 
     def get(self, site: str, key: str) -> Any:
         """Return the entry, or None."""
@@ -42,6 +43,7 @@ class Shelf:
     def save(self, prune: bool = True) -> None:
         """Write the sites whose entries changed; with `prune`, drop the entries this build did not use (deleted
         files): only a build that looked at every source may."""
+        prune = prune and not self._settled  # what a settled shelf reads again is what it wrote, pruned then
         for site, entries in self._sites.items():
             used = self._used.get(site, set()) if prune else set(entries)
             if site not in self._dirty and used.issuperset(entries):
@@ -55,6 +57,13 @@ class Shelf:
             os.replace(tmp, self.folder / f"{site}.pickle")
         self._dirty.clear()
         self._used.clear()
+
+    def settle(self, prune: bool = True) -> None:
+        """Write what changed now and stop holding the entries (a later `get` reads them again): the build has taken
+        what it needed, and the entries hold every page's text."""
+        self.save(prune)
+        self._sites.clear()
+        self._settled = True
 
     def _site(self, site: str) -> dict[str, Any]:
         entries = self._sites.get(site)

@@ -99,6 +99,21 @@ def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
     return out
 
 
+@dataclass(frozen=True)
+class SourceText:
+    """Gives a loaded page's text again from its source (`Page.let_go`), as loading gave it."""
+
+    root: Path
+    zone: str
+
+    def __call__(self, page: Page) -> str:
+        data = (self.root / page.source).read_bytes()
+        if _key(text_digest(data), self.zone) != page.key:
+            raise ContentError(Problem(_("the file was changed while the site was being built"), page.source,
+                                       hint=_("run the build again")))
+        return split(decode(data, page.source), page.source)[1]
+
+
 def _key(digest: str, zone: str) -> str:
     """Return the cache key of a source whose bytes have `digest`, parsed in the time zone `zone`."""
     return hexdigest(digest, zone)

@@ -1,6 +1,7 @@
 """A page as plain data: one Markdown source after the publishing profile let it through."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,24 @@ class Attachment:
     size: int
 
 
-@dataclass
+Reread = Callable[["Page"], str]  # gives a page's text again from its source
+
+
+class _Text:
+    """A page's Markdown text: held in memory, or, once the build has converted it and let it go (`Page.let_go`), read
+    again from the source whenever it is asked for (a template may show it). 100,000 pages hold 230 MB of text."""
+
+    def __get__(self, page: Page | None, owner: type | None = None) -> str:
+        if page is None:
+            raise AttributeError("body")  # a field without a default
+        held = page.__dict__["_text"]
+        return held if type(held) is str else held(page)
+
+    def __set__(self, page: Page, value: str) -> None:
+        page.__dict__["_text"] = value
+
+
+@dataclass(eq=False)
 class Page:
     """One Markdown source, after the publishing profile let it through."""
 
@@ -27,7 +45,7 @@ class Page:
     slug: str
     source: Path  # relative to the cluster root, as shown in messages
     meta: PageMeta
-    body: str
+    body: str  # the Markdown text (see _Text)
     body_line: int  # 1-based line of the first body line in the source file
     date: datetime | None
     html: str = ""
@@ -38,6 +56,17 @@ class Page:
     key: str = ""  # digest of the source file's bytes: its front matter and text as read
     excerpt: str = ""  # the first words of the converted text, for pages without a summary of their own
     section: str | None = None  # the section (sub-folder) of a special column (专题) the page is in
+
+    def __eq__(self, other: object) -> bool:
+        # field by field as stored: a text let go is not read again to compare (its source's digest, `key`, stands for it)
+        return self.__dict__ == other.__dict__ if other.__class__ is self.__class__ else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # changeable, compared by value: as a dataclass's
+
+    def let_go(self, reread: Reread) -> None:
+        """Stop holding the text: `reread` gives it again when asked for."""
+        if self.__dict__["_text"]:  # an empty text (依申请公开) is not in the source as it is
+            self.__dict__["_text"] = reread
 
     @property
     def path(self) -> str:
@@ -56,6 +85,9 @@ class Page:
     def summary(self) -> str:
         """The front matter's summary, else the first words of the text."""
         return self.meta.summary or self.excerpt
+
+
+Page.body = _Text()  # type: ignore[assignment]  # installed after the dataclass is made, which would take it for a default
 
 
 @dataclass

@@ -18,7 +18,7 @@ from sitegen.config.taxonomy import Taxonomy
 from sitegen.content.page import Page
 from sitegen.disclosure.catalogue import FACETS, facet_rel, row
 from sitegen.disclosure.plan import DisclosurePlan, is_application_only
-from sitegen.errors import BuildError, InternalError, Problem
+from sitegen.errors import BuildError, InternalError, Problem, SitegenError
 from sitegen.i18n import N_, _
 from sitegen.job import Job
 from sitegen.outputs.theme import Theme, environment
@@ -145,6 +145,8 @@ class SiteRenderer:
             raise BuildError(Problem(_("template '{exc_name}' not found in the theme of site '{site_id}'").format(exc_name=exc.name,
                     site_id=self.site.id),
                                      hint=_("add it to the theme or to content/<site>/_theme/templates/"))) from None
+        except SitegenError:  # what a template was shown could not be had (a page's text read again): not its mistake
+            raise
         except Exception as exc:
             frames = _template_frames(exc.__traceback__, self.theme.template_dirs, self.helpers)
             # a unit's own template answers for anything that goes wrong under it (its helpers cannot reach further)

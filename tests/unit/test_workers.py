@@ -31,3 +31,20 @@ def test_an_error_in_a_later_round_is_raised_here(monkeypatch):
     monkeypatch.setattr(workers, "ITEMS_PER_PROCESS", 40)  # item 150 is in the second round
     with pytest.raises(ValueError, match="item 150"):
         list(workers.run(failing, range(200), 2))
+
+
+def resident() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(workers._trim is None or not os.path.exists("/proc/self/statm"), reason="needs the GNU C library and /proc")
+def test_memory_freed_amid_live_blocks_is_given_back_to_the_system():
+    # a build lets go of its pages' texts before rendering: blocks amid others, which the C library would keep
+    blocks = [bytes(4000) + str(i).encode() for i in range(40_000)]  # about 160 MB
+    kept = blocks[::20]
+    del blocks
+    before = resident()
+    workers.give_back()
+    assert resident() < before - 100_000_000, f"{before:,} -> {resident():,} bytes resident"
+    assert len(kept) == 2000
