@@ -40,3 +40,16 @@ def test_writing_keeps_no_second_form_of_the_texts_in_memory(tmp_path: Path) -> 
         tracemalloc.stop()
     assert held < text_bytes / 10, f"{held:,} bytes still held after writing {text_bytes:,} bytes of text"
     assert (tmp_path / ".sitegen-cache" / "frontmatter" / "d01.pickle").stat().st_size > text_bytes
+
+
+def test_a_settled_shelf_keeps_what_it_wrote_when_an_entry_is_added_later(tmp_path: Path) -> None:
+    # the build writes the front-matter cache before rendering and lets it go; 索引号 stores may still be added after
+    shelf = Shelf(tmp_path, "frontmatter")
+    for key, value in _entries(3).items():
+        shelf.put("d01", key, value)
+    shelf.settle()
+    shelf.put("d01", "disclosure/_index_numbers.yaml", ("text", {"next": 4}))
+    shelf.save()
+    again = Shelf(tmp_path, "frontmatter")
+    assert [again.get("d01", key) for key in _entries(3)] == list(_entries(3).values())
+    assert again.get("d01", "disclosure/_index_numbers.yaml") == ("text", {"next": 4})
