@@ -49,6 +49,7 @@ class BuildOptions:
     search: bool = True  # write the search indexes (stage 6)
     base_url: str | None = None  # a staging host: the whole cluster built to be served from it (config.staging)
     preview: bool = False  # built by `sitegen serve`: the folder says so, and deploy refuses it
+    texts: bool = False  # keep every page's text in memory once converted: the caller reads them all (sitegen check)
     workers: int = field(default_factory=default_workers)
 
     @property
@@ -148,7 +149,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
         affected = _affected(planned, changed, reused, ledger, options.out)
         chosen = [s for s in chosen if s in affected]
     warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
-    if not kept:  # `sitegen serve` compares the texts with the next build's
+    if not kept and not options.texts:  # `sitegen serve` compares the texts with the next build's
         _let_go_texts(planned, caches)
     if chosen != everything:  # the other sites' warnings stand as the last build found them
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, NOW, build, make_cluster, page, run, tree, write_files
+from sitegen.content.load import SourceText
 
 MINI_YAML = (FIXTURES / "mini" / "sites.yaml").read_text(encoding="utf-8")
 PORTAL_COLUMNS = "      - {id: disclosure, title: 政府信息公开, type: disclosure}\n"
@@ -289,3 +290,19 @@ def test_a_word_list_outside_the_project_is_refused(tmp_path):
     (tmp_path / "outside.txt").write_text("词\n", encoding="utf-8")
     result = check(root)
     assert result.exit_code == 1 and "check.banned_words: ../outside.txt is outside the project's folder" in result.output
+
+
+def test_the_check_reads_each_text_once(tmp_path, monkeypatch):
+    # its build keeps the texts it converted: every text rule reads them, and reading each source again would cost
+    # a file read per rule and page
+    def read_again(self, page):
+        raise AssertionError(f"{page.source} read again")
+
+    monkeypatch.setattr(SourceText, "__call__", read_again)
+    number = _id_number("11010519800101123")
+    root = make_cluster(tmp_path, {
+        "sites.yaml": sites_yaml(),
+        "content/portal/news/leak.md": page(f"办事人身份证号{number}。", title="含个人信息的通知", date="2026-03-09"),
+    })
+    found = {(f["rule"], f["path"]) for s in report(root)["sites"] for f in s["findings"]}
+    assert ("privacy-id-number", "content/portal/news/leak.md") in found

@@ -46,7 +46,7 @@ def check(cluster: Cluster, options: CheckOptions) -> Report:
     out = check_dir(cluster.root)
     seed(cluster.root, out)
     built = build(BuildOptions(root=cluster.root, out=out, profile=profile, sites=chosen, search=False,
-                               workers=options.workers), caches=caches, cluster=cluster)  # an error stops the check
+                               workers=options.workers, texts=True), caches=caches, cluster=cluster)  # an error stops the check
     planned = built.planned or plan_cluster(cluster, profile, caches, options.workers)  # nothing changed: plan it here
     ctx = CheckContext(planned, out, now, chosen, options.workers)
     return judged(ctx, findings(ctx, [rule for rule in RULES if options.external or not rule.external]))
