@@ -217,9 +217,7 @@ def _beside(src: Path, name: str) -> Path | None:
     """Return the file `name` relative to the page's folder, if it exists and stays inside it."""
     folder = src.parent.resolve()
     target = (folder / name).resolve()
-    if not target.is_file() or not target.is_relative_to(folder):
-        return None
-    return target
+    return target if target.is_file() and target.is_relative_to(folder) else None
 
 
 Source = tuple[Site, str | None, str | None, Path]  # (site, column or None, section of a special column or None, file)
