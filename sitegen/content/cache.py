@@ -11,6 +11,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.content.texts import unshared
 from sitegen.digests import code_version
 from sitegen.sources.known import KnownSources
 
@@ -58,10 +59,10 @@ class Shelf:
         self._dirty.clear()
         self._used.clear()
 
-    def settle(self, prune: bool = True) -> None:
-        """Write what changed now and stop holding the entries (a later `get` reads them again): the build has taken
-        what it needed, and the entries hold every page's text."""
-        self.save(prune)
+    def settle(self) -> None:
+        """Write what changed now, pruned, and stop holding the entries (a later `get` reads them again): the build has
+        taken what it needed, and the entries hold every page's text."""
+        self.save()
         self._sites.clear()
         self._settled = True
 
@@ -81,17 +82,13 @@ class Shelf:
 
 
 def _detached(value: Any) -> Any:
-    """Return the entry with each long text that is not plain ASCII copied: pickling a text keeps its UTF-8 form
-    inside it for as long as it lives, and the pages' texts live to the end of the build (100,000 pages: 330 MB more
-    while the caches were written); a copy takes that form with it when it goes."""
+    """Return the entry with each long text copied: pickling keeps a text's UTF-8 form inside it, and the pages share
+    these texts (100,000 pages: 330 MB more while the caches were written)."""
     if isinstance(value, str):
-        return value[:-1] + value[-1:] if len(value) >= _LONG and not value.isascii() else value  # a copy (2 us)
+        return unshared(value)
     if type(value) is tuple:
         return tuple(_detached(v) for v in value)
     return value
-
-
-_LONG = 256  # characters: shorter texts are left as they are (their UTF-8 form costs little; copying them, time)
 
 
 class Caches:
