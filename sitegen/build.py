@@ -4,7 +4,7 @@ from __future__ import annotations
 import gc
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +18,9 @@ from sitegen.content.cache import Caches
 from sitegen.content.load import SourceText
 from sitegen.content.markdown import Links, convert_all
 from sitegen.content.profile import Profile
-from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, did_you_mean
+from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, SitegenError, did_you_mean
 from sitegen.i18n import _, n_
+from sitegen.incremental import inputs
 from sitegen.incremental.fingerprint import Digester
 from sitegen.incremental.ledger import Ledger, Replayed
 from sitegen.incremental.reuse import LastBuild, text_edits
@@ -88,11 +89,12 @@ class BuildResult:
 
 
 def build(options: BuildOptions, progress: Progress | None = None, caches: Caches | None = None,
-          cluster: Cluster | None = None) -> BuildResult:
-    """Build the cluster (read from options.root unless given): config, load, assemble, render what changed, write, index."""
+          cluster: Cluster | None = None, touched: Collection[Path] | None = None) -> BuildResult:
+    """Build the cluster (read from options.root unless given): config, load, assemble, render what changed, write, index.
+    `touched`: the files written since the last build with these caches, when a watcher saw every one (`sitegen serve`)."""
     with _fewer_collections():
         try:
-            return _build(options, progress or (lambda stage, done, total: None), caches, cluster)
+            return _build(options, progress or (lambda stage, done, total: None), caches, cluster, touched)
         except OSError as exc:  # a full disk, a folder that may not be written: the system's words, and the file
             raise BuildError(Problem(_("cannot read or write a file: {value}").format(value=exc.strerror or exc), exc.filename,
                                      hint=_("check that the disk has room and that sitegen may write to the output folder; run the build "
@@ -112,7 +114,8 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _build(options: BuildOptions, report: Progress, caches: Caches | None, cluster: Cluster | None) -> BuildResult:
+def _build(options: BuildOptions, report: Progress, caches: Caches | None, cluster: Cluster | None,
+           touched: Collection[Path] | None) -> BuildResult:
     cluster = cluster or load_config(options.root)                           # 1. config
     if options.base_url:
         cluster = for_staging(cluster, options.base_url)
@@ -124,21 +127,24 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
         folder.check_kind(options.out, state, options.kind)
         if state is not None and not state.complete:
             publisher.remove_leftovers()                                     # a stopped build's staged files
-        return _stages(options, cluster, chosen, publisher, state, report, caches)
+        return _stages(options, cluster, chosen, publisher, state, report, caches, touched)
 
 
 def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
-            state: folder.FolderState | None, report: Progress, caches: Caches | None) -> BuildResult:
+            state: folder.FolderState | None, report: Progress, caches: Caches | None,
+            touched: Collection[Path] | None) -> BuildResult:
     started = time.perf_counter()
     caches = caches or Caches(options.root, enabled=not options.force)
     kept = caches.keep  # by `sitegen serve`: the plan, for its next build
     last, caches.last = caches.last, None  # kept again only if this build succeeds
     settings = _settings(options, chosen)
+    since = (last.read, [str(path) for path in touched]) if last is not None and touched is not None else None
     ledger = Ledger.open(cluster, options.out, settings, _settings(options, chosen, pages_only=True),
-                         caches.sources)  # 1. what the build reads, each source read only if it changed
+                         caches.sources, since, kept)  # 1. what the build reads, each source read only if it changed
     finished = state is not None and state.complete  # only a finished build may be replayed
-    # not when the plan is kept: `sitegen serve` plans once at its start, so that its first rebuild can start from it
-    replayed = ledger.replay(options.profile.now, options.out, chosen) if finished and not options.force and not kept else None
+    # `sitegen serve` plans once at its start, so that its first rebuild can start from it
+    replayed = ledger.replay(options.profile.now, options.out, chosen) \
+        if finished and not options.force and (not kept or last is not None) else None
     if replayed is not None:
         caches.sources.save()
         caches.last = last
@@ -173,6 +179,20 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     folder.mark(options.out, options.kind, True, moment)
     caches.last = LastBuild(planned, ledger.read, settings, digester) if kept else None
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
+
+
+def read_as_last(options: BuildOptions, caches: Caches) -> bool:
+    """Return whether every file the last build with these caches read (`sitegen serve`'s) is as it read it, all
+    digested again: that build may have looked only at the files a watcher saw written."""
+    last = caches.last
+    try:
+        cluster = load_config(options.root)
+        chosen = chosen_sites(cluster, options.sites)
+    except SitegenError:  # the build says what is wrong
+        return False
+    cluster = for_staging(cluster, options.base_url) if options.base_url else cluster
+    read = inputs.digest(cluster, _settings(options, chosen), _settings(options, chosen, pages_only=True), caches.sources)
+    return last is not None and read.total == last.read.total
 
 
 def _plan(options: BuildOptions, cluster: Cluster, ledger: Ledger, caches: Caches, last: LastBuild | None, settings: str,

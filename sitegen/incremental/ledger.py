@@ -8,6 +8,7 @@ whole for these inputs).
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,10 +47,13 @@ class Ledger:
     known: KnownSources  # the text sources' digests as the last build read them
 
     @classmethod
-    def open(cls, cluster: Cluster, out_dir: Path, settings: str, page_settings: str, known: KnownSources) -> Ledger:
+    def open(cls, cluster: Cluster, out_dir: Path, settings: str, page_settings: str, known: KnownSources,
+             since: tuple[inputs.Digests, Collection[str]] | None = None, keep: bool = False) -> Ledger:
         """Read the folder's manifest and digest everything the build reads; `page_settings` are the options that
-        change the pages (not whether search indexes are written)."""
-        read = inputs.digest(cluster, settings, page_settings, known)
+        change the pages (not whether search indexes are written). `since`: the last build's digests, kept (`keep`),
+        and the files written since, when a watcher knows them: only those are looked at, if they allow it."""
+        read = inputs.again(*since, settings, page_settings, known) if since is not None else None
+        read = read or inputs.digest(cluster, settings, page_settings, known, keep)
         return cls(cluster, Manifest.read(out_dir), settings, page_settings, read, known)
 
     def replay(self, now: datetime, out_dir: Path, chosen: list[str]) -> Replayed | None:
@@ -112,7 +116,7 @@ class Ledger:
     def complete(self, window: Window, sites: int, pages: int, warnings: list[Problem], sources_written: bool) -> None:
         """Record that the output is complete for these inputs, so an unchanged rerun can stop at once."""
         if sources_written:  # the build recorded 索引号 in content/: what the next build reads includes them
-            self.read = inputs.digest(self.cluster, self.settings, self.page_settings, self.known)
+            self.read = inputs.digest(self.cluster, self.settings, self.page_settings, self.known, self.read.parts is not None)
         m = self.manifest
         m.inputs, m.window = self.read.total, list(window)
         m.sources = {"shared": self.read.shared, "sites": self.read.sites}

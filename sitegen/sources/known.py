@@ -35,6 +35,11 @@ class KnownSources:
         self._seen = {}
         self._since = time.time_ns() - SETTLED_NS
 
+    def resume(self) -> None:
+        """Start a reading of some sources only: what the last reading saw of the others stands."""
+        self._seen = dict(self._seen)
+        self._since = time.time_ns() - SETTLED_NS
+
     def text(self, path: str, st: os.stat_result) -> str:
         """Return the digest of a text source's bytes: as last read if its status (`st`) has not changed since, else
         read now; remember it unless the file changed too recently to be sure of its status."""
@@ -47,6 +52,8 @@ class KnownSources:
                 found = text_digest(fh.read())
         if self.path is not None and st.st_ctime_ns < self._since and st.st_mtime_ns < self._since:
             self._seen[path] = (now, found)
+        else:
+            self._seen.pop(path, None)  # as an earlier reading saw it (`resume`)
         return found
 
     def save(self) -> None:

@@ -1,13 +1,17 @@
-"""classify: what a changed file is to `sitegen serve`, and which files it ignores."""
+"""classify: what a changed file is to `sitegen serve`, and which files it ignores; a rebuild told which files were written."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from conftest import make_cluster
+from conftest import NOW, make_cluster
+from sitegen.build import BuildOptions
+from sitegen.cli.app import moment
 from sitegen.config.loader import load_config
-from sitegen.serve.watch import ChangeKind, classify, read_elsewhere
+from sitegen.content.profile import Profile
+from sitegen.serve.server import LiveReload
+from sitegen.serve.watch import ChangeKind, Session, classify, read_elsewhere
 
 
 @pytest.fixture
@@ -108,3 +112,40 @@ def test_a_taxonomy_file_named_in_sites_yaml_is_a_watched_source(tmp_path):
     root = make_cluster(tmp_path, {"sites.yaml": yaml_text, "taxonomy/topics.yaml": "综合政务: [政务公开]\n"})
     extra = frozenset(p.resolve() for p in read_elsewhere(load_config(root)))
     assert classify(root, root / "taxonomy/topics.yaml", extra) is not None
+
+
+def _session(tmp_path: Path) -> tuple[Session, list[str]]:
+    root = make_cluster(tmp_path)
+    cluster = load_config(root)
+    options = BuildOptions(root=root, out=tmp_path / "preview", profile=Profile(moment(NOW, cluster)), search=False,
+                           preview=True)
+    said: list[str] = []
+    session = Session(options, LiveReload(), lambda text, failed: said.append(text))
+    session.rebuild(cluster=cluster)
+    return session, said
+
+
+def _add(path: Path, words: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace("集市改造完成。", f"集市改造完成。{words}")
+                    .replace("要闻正文", f"要闻正文{words}"), encoding="utf-8")
+
+
+def test_a_rebuild_reads_the_files_the_watcher_saw_written_and_builds_once(tmp_path):
+    session, said = _session(tmp_path)
+    market = session.options.root / "content/town/news/market.md"
+    _add(market, "第一次补充。")
+    session.rebuild(" (saved)", touched=[market])
+    assert "第一次补充" in (session.options.out / "town/news/market/index.html").read_text(encoding="utf-8")
+    assert len(said) == 2 and "(saved)" in said[1], said
+
+
+def test_a_change_the_watcher_missed_is_found_once_the_pages_are_told_and_built(tmp_path):
+    session, said = _session(tmp_path)
+    root, out = session.options.root, session.options.out
+    market, first = root / "content/town/news/market.md", root / "content/portal/news/first.md"
+    _add(market, "第一次补充。")
+    _add(first, "（未见保存）")  # written, but no event came for it
+    session.rebuild(" (saved)", touched=[market])
+    assert "第一次补充" in (out / "town/news/market/index.html").read_text(encoding="utf-8")
+    assert "要闻正文（未见保存）" in (out / "portal/news/first/index.html").read_text(encoding="utf-8")
+    assert len(said) == 3 and "more files changed than were seen saved" in said[2], said
