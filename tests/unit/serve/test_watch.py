@@ -149,3 +149,17 @@ def test_a_change_the_watcher_missed_is_found_once_the_pages_are_told_and_built(
     assert "第一次补充" in (out / "town/news/market/index.html").read_text(encoding="utf-8")
     assert "要闻正文（未见保存）" in (out / "portal/news/first/index.html").read_text(encoding="utf-8")
     assert len(said) == 3 and "more files changed than were seen saved" in said[2], said
+
+
+def test_a_save_that_changed_nothing_replays_the_last_build_and_the_next_edit_still_starts_from_its_plan(tmp_path):
+    session, said = _session(tmp_path)
+    first = session.planned
+    market = session.options.root / "content/town/news/market.md"
+    market.write_bytes(market.read_bytes())  # saved as it was
+    replayed = session.rebuild(" (saved)", touched=[market])
+    assert replayed is not None and replayed.planned is None and replayed.stats.written == 0
+    _add(market, "第一次补充。")
+    edited = session.rebuild(" (saved)", touched=[market])
+    assert edited is not None and edited.planned is first  # the plan of the first build, edited in place
+    assert "第一次补充" in (session.options.out / "town/news/market/index.html").read_text(encoding="utf-8")
+    assert len(said) == 3, said
