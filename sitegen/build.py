@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gc
-import re
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -50,7 +49,7 @@ class BuildOptions:
     search: bool = True  # write the search indexes (stage 6)
     base_url: str | None = None  # a staging host: the whole cluster built to be served from it (config.staging)
     preview: bool = False  # built by `sitegen serve`: the folder says so, and deploy refuses it
-    texts: bool = False  # keep every page's text in memory once converted: the caller reads them all (sitegen check)
+    texts: bool = False  # every page holds its text, read or kept: the caller reads them all (sitegen check)
     workers: int = field(default_factory=default_workers)
 
     @property
@@ -204,7 +203,7 @@ def _plan(options: BuildOptions, cluster: Cluster, ledger: Ledger, caches: Cache
         return last.planned, {page.site for page in edited}, last
     # only some sites' content changed since a complete build: the others' outputs cannot have changed
     changed = ledger.changed_sites(options.profile.now, options.out) if finished and not options.force and not options.sites else None
-    return plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files), changed, None
+    return plan_cluster(cluster, options.profile, caches, options.workers, ledger.read.files, options.texts), changed, None
 
 
 def _affected(planned: ClusterPlan, changed: set[str], reused: LastBuild | None, ledger: Ledger, out: Path) -> set[str]:
@@ -262,20 +261,15 @@ def affected_sites(planned: ClusterPlan, changed: set[str], among: list[str] | N
         sites = {plan.pages[interpretation].site, policy.site}
         if sites & changed:
             affected |= sites
-    named = [f"{s}/" for s in changed]
     for site_id in plan.sites if among is None else among:
         if site_id in affected:
             continue
         site_plan = plan.sites[site_id]
-        texts = [p.body for p in site_plan.pages] + [p.body for sp in site_plan.specials.values() for p in sp.pages]
-        # "%": a percent-encoded link, which may name any folder (looked for only in a text with a "%": 0.1 s less on
-        # 15,500 pages)
-        if any(("%" in t and _ESCAPED_LINK.search(t)) or any(n in t for n in named) for t in texts):
+        pages = [*site_plan.pages, *(p for sp in site_plan.specials.values() for p in sp.pages)]
+        # from what loading found of each text (the texts of pages loaded from the cache are not read)
+        if any(page.text_facts().may_name(changed) for page in pages):
             affected.add(site_id)
     return affected if among is None else affected & set(among)
-
-
-_ESCAPED_LINK = re.compile(r"\]\([^)\s]*%|href=[\"'][^\"']*%")
 
 
 def _with_earlier(warnings: list[Problem], earlier: list[dict[str, Any]], cluster: Cluster, chosen: list[str]) -> list[Problem]:
@@ -312,9 +306,10 @@ def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int
 
 
 def _let_go_texts(planned: ClusterPlan, caches: Caches) -> None:
-    """Stop holding the pages' Markdown texts, converted now: a template that shows one has it read again from its
-    source. The front-matter cache, which holds them too, is written now; then the memory freed since the build began
-    goes back to the system (100,000 pages: the main process 1.81 -> 1.26 GB while rendering)."""
+    """Stop holding the pages' Markdown texts, converted now (pages loaded from the cache never held theirs): a template
+    that shows one has it read again from its source. The front-matter cache is written and let go now; then the memory
+    freed since the build began goes back to the system (100,000 pages: the main process 1.81 -> 1.26 GB while
+    rendering)."""
     if caches.front is not None:
         caches.front.settle()
     cluster = planned.cluster

@@ -38,10 +38,11 @@ class SiteCount:
 
 
 def plan_cluster(cluster: Cluster, profile: Profile, caches: Caches | None = None, workers: int = 1,
-                 read: dict[str, str] | None = None) -> ClusterPlan:
+                 read: dict[str, str] | None = None, texts: bool = False) -> ClusterPlan:
     """Load, assemble and check the cluster; raise the first stage's error with every problem of that stage. `read`:
-    the digests of the text sources as the build just read them (a source found in the cache is not read again)."""
-    content = load_content(cluster, profile, caches.front if caches else None, workers, read)  # profile applied here, once
+    the digests of the text sources as the build just read them (a source found in the cache is not read again);
+    `texts`: every page holds its text (a page found in the cache is otherwise read only if its text is asked for)."""
+    content = load_content(cluster, profile, caches.front if caches else None, workers, read, texts)  # profile applied here, once
     unreviewed = withhold_unreviewed(cluster, content, profile)  # 三审: no approver, not published
     plan = assemble(cluster, content, profile, route(cluster, content), unreviewed)  # with the adopted submissions
     check_urls(plan)  # every URL wanted by one thing only

@@ -47,7 +47,7 @@ def check(cluster: Cluster, options: CheckOptions) -> Report:
     seed(cluster.root, out)
     built = build(BuildOptions(root=cluster.root, out=out, profile=profile, sites=chosen, search=False,
                                workers=options.workers, texts=True), caches=caches, cluster=cluster)  # an error stops the check
-    planned = built.planned or plan_cluster(cluster, profile, caches, options.workers)  # nothing changed: plan it here
+    planned = built.planned or plan_cluster(cluster, profile, caches, options.workers, texts=True)  # nothing changed: plan it here
     ctx = CheckContext(planned, out, now, chosen, options.workers)
     return judged(ctx, findings(ctx, [rule for rule in RULES if options.external or not rule.external]))
 
@@ -96,6 +96,6 @@ def verdicts(cluster: Cluster, now: datetime, sites: tuple[str, ...] = (), worke
     """
     chosen = tuple(chosen_sites(cluster, sites))
     now = now.astimezone(cluster.tz)
-    planned = plan_cluster(cluster, Profile(now, "public"), Caches(cluster.root), workers)
+    planned = plan_cluster(cluster, Profile(now, "public"), Caches(cluster.root), workers, texts=True)  # the rules read them all
     ctx = CheckContext(planned, check_dir(cluster.root), now, chosen)
     return judged(ctx, findings(ctx, VERDICT_RULES))

@@ -1,4 +1,5 @@
-"""Caches kept between builds in .sitegen-cache/: parsed front matter and rendered Markdown, one file per site.
+"""Caches kept between builds in .sitegen-cache/: parsed front matter (not the texts) and rendered Markdown, one file
+per site.
 
 Entries are keyed by the digest of the source's bytes (taken from the last reading only when the file's status is
 unchanged: sources.known), so a stale entry cannot be used. Only the files of
@@ -83,7 +84,8 @@ class Shelf:
 
 def _detached(value: Any) -> Any:
     """Return the entry with each long text copied: pickling keeps a text's UTF-8 form inside it, and the pages share
-    these texts (100,000 pages: 330 MB more while the caches were written)."""
+    these texts (their HTML; their Markdown texts until the front-matter cache stopped holding them: 100,000 pages,
+    330 MB more while the caches were written)."""
     if isinstance(value, str):
         return unshared(value)
     if type(value) is tuple:

@@ -15,6 +15,7 @@ from sitegen.content.cache import Shelf
 from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_index_meta, parse_meta, split
 from sitegen.content.page import Attachment, FolderIndex, Page
 from sitegen.content.profile import Profile, Window, window
+from sitegen.content.texts import PLAIN, TextFacts, facts_of, text_problems
 from sitegen.digests import hexdigest, text_digest
 from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
 from sitegen.i18n import _
@@ -41,8 +42,9 @@ class Content:
 
 
 def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None, cores: int = 1,
-                 read: dict[str, str] | None = None) -> Content:
-    """Return the cluster's pages, or raise ContentError naming every bad file."""
+                 read: dict[str, str] | None = None, texts: bool = False) -> Content:
+    """Return the cluster's pages, or raise ContentError naming every bad file. A page found in the cache holds no text
+    (it is read when asked for), unless `texts`: the caller reads them all."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     index_sources: list[Source] = []
@@ -50,8 +52,9 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
     if not sources and not problems:
         raise ContentError(Problem(_("the content tree is empty: no .md files under content/"), "content/",
                                    hint=_("add pages as content/<site>/<column>/<name>.md")))
-    texts = _parse_all(cluster, sources, cache, cores, read or {})
-    parsed = [page for page in (_load_one(cluster, *source, texts[source[3]], problems) for source in sources) if page]
+    found = _parse_all(cluster, sources, cache, cores, read or {}, texts)
+    reread = SourceText(cluster.root, str(cluster.tz))
+    parsed = [page for page in (_load_one(*source, found[source[3]], reread, problems) for source in sources) if page]
     indexes = [index for index in (_load_index(cluster, *source, problems) for source in index_sources) if index]
     # duplicates are checked before the profile, so a colliding draft fails now, not on publication day
     problems += _duplicate_slugs(parsed)
@@ -67,14 +70,15 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
     return content
 
 
-Parsed = tuple[PageMeta, dict[str, int], str, int] | list[Problem]  # (front matter, key lines, body, body line)
+# (front matter, key lines, text (None: not read, from the cache), its first line, what the build needs to know of it)
+Parsed = tuple[PageMeta, dict[str, int], str | None, int, TextFacts] | list[Problem]
 Read = tuple[str, Parsed, Path]  # the digest of the file's bytes, what they parsed to, the file as shown in messages
 
 
 def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
-               cores: int, read: dict[str, str]) -> dict[Path, Read]:
+               cores: int, read: dict[str, str], texts: bool) -> dict[Path, Read]:
     """Parse every source: from the cache when its bytes were seen before (known by their digest in `read`, or read
-    now), the others on `cores` processes."""
+    now), without its text unless `texts`; the others on `cores` processes."""
     out: dict[Path, Read] = {}
     todo = []
     zone = str(cluster.tz)
@@ -82,21 +86,29 @@ def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
         shown = src.relative_to(cluster.root)
         found = cache.get(site.id, shown.as_posix()) if cache is not None else None
         known = read.get(str(src))
-        if found is not None and known is not None and found[0] == _key(known, zone):
+        if found is not None and known is not None and found[0] == _key(known, zone) and not texts:
             out[src] = (found[0], found[1], shown)
             continue
         data = src.read_bytes()  # not read by the digest, or not in the cache: the key is of the bytes parsed
         key = _key(text_digest(data), zone)
         if found is not None and found[0] == key:
-            out[src] = (key, found[1], shown)
+            out[src] = (key, _with_text(found[1], data, shown) if texts else found[1], shown)
         else:
             todo.append((site.id, src, shown, data, key))
     for (site_id, src, shown, _data, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores),
                                                          strict=True):
         out[src] = (key, parsed, shown)
         if cache is not None and not isinstance(parsed, list):
-            cache.put(site_id, shown.as_posix(), (key, parsed))
+            meta, lines, _body, body_line, facts = parsed
+            cache.put(site_id, shown.as_posix(), (key, (meta, lines, None, body_line, facts)))  # texts are not cached
     return out
+
+
+def _with_text(parsed: Parsed, data: bytes, shown: Path) -> Parsed:
+    """Return a cached parse with the text of the bytes it was made from."""
+    assert not isinstance(parsed, list), "only parses without problems are cached"
+    meta, lines, _none, body_line, facts = parsed
+    return meta, lines, split(decode(data, shown), shown)[1], body_line, facts
 
 
 @dataclass(frozen=True)
@@ -119,19 +131,20 @@ def _key(digest: str, zone: str) -> str:
     return hexdigest(digest, zone)
 
 
-def text_only_edit(cluster: Cluster, page: Page, data: bytes, digest: str) -> tuple[str, str] | None:
-    """Return the page's key and text as `data` (its source's bytes now, of `digest`) gives them, if its front matter
-    is still the page's and the text has nothing a build would refuse; else None (the source must be loaded again)."""
+def text_only_edit(cluster: Cluster, page: Page, data: bytes, digest: str) -> tuple[str, str, TextFacts] | None:
+    """Return the page's key, text and what the build needs to know of it as `data` (its source's bytes now, of
+    `digest`) gives them, if its front matter is still the page's and the text has nothing a build would refuse; else
+    None (the source must be loaded again)."""
     key = _key(digest, str(cluster.tz))
     parsed = _parse((page.site, cluster.root / page.source, page.source, data, key), cluster.tz)
     if isinstance(parsed, list):
         return None
-    meta, lines, body, body_line = parsed
-    if meta != page.meta or lines != page.lines or body_line != page.body_line or application_only(meta):
+    meta, lines, body, body_line, facts = parsed
+    if meta != page.meta or lines != page.lines or body_line != page.body_line or application_only(meta) or body is None:
         return None
-    if _text_problems(meta, body, body_line, page.slug, page.column, page.source):
+    if text_problems(meta, facts, body_line, page.slug, page.column, page.source):
         return None
-    return key, body
+    return key, body, facts
 
 
 def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
@@ -143,17 +156,17 @@ def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
         return exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
         raise InternalError(Problem(_("unexpected {name}: {exc}").format(name=type(exc).__name__, exc=exc), shown)) from exc
-    return meta, lines, body, body_line
+    return meta, lines, body, body_line, facts_of(body)
 
 
-def _load_one(cluster: Cluster, site: Site, column: str | None, section: str | None, src: Path, read: Read,
+def _load_one(site: Site, column: str | None, section: str | None, src: Path, read: Read, reread: SourceText,
               problems: list[Problem]) -> Page | None:
     key, parsed, shown = read
     if isinstance(parsed, list):
         problems += parsed
         return None
     try:
-        page = _read_page(site, column, src, shown, key, parsed)
+        page = _read_page(site, column, src, shown, key, parsed, reread)
         page.section = section
         return page
     except Problems as exc:
@@ -164,10 +177,10 @@ def _load_one(cluster: Cluster, site: Site, column: str | None, section: str | N
 
 
 def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
-               parsed: tuple[PageMeta, dict[str, int], str, int]) -> Page:
-    meta, lines, body, body_line = parsed
+               parsed: tuple[PageMeta, dict[str, int], str | None, int, TextFacts], reread: SourceText) -> Page:
+    meta, lines, body, body_line, facts = parsed
     slug = meta.slug if meta.slug is not None else src.stem
-    problems = _text_problems(meta, body, body_line, slug, column, shown)
+    problems = text_problems(meta, facts, body_line, slug, column, shown)
     attachments = [a for a in (_attachment(spec, src, shown, problems) for spec in meta.attachments) if a]
     cover = _beside(src, meta.cover) if meta.cover else None
     if meta.cover and cover is None:
@@ -178,28 +191,14 @@ def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
     if application_only(meta):
         # in any column, draft or not: the text is given on application, never put online
         body, attachments = "", []
-    page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body,
-                body_line=body_line, date=meta.date, attachments=attachments, lines=lines, key=key)
+    page = Page(site=site.id, column=column, slug=slug, source=shown, meta=meta, body=body or "", body_line=body_line,
+                date=meta.date, attachments=attachments, lines=lines, key=key, facts=PLAIN if facts == PLAIN else facts)
+    if body is None:
+        page.read_from(reread)
     if cover is not None:
         page.cover = cover.name
         page.assets[cover.name] = cover
     return page
-
-
-def _text_problems(meta: PageMeta, body: str, body_line: int, slug: str, column: str | None, shown: Path) -> list[Problem]:
-    """Return what is wrong with a page's own words: its URL name, invisible characters, a missing date."""
-    problems = []
-    if not is_safe_slug(slug):
-        problems.append(Problem(_("slug '{slug}' cannot be used in a URL").format(slug=slug), shown, line=2,
-                                hint=_("use letters, digits, '-', '_' and '.', with no '/' or '..'")))
-    if found := CONTROL.search(body):
-        problems.append(Problem(_("the text contains an invisible control character (U+{code:04X})").format(code=ord(found.group())), shown,
-                                line=body_line + body.count("\n", 0, found.start()),
-                                hint=_("type that line again, or paste the text as plain text (it often comes from Word)")))
-    if column is not None and meta.date is None:
-        problems.append(Problem(_("'date' is required: every item in a column shows its publish date"), shown, line=2,
-                                hint=_("add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')")))
-    return problems
 
 
 def _attachment(spec: str | AttachmentSpec, src: Path, shown: Path, problems: list[Problem]) -> Attachment | None:

@@ -24,6 +24,7 @@ from sitegen import urls, workers
 from sitegen.config.model import Cluster
 from sitegen.content import plain
 from sitegen.content.cache import Shelf
+from sitegen.content.frontmatter import application_only
 from sitegen.content.page import Page
 from sitegen.digests import hexdigest
 from sitegen.errors import Problem
@@ -126,9 +127,10 @@ def _add(out: Conversions, page: Page, done: Converted) -> None:
 
 
 def _key(page: Page, links: Links) -> str:
-    # the source's digest covers the body and where it starts; the body's length too, so a text withheld at
-    # load (依申请公开) can never be served from a conversion made while it was not
-    return hexdigest(page.key or page.body, str(len(page.body)), str(page.body_line), page.source.as_posix(),
+    # the source's digest covers the text and where it starts (a page loaded from the cache holds no text: it is not
+    # read to be known); whether it was withheld at load too (依申请公开), so that a withheld text can never be served
+    # from a conversion made while it was not
+    return hexdigest(page.key or page.body, str(application_only(page.meta)), str(page.body_line), page.source.as_posix(),
                      str(links.cluster.sites[page.site].allow_html))
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.content.frontmatter import PageMeta
+from sitegen.content.texts import TextFacts, facts_of
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Page:
     key: str = ""  # digest of the source file's bytes: its front matter and text as read
     excerpt: str = ""  # the first words of the converted text, for pages without a summary of their own
     section: str | None = None  # the section (sub-folder) of a special column (专题) the page is in
+    facts: TextFacts | None = None  # what the build needs to know of the text, if loading found it (see text_facts)
 
     def __eq__(self, other: object) -> bool:
         # field by field as stored: a text let go is not read again to compare (its source's digest, `key`, stands for it)
@@ -66,7 +68,15 @@ class Page:
     def let_go(self, reread: Reread) -> None:
         """Stop holding the text: `reread` gives it again when asked for."""
         if self.__dict__["_text"]:  # an empty text (依申请公开) is not in the source as it is
-            self.__dict__["_text"] = reread
+            self.read_from(reread)
+
+    def read_from(self, reread: Reread) -> None:
+        """Hold no text: `reread` gives it when asked for (a page loaded from the cache, whose text was not read)."""
+        self.__dict__["_text"] = reread
+
+    def text_facts(self) -> TextFacts:
+        """Return what the build needs to know of the text, as loading found it, else from the text."""
+        return self.facts or facts_of(self.body)
 
     @property
     def path(self) -> str:

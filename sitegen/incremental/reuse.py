@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sitegen.content.load import text_only_edit
 from sitegen.content.page import Page
 from sitegen.content.profile import within
+from sitegen.content.texts import TextFacts
 from sitegen.digests import text_digest
 from sitegen.incremental.fingerprint import Digester
 from sitegen.incremental.inputs import Digests
@@ -41,7 +42,7 @@ def text_edits(last: LastBuild | None, read: Digests, settings: str, now: dateti
     if not edited:  # nothing but text changed, and no text: only a build that replays itself gets here
         return None
     cluster = last.planned.cluster
-    found: list[tuple[Page, str, str]] = []
+    found: list[tuple[Page, str, str, TextFacts]] = []
     for path in map(Path, edited):
         page = last.planned.plan.pages.get(path.relative_to(cluster.root)) if path.is_relative_to(cluster.root) else None
         if page is None:  # not an admitted page: a site's settings, a store, a draft left out
@@ -59,8 +60,8 @@ def text_edits(last: LastBuild | None, read: Digests, settings: str, now: dateti
         found.append((page, *new))
     rows = last.planned.disclosure.rows  # a catalogue row shows the summary, which may come from the text
     changed: list[object] = []
-    for page, key, body in found:  # only now that every edit qualifies
-        page.key, page.body, page.html, page.excerpt = key, body, "", ""
+    for page, key, body, facts in found:  # only now that every edit qualifies
+        page.key, page.body, page.facts, page.html, page.excerpt = key, body, facts, "", ""
         changed += [page, rows.pop(page.source, None)]
     last.digester.next_build(changed)
-    return [page for page, _key, _body in found]
+    return [page for page, *_new in found]

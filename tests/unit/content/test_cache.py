@@ -11,7 +11,7 @@ ASCII = "Notice of the county government on forest fire prevention. " * 80
 
 
 def _entries(count: int) -> dict[str, tuple]:
-    # a front-matter entry's shape: (key, (meta, lines, text, first line)); each text its own object, as pages' are
+    # entries holding long texts, as the Markdown cache's hold pages' HTML; each text its own object, as pages' are
     return {f"news/n{i}.md": (f"key{i}", ({"title": "通知"}, {"title": 2}, f"{TEXT}{i}", 5)) for i in range(count)}
 
 
