@@ -190,7 +190,10 @@ def read_as_last(options: BuildOptions, caches: Caches) -> bool:
     except SitegenError:  # the build says what is wrong
         return False
     cluster = for_staging(cluster, options.base_url) if options.base_url else cluster
-    read = inputs.digest(cluster, _settings(options, chosen), _settings(options, chosen, pages_only=True), caches.sources)
+    try:
+        read = inputs.digest(cluster, _settings(options, chosen), _settings(options, chosen, pages_only=True), caches.sources)
+    except OSError:  # a folder that may not be read: the build says which
+        return False
     return last is not None and read.total == last.read.total
 
 

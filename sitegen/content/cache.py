@@ -62,7 +62,7 @@ class Shelf:
 
     def settle(self) -> None:
         """Write what changed now, pruned, and stop holding the entries (a later `get` reads them again): the build has
-        taken what it needed, and the entries hold every page's text."""
+        taken what it needed, and the entries hold every page's front matter."""
         self.save()
         self._sites.clear()
         self._settled = True

@@ -151,6 +151,8 @@ class _Events(FileSystemEventHandler):
                 kind = classify(w.root, path, w.extra, w.themes)
                 if kind is not None:
                     w.changed(path, kind)
+                else:
+                    w.noted(path)
 
 
 class Watcher:
@@ -162,6 +164,8 @@ class Watcher:
         self.extra = frozenset(p.resolve() for p in extra)  # files read from outside content/ and themes/ (logos, emblems)
         self.themes = themes  # the shipped themes the sites use: edited in place when sitegen is installed for development
         self.pending: dict[Path, ChangeKind] = {}
+        self.quiet: set[Path] = set()  # files written that no build reads as a source (an editor's), still digested
+        self.guard = threading.Lock()  # over pending and quiet: the observer's thread adds, the rebuild's takes
         self.last = 0.0
         self.wake = threading.Event()
         self.observer = Observer()
@@ -196,9 +200,15 @@ class Watcher:
         self.observer.stop()
 
     def changed(self, path: Path, kind: ChangeKind) -> None:
-        self.pending[path] = kind
+        with self.guard:
+            self.pending[path] = kind
         self.last = time.monotonic()
         self.wake.set()
+
+    def noted(self, path: Path) -> None:
+        """Note a file written that asks for no rebuild: the next one is told of it, as the digest may list it."""
+        with self.guard:
+            self.quiet.add(path)
 
     def _loop(self) -> None:
         while True:
@@ -206,9 +216,11 @@ class Watcher:
             while time.monotonic() - self.last < QUIET:
                 time.sleep(QUIET / 4)
             self.wake.clear()
-            changed, self.pending = self.pending, {}
+            with self.guard:
+                changed, self.pending = self.pending, {}
+                quiet, self.quiet = (self.quiet, set()) if changed else (set(), self.quiet)
             if changed:
-                self.session.rebuild(_describe(self.root, changed), touched=list(changed))
+                self.session.rebuild(_describe(self.root, changed), touched=[*changed, *quiet])
 
 
 def _describe(root: Path, changed: dict[Path, ChangeKind]) -> str:

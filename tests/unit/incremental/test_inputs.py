@@ -67,3 +67,35 @@ def test_any_change_but_the_text_of_a_known_source_needs_a_full_reading(root, ch
     else:
         touched.write_text(touched.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert inputs.again(last, [str(touched)], "other" if change == "settings" else "s", "p", KnownSources(None)) is None
+
+
+def test_other_files_of_a_site_are_digested_again_with_its_texts(root):
+    image = root / "content/town/news/photo.jpg"
+    image.write_bytes(b"\xff\xd8one")
+    last = _digest(root)
+    image.write_bytes(b"\xff\xd8two, longer")
+    again = inputs.again(last, [str(image)], "s", "p", KnownSources(None))
+    assert again is not None and again.layouts["town"] != last.layouts["town"]
+    _same(again, _digest(root))
+
+
+def test_a_file_made_and_removed_since_changes_nothing(root):
+    last = _digest(root)
+    scratch = root / "content/town/news/4913"  # as an editor probes a folder before saving
+    scratch.write_text("x", encoding="utf-8")
+    scratch.unlink()
+    again = inputs.again(last, [str(scratch)], "s", "p", KnownSources(None))
+    assert again is not None and again.total == last.total
+
+
+def test_a_folder_moved_away_needs_a_full_reading(root):
+    last = _digest(root)
+    folder = root / "content/town/news"
+    folder.rename(root / "news-elsewhere")
+    assert inputs.again(last, [str(folder)], "s", "p", KnownSources(None)) is None
+
+
+def test_a_link_in_a_sites_folder_keeps_no_parts(root):
+    # an edit of the file it leads to is seen under that file's name only: the link's digest could not follow
+    (root / "content/town/news/market-link.md").symlink_to("market.md")
+    assert _digest(root).parts is None

@@ -4,14 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from watchdog.events import FileModifiedEvent
 
 from conftest import NOW, make_cluster
 from sitegen.build import BuildOptions
 from sitegen.cli.app import moment
 from sitegen.config.loader import load_config
 from sitegen.content.profile import Profile
+from sitegen.incremental import inputs
 from sitegen.serve.server import LiveReload
-from sitegen.serve.watch import ChangeKind, Session, classify, read_elsewhere
+from sitegen.serve.watch import ChangeKind, Session, Watcher, classify, read_elsewhere
 
 
 @pytest.fixture
@@ -130,13 +132,36 @@ def _add(path: Path, words: str) -> None:
                     .replace("要闻正文", f"要闻正文{words}"), encoding="utf-8")
 
 
-def test_a_rebuild_reads_the_files_the_watcher_saw_written_and_builds_once(tmp_path):
+def test_a_rebuild_reads_the_files_the_watcher_saw_written_and_builds_once(tmp_path, monkeypatch):
     session, said = _session(tmp_path)
     market = session.options.root / "content/town/news/market.md"
     _add(market, "第一次补充。")
+    full, digest = [], inputs.digest
+    monkeypatch.setattr(inputs, "digest", lambda *args, **kw: full.append(1) or digest(*args, **kw))
     session.rebuild(" (saved)", touched=[market])
     assert "第一次补充" in (session.options.out / "town/news/market/index.html").read_text(encoding="utf-8")
     assert len(said) == 2 and "(saved)" in said[1], said
+    assert len(full) == 1  # only the check of every source once the pages were told
+
+
+def test_an_editors_scratch_files_are_told_to_the_next_rebuild_and_ask_for_none(tmp_path, monkeypatch):
+    session, said = _session(tmp_path)
+    root = session.options.root
+    swap = root / "content/town/news/.market.md.swp"
+    swap.write_bytes(b"swap")
+    session.rebuild(" (saved)")  # the swap file is there when the editing starts
+    watcher = Watcher(session)
+    watcher.events.on_any_event(FileModifiedEvent(str(swap)))
+    assert watcher.quiet == {swap} and watcher.pending == {}
+    swap.write_bytes(b"swap, longer now")
+    market = root / "content/town/news/market.md"
+    _add(market, "第一次补充。")
+    full, digest = [], inputs.digest
+    monkeypatch.setattr(inputs, "digest", lambda *args, **kw: full.append(1) or digest(*args, **kw))
+    session.rebuild(" (saved)", touched=[market, swap])
+    assert "第一次补充" in (session.options.out / "town/news/market/index.html").read_text(encoding="utf-8")
+    assert len(said) == 3, said  # no second build: the digest saw the swap file written
+    assert len(full) == 1  # and only the check of every source read them all
 
 
 def test_a_change_the_watcher_missed_is_found_once_the_pages_are_told_and_built(tmp_path):
