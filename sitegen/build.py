@@ -299,6 +299,8 @@ def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int
     pages += [p for s in chosen for special in plan.sites[s].specials.values() for p in special.pages]  # introductions
     # pages of other sites are converted too: the portal shows their summaries, a feed those of the items it adopted
     pages += [p for s in plan.sites if s not in chosen for p in plan.sites[s].latest[:20]]
+    if plan.cluster.portal.id in chosen:  # its 政府信息公开 catalogue lists every site's entries with their summaries
+        pages += [p for s in plan.sites if s not in chosen for p in planned.disclosure.entries.get(s, []) if not p.meta.summary]
     pages += [p for s in chosen for column in plan.routing.adopted.get(s, {}).values() for p in column]
     pages = list({id(p): p for p in pages}.values())  # each once: an adopted item may be among the others already
     converted = convert_all(pages, links, caches.markdown, cores, lambda i, n: report("convert", i, n))

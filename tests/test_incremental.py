@@ -1,6 +1,7 @@
 """Incremental builds: only what changed is rendered, and the result is the tree a clean build makes."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -271,6 +272,30 @@ def test_a_build_from_the_cache_reads_no_text_but_the_edited_one(built, monkeypa
     assert result.exit_code == 0, result.output
     assert "第1次补充" in (built / "town/news/market/index.html").read_text(encoding="utf-8")
     assert reread == []  # every other page was built from the cache and no text of theirs was read
+
+
+def test_an_edit_elsewhere_keeps_the_summaries_the_portals_catalogue_takes_from_other_sites_texts(tmp_path):
+    # a finance entry with no summary of its own, older than the 20 newest items the portal shows of the site: the
+    # cluster-wide catalogue still lists it with the first words of its text after a build that made the town only
+    config = (Path(__file__).parent / "fixtures/mini/sites.yaml").read_text(encoding="utf-8").replace(
+        '    footer: {site_code: "9900000002"}\n',
+        '    footer: {site_code: "9900000002"}\n    columns:\n      - {id: news, title: 工作动态, type: news}\n'
+        '      - {id: disclosure, title: 政府信息公开, type: disclosure}\n', 1)
+    entry = page("财政资金管理的第一句话。", title="财政资金管理办法", date="2025-01-10",
+                 disclosure={"doc_no": "测财〔2025〕1号", "topic": "综合政务\\政务公开", "genre": "办法"})
+    news = {f"content/finance/news/n{i}.md": page(f"动态{i}。", title=f"动态{i}", date=f"2026-02-{i + 1:02d}")
+            for i in range(21)}
+    root = make_cluster(tmp_path, {"sites.yaml": config, "content/finance/disclosure/fund.md": entry, **news})
+    assert build(root, "--no-search").exit_code == 0
+    exported = root / "build/portal/disclosure/cluster/catalogue.json"
+    def summary() -> str:
+        found = json.loads(exported.read_text(encoding="utf-8"))["entries"]
+        return next(e["summary"] for e in found if e["title"] == "财政资金管理办法")
+    assert "财政资金管理的第一句话" in summary()
+    edit_body(root, 1)  # the town only
+    result = build(root, "--no-search")
+    assert result.exit_code == 0 and "Built 3 sites" in result.output, result.output
+    assert "财政资金管理的第一句话" in summary()
 
 
 def test_a_change_in_one_site_remakes_that_site_and_the_portal_only(built):
