@@ -115,10 +115,7 @@ def _fewer_collections() -> Iterator[None]:
 
 def _build(options: BuildOptions, report: Progress, caches: Caches | None, cluster: Cluster | None,
            touched: Collection[Path] | None) -> BuildResult:
-    cluster = cluster or load_config(options.root)                           # 1. config
-    if options.base_url:
-        cluster = for_staging(cluster, options.base_url)
-    chosen = chosen_sites(cluster, options.sites)
+    cluster, chosen = _configured(options, cluster)                          # 1. config
     publisher = Publisher(options.out)
     publisher.claim()
     with folder.locked(options.out):
@@ -127,6 +124,14 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
         if state is not None and not state.complete:
             publisher.remove_leftovers()                                     # a stopped build's staged files
         return _stages(options, cluster, chosen, publisher, state, report, caches, touched)
+
+
+def _configured(options: BuildOptions, cluster: Cluster | None = None) -> tuple[Cluster, list[str]]:
+    """Return the cluster to build (sites.yaml read unless given; on the staging host if asked) and the sites chosen."""
+    cluster = cluster or load_config(options.root)
+    if options.base_url:
+        cluster = for_staging(cluster, options.base_url)
+    return cluster, chosen_sites(cluster, options.sites)
 
 
 def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
@@ -185,14 +190,9 @@ def read_as_last(options: BuildOptions, caches: Caches) -> bool:
     digested again: that build may have looked only at the files a watcher saw written."""
     last = caches.last
     try:
-        cluster = load_config(options.root)
-        chosen = chosen_sites(cluster, options.sites)
-    except SitegenError:  # the build says what is wrong
-        return False
-    cluster = for_staging(cluster, options.base_url) if options.base_url else cluster
-    try:
+        cluster, chosen = _configured(options)
         read = inputs.digest(cluster, _settings(options, chosen), _settings(options, chosen, pages_only=True), caches.sources)
-    except OSError:  # a folder that may not be read: the build says which
+    except (SitegenError, OSError):  # the build says what is wrong
         return False
     return last is not None and read.total == last.read.total
 
