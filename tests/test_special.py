@@ -150,6 +150,15 @@ BAD = {
         ["content/portal/yshj/loose.md: in a special column (专题) every item belongs to a section",
          "fix: move it into the folder of its section"],
     ),
+    "control_character_in_the_introduction": (
+        {"content/portal/yshj/_index.md": "---\ntitle: 优化营商环境\n---\n\n介绍。\n第二段\x0b。\n"},
+        ["content/portal/yshj/_index.md:6: the text contains an invisible control character (U+000B)",
+         "fix: type that line again"],
+    ),
+    "control_character_in_an_item": (
+        {"content/portal/yshj/zcjs/fangan.md": "---\ntitle: 实施方案\ndate: 2026-03-01\n---\n\n方案\x07正文。\n"},
+        ["content/portal/yshj/zcjs/fangan.md:6: the text contains an invisible control character (U+0007)"],
+    ),
     "item_named_like_the_pager": (
         {"content/portal/yshj/zcjs/page.md": page(title="分页")},
         ["content/portal/yshj/zcjs/page.md: this page wants the URL /yshj/zcjs/page/, which belongs to the listing pages"],

@@ -15,12 +15,12 @@ from sitegen.content.cache import Shelf
 from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_index_meta, parse_meta, split
 from sitegen.content.page import Attachment, FolderIndex, Page
 from sitegen.content.profile import Profile, Window, window
-from sitegen.content.texts import PLAIN, TextFacts, facts_of, text_problems
+from sitegen.content.texts import PLAIN, TextFacts, control_problem, facts_of, text_problems
 from sitegen.digests import hexdigest, text_digest
 from sitegen.errors import ContentError, InternalError, Problem, Problems, did_you_mean
 from sitegen.i18n import _
 from sitegen.sources.confine import inside, outside_problem, site_folder
-from sitegen.sources.encoding import CONTROL, decode
+from sitegen.sources.encoding import decode
 from sitegen.urls import is_safe_slug
 
 SITE_FILES = {"_site.yaml", "_theme"}  # entries of content/<site>/ that are not pages or columns
@@ -140,7 +140,8 @@ def text_only_edit(cluster: Cluster, page: Page, data: bytes, digest: str) -> tu
     if isinstance(parsed, list):
         return None
     meta, lines, body, body_line, facts = parsed
-    if meta != page.meta or lines != page.lines or body_line != page.body_line or application_only(meta) or body is None:
+    assert body is not None, "a source parsed now has its text"
+    if meta != page.meta or lines != page.lines or body_line != page.body_line or application_only(meta):
         return None
     if text_problems(meta, facts, body_line, page.slug, page.column, page.source):
         return None
@@ -348,10 +349,8 @@ def _load_index(cluster: Cluster, site: Site, column: str | None, section: str |
     title = meta.title or (section if section is not None else site.columns[column].title)
     page = Page(site=site.id, column=column, slug="", source=shown, meta=PageMeta(title=title), body=body,
                 body_line=body_line, date=None, lines=lines, key=text_digest(data), section=section)
-    if found := CONTROL.search(body):
-        problems.append(Problem(_("the text contains an invisible control character (U+{code:04X})").format(code=ord(found.group())),
-                                shown, line=body_line + body.count("\n", 0, found.start()),
-                                hint=_("type that line again, or paste the text as plain text (it often comes from Word)")))
+    if (control := control_problem(facts_of(body), body_line, shown)) is not None:
+        problems.append(control)
     if meta.banner is not None and not _banner(page, src, meta.banner, problems):
         return None
     return FolderIndex(page, meta.banner_alt or "", meta.weight)

@@ -50,15 +50,21 @@ def text_problems(meta: PageMeta, facts: TextFacts, body_line: int, slug: str, c
     if not is_safe_slug(slug):
         problems.append(Problem(_("slug '{slug}' cannot be used in a URL").format(slug=slug), shown, line=2,
                                 hint=_("use letters, digits, '-', '_' and '.', with no '/' or '..'")))
-    if facts.control is not None:
-        code, line = facts.control
-        problems.append(Problem(_("the text contains an invisible control character (U+{code:04X})").format(code=code), shown,
-                                line=body_line + line,
-                                hint=_("type that line again, or paste the text as plain text (it often comes from Word)")))
+    if (control := control_problem(facts, body_line, shown)) is not None:
+        problems.append(control)
     if column is not None and meta.date is None:
         problems.append(Problem(_("'date' is required: every item in a column shows its publish date"), shown, line=2,
                                 hint=_("add 'date: YYYY-MM-DD' (or 'date: YYYY-MM-DD HH:MM')")))
     return problems
+
+
+def control_problem(facts: TextFacts, body_line: int, shown: Path) -> Problem | None:
+    """Return the problem of an invisible control character in a text whose first line is `body_line`, if it has one."""
+    if facts.control is None:
+        return None
+    code, line = facts.control
+    return Problem(_("the text contains an invisible control character (U+{code:04X})").format(code=code), shown,
+                   line=body_line + line, hint=_("type that line again, or paste the text as plain text (it often comes from Word)"))
 
 
 def unshared(text: str) -> str:
