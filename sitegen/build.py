@@ -13,10 +13,11 @@ from sitegen import i18n, workers
 from sitegen.config.loader import load_config
 from sitegen.config.model import Cluster
 from sitegen.config.staging import for_staging
-from sitegen.content.cache import Caches
+from sitegen.content.cache import CACHE_DIR, Caches
 from sitegen.content.load import SourceText
 from sitegen.content.markdown import Links, convert_all
 from sitegen.content.profile import Profile
+from sitegen.content.spill import Spill
 from sitegen.errors import AssembleError, BuildError, ConfigError, Problem, SitegenError, did_you_mean
 from sitegen.i18n import _, n_
 from sitegen.incremental import inputs
@@ -123,7 +124,19 @@ def _build(options: BuildOptions, report: Progress, caches: Caches | None, clust
         folder.check_kind(options.out, state, options.kind)
         if state is not None and not state.complete:
             publisher.remove_leftovers()                                     # a stopped build's staged files
-        return _stages(options, cluster, chosen, publisher, state, report, caches, touched)
+        with _spill(options, caches) as spill:
+            return _stages(options, cluster, chosen, publisher, state, report, caches, touched, spill)
+
+
+@contextmanager
+def _spill(options: BuildOptions, caches: Caches | None) -> Iterator[Spill | None]:
+    """Give the spill that holds the converted HTML while rendering, unless every page keeps its HTML in memory:
+    `sitegen serve` keeps its plan for the next build, `sitegen check` reads every page."""
+    if options.texts or (caches is not None and caches.keep):
+        yield None
+        return
+    with Spill(options.root / CACHE_DIR) as spill:
+        yield spill
 
 
 def _configured(options: BuildOptions, cluster: Cluster | None = None) -> tuple[Cluster, list[str]]:
@@ -136,7 +149,7 @@ def _configured(options: BuildOptions, cluster: Cluster | None = None) -> tuple[
 
 def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publisher: Publisher,
             state: folder.FolderState | None, report: Progress, caches: Caches | None,
-            touched: Collection[Path] | None) -> BuildResult:
+            touched: Collection[Path] | None, spill: Spill | None) -> BuildResult:
     started = time.perf_counter()
     caches = caches or Caches(options.root, enabled=not options.force)
     kept = caches.keep  # by `sitegen serve`: the plan, for its next build
@@ -158,9 +171,9 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     if changed is not None:
         affected = _affected(planned, changed, reused, ledger, options.out)
         chosen = [s for s in chosen if s in affected]
-    warnings = _convert(planned, chosen, caches, options.workers, report)    # 4. render: Markdown, links checked
-    if not kept and not options.texts:  # `sitegen serve` compares the texts with the next build's
-        _let_go_texts(planned, caches)
+    warnings = _convert(planned, chosen, caches, options.workers, report, spill)  # 4. render: Markdown, links checked
+    if spill is not None:  # `sitegen serve` compares the texts with the next build's, `sitegen check` reads them
+        _let_go_texts(planned, caches, spill)
     if chosen != everything:  # the other sites' warnings stand as the last build found them
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
@@ -291,7 +304,8 @@ def _with_earlier(warnings: list[Problem], earlier: list[dict[str, Any]], cluste
     return out
 
 
-def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int, report: Progress) -> list[Problem]:
+def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int, report: Progress,
+             spill: Spill | None) -> list[Problem]:
     """Convert the Markdown of the chosen sites (and what the portal shows of the others); return the warnings."""
     plan = planned.plan
     links = Links.of(plan.cluster, plan.pages, plan.withheld)
@@ -303,24 +317,26 @@ def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int
         pages += [p for s in plan.sites if s not in chosen for p in planned.disclosure.entries.get(s, []) if not p.meta.summary]
     pages += [p for s in chosen for column in plan.routing.adopted.get(s, {}).values() for p in column]
     pages = list({id(p): p for p in pages}.values())  # each once: an adopted item may be among the others already
-    converted = convert_all(pages, links, caches.markdown, cores, lambda i, n: report("convert", i, n))
+    converted = convert_all(pages, links, caches.markdown, cores, lambda i, n: report("convert", i, n), spill)
     if converted.problems:
         raise AssembleError(converted.problems)
     converted.attach(pages)
     return plan.warnings + converted.warnings
 
 
-def _let_go_texts(planned: ClusterPlan, caches: Caches) -> None:
-    """Stop holding the pages' Markdown texts, converted now (pages loaded from the cache never held theirs): a template
-    that shows one has it read again from its source. The front-matter cache is written and let go now; then the memory
-    freed since the build began goes back to the system (100,000 pages: the main process 1.81 -> 1.26 GB while
-    rendering)."""
-    if caches.front is not None:
-        caches.front.settle()
+def _let_go_texts(planned: ClusterPlan, caches: Caches, spill: Spill) -> None:
+    """Stop holding the pages' Markdown texts, converted now (pages loaded from the cache never held theirs), and their
+    HTML: a template that shows a text has it read again from its source, one that shows the HTML from the spill. The
+    caches of front matter and of HTML are written and let go now; then the memory freed since the build began goes
+    back to the system (100,000 pages: the main process 1.81 -> 1.26 GB while rendering for the texts)."""
+    for shelf in (caches.front, caches.markdown):
+        if shelf is not None:
+            shelf.settle()
     cluster = planned.cluster
     reread = SourceText(cluster.root, str(cluster.tz))
     for page in [*planned.content.pages, *planned.content.held]:  # (the few introductions of 专题 are kept)
         page.let_go(reread)
+        page.spill(spill)  # what the cache gave: the HTML converted now is there already
     workers.give_back()
 
 

@@ -25,4 +25,9 @@ def text_digest(data: bytes) -> str:
 
 def hexdigest(*parts: str) -> str:
     """Return a short digest of strings."""
-    return hashlib.sha1("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return short_digest("\0".join(parts).encode("utf-8", "surrogatepass"))
+
+
+def short_digest(data: bytes) -> str:
+    """Return the short digest of bytes: a string's `hexdigest` is that of its UTF-8 form."""
+    return hashlib.sha1(data).hexdigest()[:20]

@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.content.spill import Spilled
 from sitegen.content.texts import unshared
 from sitegen.digests import code_version
 from sitegen.sources.known import KnownSources
@@ -88,6 +89,8 @@ def _detached(value: Any) -> Any:
     330 MB more while the caches were written)."""
     if isinstance(value, str):
         return unshared(value)
+    if isinstance(value, Spilled):  # a conversion's HTML, kept in the build's spill
+        return value()
     if type(value) is tuple:
         return tuple(_detached(v) for v in value)
     return value

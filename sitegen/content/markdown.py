@@ -1,6 +1,7 @@
 """Markdown to HTML with markdown-it-py (stage 4): links to .md files become URLs, files beside a page are copied."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import hashlib
@@ -26,6 +27,7 @@ from sitegen.content import plain
 from sitegen.content.cache import Shelf
 from sitegen.content.frontmatter import application_only
 from sitegen.content.page import Page
+from sitegen.content.spill import Spill, Spilled
 from sitegen.digests import hexdigest
 from sitegen.errors import Problem
 from sitegen.i18n import _
@@ -76,7 +78,7 @@ class Links:
 class Converted:
     """What converting one page gave: its HTML, the files it links, every link as resolved, what was wrong."""
 
-    html: str
+    html: str | Spilled
     assets: dict[str, Path]
     resolved: list[tuple[str, int, str | None]]  # (reference, line, href or None)
     problems: list[Problem]
@@ -97,13 +99,14 @@ class Conversions:
         for page in pages:
             done = self.done.get(page.source)
             if done is not None:
-                page.html, page.excerpt = done.html, done.summary
+                page.html, page.excerpt = done.html, done.summary  # type: ignore[assignment]  # a page holds spilled HTML
                 page.assets.update(done.assets)
 
 
 def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int,
-                report: Callable[[int, int], None]) -> Conversions:
-    """Convert every page (from the cache when its text and its links' targets are unchanged), on `cores` processes."""
+                report: Callable[[int, int], None], spill: Spill | None = None) -> Conversions:
+    """Convert every page (from the cache when its text and its links' targets are unchanged), on `cores` processes;
+    with a `spill`, the HTML converted now is kept there as it comes, not in memory."""
     out = Conversions()
     todo = []
     for page in pages:
@@ -113,6 +116,8 @@ def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int
         else:
             _add(out, page, cached)
     for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores), strict=True), 1):
+        if spill is not None and isinstance(done.html, str):  # (made now: always)
+            done = dataclasses.replace(done, html=spill.put(done.html))
         _add(out, page, done)
         if cache is not None:
             cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved, done.summary))

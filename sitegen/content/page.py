@@ -7,7 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.content.frontmatter import PageMeta
+from sitegen.content.spill import Spill, Spilled
 from sitegen.content.texts import TextFacts, facts_of
+from sitegen.digests import hexdigest
 
 
 @dataclass(frozen=True)
@@ -20,21 +22,25 @@ class Attachment:
     size: int
 
 
-Reread = Callable[["Page"], str]  # gives a page's text again from its source
+Reread = Callable[["Page"], str]  # gives a page's text (or HTML) again from where it is kept
 
 
-class _Text:
-    """A page's Markdown text: held in memory, or, once the build has converted it and let it go (`Page.let_go`), read
-    again from the source whenever it is asked for (a template may show it). 100,000 pages hold 230 MB of text."""
+class _Held:
+    """A long text of a page: held in memory, or, once the build has let it go, read again whenever it is asked for (a
+    template may show it). The Markdown text (`Page.let_go`) is read again from the source: 100,000 pages hold 230 MB
+    of it; the converted HTML (`Page.spill`) from the build's spill: 244 MB."""
+
+    def __init__(self, name: str) -> None:
+        self.key = f"_{name}"
 
     def __get__(self, page: Page | None, owner: type | None = None) -> str:
         if page is None:
-            raise AttributeError("body")  # a field without a default
-        held = page.__dict__["_text"]
+            raise AttributeError(self.key[1:])  # a field without a default
+        held = page.__dict__[self.key]
         return held if type(held) is str else held(page)
 
     def __set__(self, page: Page, value: str) -> None:
-        page.__dict__["_text"] = value
+        page.__dict__[self.key] = value
 
 
 @dataclass(eq=False)
@@ -46,10 +52,10 @@ class Page:
     slug: str
     source: Path  # relative to the cluster root, as shown in messages
     meta: PageMeta
-    body: str  # the Markdown text (see _Text)
+    body: str  # the Markdown text (see _Held)
     body_line: int  # 1-based line of the first body line in the source file
     date: datetime | None
-    html: str = ""
+    html: str = ""  # the converted text (see _Held)
     cover: str | None = None  # output name of the cover image, beside the page
     attachments: list[Attachment] = field(default_factory=list)
     assets: dict[str, Path] = field(default_factory=dict)  # output name -> source file
@@ -74,6 +80,17 @@ class Page:
         """Hold no text: `reread` gives it when asked for (a page loaded from the cache, whose text was not read)."""
         self.__dict__["_text"] = reread
 
+    def spill(self, spill: Spill) -> None:
+        """Hold the HTML in the build's spill, not in memory."""
+        held = self.__dict__["_html"]
+        if type(held) is str and held:
+            self.__dict__["_html"] = spill.put(held)
+
+    def html_digest(self) -> str:
+        """Return the digest of the HTML (`hexdigest(page.html)`), without reading it from a spill."""
+        held = self.__dict__["_html"]
+        return held.digest if isinstance(held, Spilled) else hexdigest(self.html)
+
     def text_facts(self) -> TextFacts:
         """Return what the build needs to know of the text, as loading found it, else from the text."""
         return self.facts or facts_of(self.body)
@@ -97,7 +114,9 @@ class Page:
         return self.meta.summary or self.excerpt
 
 
-Page.body = _Text()  # type: ignore[assignment]  # installed after the dataclass is made, which would take it for a default
+# installed after the dataclass is made, which would take them for defaults
+Page.body = _Held("text")  # type: ignore[assignment]
+Page.html = _Held("html")  # type: ignore[assignment]
 
 
 @dataclass

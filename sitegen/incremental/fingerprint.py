@@ -82,7 +82,7 @@ class Digester:
             meta = page.meta
             read = page.key or f"{meta.model_dump_json()}\0{page.body}"
             derived = page.excerpt  # what conversion added; the body withheld at load follows from the source
-            found = hexdigest(read, derived, page.site, str(page.column), page.slug, page.source.as_posix(), page.html,
+            found = hexdigest(read, derived, page.site, str(page.column), page.slug, page.source.as_posix(), page.html_digest(),
                               page.date.isoformat() if page.date else "", str(page.cover), repr(page.attachments),
                               repr(sorted(page.assets.items())))
             self._pages[key] = found
