@@ -12,7 +12,7 @@ from sitegen import workers
 from sitegen.config.model import Cluster, Site
 from sitegen.config.schema import ColumnType
 from sitegen.content.cache import Shelf
-from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_index_meta, parse_meta, split
+from sitegen.content.frontmatter import AttachmentSpec, PageMeta, application_only, parse_index_meta, parse_meta, shared, split
 from sitegen.content.page import Attachment, FolderIndex, Page
 from sitegen.content.profile import Profile, Window, window
 from sitegen.content.texts import PLAIN, TextFacts, control_problem, facts_of, text_problems
@@ -180,6 +180,7 @@ def _load_one(site: Site, column: str | None, section: str | None, src: Path, re
 def _read_page(site: Site, column: str | None, src: Path, shown: Path, key: str,
                parsed: tuple[PageMeta, dict[str, int], str | None, int, TextFacts], reread: SourceText) -> Page:
     meta, lines, body, body_line, facts = parsed
+    meta = shared(meta)
     slug = meta.slug if meta.slug is not None else src.stem
     problems = text_problems(meta, facts, body_line, slug, column, shown)
     attachments = [a for a in (_attachment(spec, src, shown, problems) for spec in meta.attachments) if a]
