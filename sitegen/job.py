@@ -24,6 +24,9 @@ class Job:
     # so a process that has just made `base` does not make it again; `make` alone still makes it from nothing
     base: Callable[[], Output] | None = None  # the other job's `make`
     derive: Callable[[bytes], bytes] | None = None
+    # shows every site's entries (the cluster catalogue's exports): made by the building process itself, as a forked
+    # one would copy all it reads (100,000 pages: 140 MB for each such output)
+    reads_all: bool = False
 
     @staticmethod
     def copy(rel: str, source: Path) -> Job:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import jinja2
 
@@ -16,6 +17,7 @@ from sitegen.job import Job, Output
 from sitegen.write.publisher import Publisher
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,12 @@ def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress)
     existed = {job.rel for job in todo if os.path.lexists(folder + job.rel)}
     todo = paired(todo)
     _compile_templates(todo)
+    make = functools.partial(_make, publisher, existed)
+    here = [job for job in todo if job.reads_all]
+    made = workers.run(make, [job for job in todo if not job.reads_all], cores)
     written: list[str] = []
     try:
-        for i, (rel, changed) in enumerate(workers.run(functools.partial(_make, publisher, existed), todo, cores), 1):
+        for i, (rel, changed) in enumerate(_here_first(make, here, made), 1):
             if changed:
                 written.append(rel)
             report("render", i, len(todo))
@@ -43,6 +48,19 @@ def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress)
         publisher.abort([job.rel for job in todo], existed)
         raise
     return Produced(written, existed, len(todo))
+
+
+def _here_first(make: Callable[[Job], R], here: list[Job], made: Iterator[R]) -> Iterator[R]:
+    """Yield what `make` makes of the jobs `here` in this process, then what the forked processes make: before they
+    are forked, reading copies nothing (a forked process, or this one while they share its memory, copies each part of
+    it that it reads or writes)."""
+    global _last
+    try:
+        yield from [make(job) for job in here]
+    finally:
+        _last = None  # an output's bytes are not held while processes are forked from this one
+    workers.give_back()  # what making them used, before it is shared
+    yield from made
 
 
 def _compile_templates(todo: list[Job]) -> None:
