@@ -70,7 +70,7 @@ def load_content(cluster: Cluster, profile: Profile, cache: Shelf | None = None,
     return content
 
 
-# (front matter, key lines, text (None: not read, from the cache), its first line, what the build needs to know of it)
+# (front matter, key lines, text (None: not held, read when asked for), its first line, what the build needs to know of it)
 Parsed = tuple[PageMeta, dict[str, int], str | None, int, TextFacts] | list[Problem]
 Read = tuple[str, Parsed, Path]  # the digest of the file's bytes, what they parsed to, the file as shown in messages
 
@@ -78,7 +78,8 @@ Read = tuple[str, Parsed, Path]  # the digest of the file's bytes, what they par
 def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
                cores: int, read: dict[str, str], texts: bool) -> dict[Path, Read]:
     """Parse every source: from the cache when its bytes were seen before (known by their digest in `read`, or read
-    now), without its text unless `texts`; the others on `cores` processes."""
+    now), without its text unless `texts`; the others on `cores` processes, which read them and give their texts only
+    if `texts` (a cold build of 100,000 pages held 330 MB of their bytes and 230 MB of texts from parsing on)."""
     out: dict[Path, Read] = {}
     todo = []
     zone = str(cluster.tz)
@@ -86,17 +87,18 @@ def _parse_all(cluster: Cluster, sources: list[Source], cache: Shelf | None,
         shown = src.relative_to(cluster.root)
         found = cache.get(site.id, shown.as_posix()) if cache is not None else None
         known = read.get(str(src))
-        if found is not None and known is not None and found[0] == _key(known, zone) and not texts:
-            out[src] = (found[0], found[1], shown)
-            continue
-        data = src.read_bytes()  # not read by the digest, or not in the cache: the key is of the bytes parsed
-        key = _key(text_digest(data), zone)
-        if found is not None and found[0] == key:
-            out[src] = (key, _with_text(found[1], data, shown) if texts else found[1], shown)
-        else:
-            todo.append((site.id, src, shown, data, key))
-    for (site_id, src, shown, _data, key), parsed in zip(todo, workers.run(functools.partial(_parse, tz=cluster.tz), todo, cores),
-                                                         strict=True):
+        if found is not None and known is not None and not texts:
+            if found[0] == _key(known, zone):
+                out[src] = (found[0], found[1], shown)
+                continue
+        elif found is not None:  # not read by the digest, or its text asked for: the key of the bytes read now
+            data = src.read_bytes()
+            if found[0] == _key(text_digest(data), zone):
+                out[src] = (found[0], _with_text(found[1], data, shown) if texts else found[1], shown)
+                continue
+        todo.append((site.id, src, shown))
+    parse = functools.partial(_parse, tz=cluster.tz, texts=texts)
+    for (site_id, src, shown), (key, parsed) in zip(todo, workers.run(parse, todo, cores), strict=True):
         out[src] = (key, parsed, shown)
         if cache is not None and not isinstance(parsed, list):
             meta, lines, _body, body_line, facts = parsed
@@ -136,7 +138,7 @@ def text_only_edit(cluster: Cluster, page: Page, data: bytes, digest: str) -> tu
     `digest`) gives them, if its front matter is still the page's and the text has nothing a build would refuse; else
     None (the source must be loaded again)."""
     key = _key(digest, str(cluster.tz))
-    parsed = _parse((page.site, cluster.root / page.source, page.source, data, key), cluster.tz)
+    parsed = _parse_bytes(data, page.source, cluster.tz, texts=True)
     if isinstance(parsed, list):
         return None
     meta, lines, body, body_line, facts = parsed
@@ -148,8 +150,13 @@ def text_only_edit(cluster: Cluster, page: Page, data: bytes, digest: str) -> tu
     return key, body, facts
 
 
-def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
-    shown, data = item[2], item[3]
+def _parse(item: tuple[str, Path, Path], tz: tzinfo, texts: bool) -> tuple[str, Parsed]:
+    """Return the key of a source's bytes, read now, and what they parse to, with the text only if `texts`."""
+    data = item[1].read_bytes()
+    return _key(text_digest(data), str(tz)), _parse_bytes(data, item[2], tz, texts)
+
+
+def _parse_bytes(data: bytes, shown: Path, tz: tzinfo, texts: bool) -> Parsed:
     try:
         front, body, body_line = split(decode(data, shown), shown)
         meta, lines = parse_meta(front, shown, tz)
@@ -157,7 +164,7 @@ def _parse(item: tuple[str, Path, Path, bytes, str], tz: tzinfo) -> Parsed:
         return exc.problems
     except Exception as exc:  # a bug: still say which file it happened in
         raise InternalError(Problem(_("unexpected {name}: {exc}").format(name=type(exc).__name__, exc=exc), shown)) from exc
-    return meta, lines, body, body_line, facts_of(body)
+    return meta, lines, body if texts else None, body_line, facts_of(body)
 
 
 def _load_one(site: Site, column: str | None, section: str | None, src: Path, read: Read, reread: SourceText,

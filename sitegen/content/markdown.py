@@ -153,7 +153,8 @@ def _from_cache(page: Page, links: Links, cache: Shelf | None) -> Converted | No
 
 def _convert(page: Page, links: Links) -> Converted:
     site = links.cluster.sites[page.site]
-    made = plain.render(page.body)
+    text = page.body  # read from its source once, if the page does not hold it
+    made = plain.render(text)
     if made is not None:
         out, refs = made
         scratch, assets = links.scratch(), dict(page.assets)
@@ -161,14 +162,14 @@ def _convert(page: Page, links: Links) -> Converted:
                     for ref in refs for line in [page.body_line + ref.line]]
         out = plain.rewrite(out, refs, [target for _ref, _line, target in resolved])
         return _converted(out, site.allow_html, page, assets, resolved, scratch)
-    return _convert_full(page, links)
+    return _convert_full(page, text, links)
 
 
-def _convert_full(page: Page, links: Links) -> Converted:
+def _convert_full(page: Page, text: str, links: Links) -> Converted:
     """Convert with markdown-it-py and its plugins, rewriting the links among its tokens."""
     allow_html = links.cluster.sites[page.site].allow_html
     md = parser(allow_html)
-    tokens = md.parse(page.body)
+    tokens = md.parse(text)
     scratch = links.scratch()
     assets = dict(page.assets)
     resolved: list[tuple[str, int, str | None]] = []

@@ -42,7 +42,7 @@ def links(make_page) -> Links:
 @given(st.lists(st.sampled_from(PIECES + LINKS), max_size=30).map("".join))
 def test_a_text_converts_to_exactly_what_the_full_parser_gives(make_page, body):
     page = page_with(make_page, body)
-    assert _convert(page, links(make_page)) == _convert_full(page, links(make_page))
+    assert _convert(page, links(make_page)) == _convert_full(page, page.body, links(make_page))
 
 
 @settings(max_examples=2000, deadline=None)
@@ -71,7 +71,7 @@ def test_a_notice_with_paragraphs_lists_bold_text_and_links_is_plain(make_page):
     assert plain.render(body) is not None
     page = page_with(make_page, body)
     converted = _convert(page, links(make_page))
-    assert converted == _convert_full(page, links(make_page))
+    assert converted == _convert_full(page, page.body, links(make_page))
     assert [line for _ref, line, _target in converted.resolved] == [8, 11, 15]
     assert '<a href="/town/news/market/">集市</a>' in converted.html and "草稿" in converted.html and "hidden" not in converted.html
 
