@@ -337,6 +337,7 @@ def _let_go_texts(planned: ClusterPlan, caches: Caches, spill: Spill) -> None:
     for page in [*planned.content.pages, *planned.content.held]:  # (the few introductions of 专题 are kept)
         page.let_go(reread)
         page.spill(spill)  # what the cache gave: the HTML converted now is there already
+    spill.flush()
     workers.give_back()
 
 

@@ -34,15 +34,16 @@ class Spill:
         self._pending.append(data)
         self._end += len(data)
         if self._end - self._written >= self.BATCH:
-            self._write()
+            self.flush()
         return spilled
 
     def read(self, offset: int, size: int) -> str:
         if offset + size > self._written:
-            self._write()
+            self.flush()
         return os.pread(self._file.fileno(), size, offset).decode("utf-8", "surrogatepass")
 
-    def _write(self) -> None:
+    def flush(self) -> None:
+        """Write what was put: before processes are forked, so that none of them writes it again."""
         # at its offset: a forked process that writes what it inherited as pending writes the same bytes in place
         data = memoryview(b"".join(self._pending))
         done = 0
