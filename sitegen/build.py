@@ -325,10 +325,10 @@ def _convert(planned: ClusterPlan, chosen: list[str], caches: Caches, cores: int
 
 
 def _let_go_texts(planned: ClusterPlan, caches: Caches, spill: Spill) -> None:
-    """Stop holding the pages' Markdown texts, converted now (pages loaded from the cache never held theirs), and their
-    HTML: a template that shows a text has it read again from its source, one that shows the HTML from the spill. The
-    caches of front matter and of HTML are written and let go now; then the memory freed since the build began goes
-    back to the system (100,000 pages: the main process 1.81 -> 1.26 GB while rendering for the texts)."""
+    """Stop holding the pages' Markdown texts, converted now (pages loaded from the cache never held theirs): a template
+    that shows one has it read again from its source, as their HTML from the spill. The caches of front matter and of
+    HTML are written and let go now; then the memory freed since the build began goes back to the system (100,000
+    pages: the main process 1.81 -> 1.26 GB while rendering for the texts)."""
     for shelf in (caches.front, caches.markdown):
         if shelf is not None:
             shelf.settle()
@@ -336,8 +336,7 @@ def _let_go_texts(planned: ClusterPlan, caches: Caches, spill: Spill) -> None:
     reread = SourceText(cluster.root, str(cluster.tz))
     for page in [*planned.content.pages, *planned.content.held]:  # (the few introductions of 专题 are kept)
         page.let_go(reread)
-        page.spill(spill)  # what the cache gave: the HTML converted now is there already
-    spill.flush()
+    spill.flush()  # before the render processes are forked
     workers.give_back()
 
 

@@ -106,7 +106,7 @@ class Conversions:
 def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int,
                 report: Callable[[int, int], None], spill: Spill | None = None) -> Conversions:
     """Convert every page (from the cache when its text and its links' targets are unchanged), on `cores` processes;
-    with a `spill`, the HTML converted now is kept there as it comes, not in memory."""
+    with a `spill`, the pages' HTML is kept there as it comes, not in memory."""
     out = Conversions()
     todo = []
     for page in pages:
@@ -114,15 +114,20 @@ def convert_all(pages: list[Page], links: Links, cache: Shelf | None, cores: int
         if cached is None:
             todo.append(page)
         else:
-            _add(out, page, cached)
+            _add(out, page, _kept(cached, spill))
     for i, (page, done) in enumerate(zip(todo, workers.run(functools.partial(_convert, links=links), todo, cores), strict=True), 1):
-        if spill is not None and isinstance(done.html, str):  # (made now: always)
-            done = dataclasses.replace(done, html=spill.put(done.html))
+        done = _kept(done, spill)
         _add(out, page, done)
         if cache is not None:
             cache.put(page.site, page.source.as_posix(), (_key(page, links), done.html, done.resolved, done.summary))
         report(i, len(todo))
     return out
+
+
+def _kept(done: Converted, spill: Spill | None) -> Converted:
+    """Return the conversion with its HTML in the spill, if there is one (the cache's entry keeps its own until it is
+    written)."""
+    return dataclasses.replace(done, html=spill.put(done.html)) if spill is not None and isinstance(done.html, str) else done
 
 
 def _add(out: Conversions, page: Page, done: Converted) -> None:

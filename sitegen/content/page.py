@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.content.frontmatter import PageMeta
-from sitegen.content.spill import Spill, Spilled
+from sitegen.content.spill import Spilled
 from sitegen.content.texts import TextFacts, facts_of
 from sitegen.digests import hexdigest
 
@@ -28,7 +28,7 @@ Reread = Callable[["Page"], str]  # gives a page's text (or HTML) again from whe
 class _Held:
     """A long text of a page: held in memory, or, once the build has let it go, read again whenever it is asked for (a
     template may show it). The Markdown text (`Page.let_go`) is read again from the source: 100,000 pages hold 230 MB
-    of it; the converted HTML (`Page.spill`) from the build's spill: 244 MB."""
+    of it; the converted HTML from the build's spill (`markdown.convert_all`): 244 MB."""
 
     def __init__(self, name: str) -> None:
         self.key = f"_{name}"
@@ -79,12 +79,6 @@ class Page:
     def read_from(self, reread: Reread) -> None:
         """Hold no text: `reread` gives it when asked for (a page loaded from the cache, whose text was not read)."""
         self.__dict__["_text"] = reread
-
-    def spill(self, spill: Spill) -> None:
-        """Hold the HTML in the build's spill, not in memory."""
-        held = self.__dict__["_html"]
-        if type(held) is str and held:
-            self.__dict__["_html"] = spill.put(held)
 
     def html_digest(self) -> str:
         """Return the digest of the HTML (`hexdigest(page.html)`), without reading it from a spill."""

@@ -41,7 +41,7 @@ def test_a_closed_spill_is_never_read(tmp_path):
 def test_a_page_with_spilled_html_shows_it_and_keeps_its_fingerprint(tmp_path, make_page):
     held, spilled = make_page(html=HTML[0]), make_page(html=HTML[0])
     with Spill(tmp_path) as spill:
-        spilled.spill(spill)
+        spilled.html = spill.put(HTML[0])
         assert spilled.__dict__["_html"] is not HTML[0]
         assert spilled.html == HTML[0]
         # a folder built with spilled HTML (`sitegen build`) is not made again by a build that holds it (`check`, `serve`)
