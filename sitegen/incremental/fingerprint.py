@@ -131,7 +131,7 @@ class Digester:
         reached = self._reached
         if reached is None:
             self._items(inner, value)
-            return value, hexdigest(*inner), frozenset()
+            return value, hexdigest(*inner), _NONE
         # a catalogue row is replaced, not changed, when its page's text is: it stands for itself
         reached.append({id(value)} if dataclasses.is_dataclass(value) else set())
         try:
@@ -160,6 +160,9 @@ class Digester:
             parts.append(self.page(value))
         else:
             (_FEEDS.get(kind) or _feed_for(kind))(self, parts, value)
+
+
+_NONE: frozenset[int] = frozenset()  # one for every container: each `frozenset()` is a new object of 216 bytes
 
 
 def _scalar(_d: Digester, parts: list[str], value: Any) -> None:
