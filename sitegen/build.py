@@ -178,7 +178,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
     jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
     digester = reused.digester if reused is not None else Digester(kept=kept)
-    todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force, digester)
+    todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force, digester, options.workers)
     # while rendering, only the stale jobs are held, and what the digester remembers only for the next build
     # (100,000 pages, cold: the render stage 48 MB less)
     kept_digester = digester if kept else None

@@ -27,6 +27,9 @@ class Job:
     # shows every site's entries (the cluster catalogue's exports): made by the building process itself, as a forked
     # one would copy all it reads (100,000 pages: 140 MB for each such output)
     reads_all: bool = False
+    # shows entries of many sites, read one by one (the cluster catalogue's listings): all such outputs are made by
+    # one process in one go, so that one process, not each, copies what they read (100,000 pages: 110 MB)
+    together: bool = False
 
     @staticmethod
     def copy(rel: str, source: Path) -> Job:
@@ -41,6 +44,10 @@ class Job:
     def placed(self, rel: str) -> Job:
         """Return the same job writing to `rel`."""
         return replace(self, rel=rel)
+
+    def made_together(self) -> Job:
+        """Return the same job, made by the process that makes the other jobs marked so (`together`)."""
+        return replace(self, together=True)
 
     def owned_by(self, owner: str) -> Job:
         """Return the same job, naming what asked for it."""

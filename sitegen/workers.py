@@ -45,9 +45,10 @@ def _c_trim() -> Callable[[int], int] | None:
 _trim = _c_trim()
 
 
-def run(task: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+def run(task: Callable[[T], R], items: Sequence[T], workers: int, together: int = 0) -> Iterator[R]:
     """Yield task(item) for every item, in order; on `workers` processes when that is worth it and possible, each
-    `ITEMS_PER_PROCESS * workers` items on processes forked anew.
+    `ITEMS_PER_PROCESS * workers` items on processes forked anew. The first `together` items are done by one process
+    in one go: items that read much of the memory the others share, which only that process then copies.
 
     An exception in a worker is raised here; the work not yet started is cancelled.
     """
@@ -55,19 +56,24 @@ def run(task: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]
         yield from map(task, items)
         return
     step = max(ITEMS_PER_PROCESS * workers, MIN_PARALLEL)
-    for start in range(0, len(items), step):
-        yield from _pool(task, items[start:start + step], workers)
+    start = 0
+    while start < len(items):
+        first = together if start == 0 else 0  # done while the other processes start on the rest
+        yield from _pool(task, items[start:start + first + step], workers, first)
+        start += first + step
 
 
-def _pool(task: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+def _pool(task: Callable[[T], R], items: Sequence[T], workers: int, together: int) -> Iterator[R]:
     global _task, _items
     _task, _items = task, items
-    size = max(1, min(256, len(items) // (workers * 8)))
+    size = max(1, min(256, (len(items) - together) // (workers * 8)))
+    spans = [(0, together)] if together else []
+    spans += [(start, min(start + size, len(items))) for start in range(together, len(items), size)]
     # fork, not spawn: the children start with the plan already in memory. Not multiprocessing.Pool: its
     # terminate() after a worker's exception can hang on its own task queue (seen in a failed build)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        futures = [pool.submit(_call, start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        futures = [pool.submit(_call, start, stop) for start, stop in spans]
         for future in futures:
             yield from future.result()
     finally:

@@ -270,6 +270,31 @@ def test_portal_has_the_cluster_catalogue_by_publisher(tmp_path):
     assert numbers(root, "content/town/xxgk/_index_numbers.yaml") == {"plan.md": "11990000MB0000201K/2026-00001"}
 
 
+def test_the_cluster_catalogue_listings_are_made_together_and_its_exports_by_the_building_process(tmp_path):
+    # they read every site's entries: one render process copies them (the listings), or none (the exports)
+    from datetime import datetime
+
+    from sitegen.config.loader import load_config
+    from sitegen.content.cache import Caches
+    from sitegen.content.profile import Profile
+    from sitegen.outputs.registry import site_jobs
+    from sitegen.plan import plan_cluster
+
+    root = make_cluster(tmp_path, {"sites.yaml": TOWN_WITH_DISCLOSURE.replace(
+        "  base_url: https://www.test.gov.cn\n", "  base_url: https://www.test.gov.cn\n  traditional: true\n"),
+                                   "content/town/xxgk/plan.md": entry("镇规划", "2026-02-02", genre="规划")})
+    cluster = load_config(root)
+    assert cluster.traditional
+    planned = plan_cluster(cluster, Profile(datetime(2026, 3, 1, tzinfo=cluster.tz)), Caches(root, enabled=False))
+    jobs = {s: site_jobs(planned.plan, planned.disclosure, planned.plan.sites[s], []) for s in cluster.sites}
+    together = sorted(job.rel for site_jobs_ in jobs.values() for job in site_jobs_ if job.together)
+    assert "portal/disclosure/cluster/index.html" in together and "portal/disclosure/cluster/town/index.html" in together
+    assert "portal/zh-hant/disclosure/cluster/index.html" in together  # the 繁體 counterpart, made after it
+    assert all("/disclosure/cluster/" in rel and rel.endswith(".html") for rel in together)
+    alone = {job.rel for site_jobs_ in jobs.values() for job in site_jobs_ if job.reads_all}
+    assert alone == {"portal/disclosure/cluster/catalogue.json", "portal/disclosure/cluster/catalogue.csv"}
+
+
 # --- exports -----------------------------------------------------------------------------------
 
 def test_exports_parse_back_with_the_right_counts(tmp_path):

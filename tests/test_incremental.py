@@ -379,7 +379,7 @@ def test_force_writes_the_search_indexes_again(built):
     assert [p for p in index.rglob("*") if p.is_file() and p.read_bytes() == b"edited by hand"] == []
 
 
-def test_a_build_on_two_processes_writes_the_same_tree_as_on_one(tmp_path):
+def test_a_build_on_two_processes_writes_the_same_tree_and_fingerprints_as_on_one(tmp_path):
     from conftest import copy_example
 
     root = copy_example(tmp_path / "example")
@@ -387,6 +387,9 @@ def test_a_build_on_two_processes_writes_the_same_tree_as_on_one(tmp_path):
     assert build(root, "--no-search", "--jobs", "2", "--out", str(tmp_path / "two")).exit_code == 0
     one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
     assert len(one) > 200 and one == two
+    # digested here, or on two processes with the outputs of every site's entries digested here first
+    prints = [json.loads((tmp_path / name / ".sitegen").read_text())["outputs"] for name in ("one", "two")]
+    assert len(prints[0]) > 200 and prints[0] == prints[1]
 
 
 def test_a_template_error_in_a_rebuild_leaves_the_previous_output_and_no_stray_files(built):

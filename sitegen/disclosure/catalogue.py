@@ -175,6 +175,7 @@ def _cluster_catalogue(plan: Plan, disclosure: DisclosurePlan, column: Column, r
     for site, _ in sites:
         out += listings.listing(f"{base}{site.id}/", f"全市政府信息公开目录：{site.name}", by_site[site.id],
                                 current_publisher=site.id, subset=("site", site.id))
+    out = [job.made_together() for job in out]
     out += _exports(base, [r for _, r in rows], scope="cluster", name=plan.cluster.name, site=None)
     return out
 

@@ -37,6 +37,11 @@ class Digester:
         self._shown: dict[str, frozenset[int]] = {}  # site id -> the pages and rows its outputs showed when last digested
         self._gone: set[int] = set()  # the pages and rows edited since the last build
 
+    @property
+    def kept(self) -> bool:
+        """Whether it may serve the next build of the same plan."""
+        return self._reached is not None
+
     def next_build(self, edited: list[Any]) -> None:
         """Make ready for a build of the same plan in which the objects `edited` (pages changed in place, catalogue
         rows replaced) changed and nothing else did."""

@@ -7,12 +7,14 @@ whole for these inputs).
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sitegen import workers
 from sitegen.assemble.plan import Plan
 from sitegen.config.model import Cluster
 from sitegen.content.profile import Window, within
@@ -84,9 +86,10 @@ class Ledger:
         return sites
 
     def stale(self, plan: Plan, jobs: dict[str, list[Job]], out_dir: Path, force: bool,
-              digester: Digester) -> tuple[list[Job], dict[str, str]]:
-        """Return the jobs to make (changed or missing; all with `force`) and every output's fingerprint."""
-        prints = fingerprints(plan, jobs, digester)
+              digester: Digester, cores: int = 1) -> tuple[list[Job], dict[str, str]]:
+        """Return the jobs to make (changed or missing; all with `force`) and every output's fingerprint, digested on
+        `cores` processes unless the digester serves the next build."""
+        prints = fingerprints(plan, jobs, digester, cores)
         todo = [job for site_jobs in jobs.values() for job in site_jobs]
         if not force:
             recorded = self.manifest.outputs
@@ -125,17 +128,43 @@ class Ledger:
         m.write()
 
 
-def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester) -> dict[str, str]:
-    """Return the fingerprint of every output: its kind, its template, its site's settings and its inputs."""
-    out: dict[str, str] = {}
-    for site_id, site_jobs in jobs.items():
-        with digester.outputs_of(site_id):
-            key = site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
-            for job in site_jobs:
-                if job.copied is not None:
-                    out[job.rel] = file_key(job.copied)
-                    continue
-                template = digester.template(*job.template) if job.template else ""
-                # a job placed on every site (the t2s table) shares its inputs: the digester digests them once
-                out[job.rel] = hexdigest(key, job.kind, template, digester.of(job.inputs))
+def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester, cores: int = 1) -> dict[str, str]:
+    """Return the fingerprint of every output: its kind, its template, its site's settings and its inputs.
+
+    A digester that serves the next build (`kept`) digests them all here. Any other digests them on `cores` processes,
+    in the order `produce` makes them (the outputs of every site's entries here, those made together by one process):
+    what the processes remember goes with them, and this one holds only the fingerprints (100,000 pages: the main
+    process 140 MB less when it forks the render processes, the stage 0.3 s less at 15,500 pages)."""
+    if digester.kept or cores <= 1:
+        out: dict[str, str] = {}
+        for site_id, site_jobs in jobs.items():
+            with digester.outputs_of(site_id):
+                keys = {site_id: _site_key(plan, site_id, digester)}
+                for job in site_jobs:
+                    out[job.rel] = _fingerprint(keys, digester, (site_id, job))
+        return out
+    # the site keys, the templates' digests and the outputs of every site's entries are digested here, once, for
+    # the processes to inherit
+    keys = {site_id: _site_key(plan, site_id, digester) for site_id in jobs}
+    for template in {job.template for site_jobs in jobs.values() for job in site_jobs if job.template}:
+        digester.template(*template)
+    everything = [(site_id, job) for site_id, site_jobs in jobs.items() for job in site_jobs]
+    fingerprint = functools.partial(_fingerprint, keys, digester)
+    out = {item[1].rel: fingerprint(item) for item in everything if item[1].reads_all}
+    together = [item for item in everything if item[1].together and not item[1].reads_all]
+    todo = together + [item for item in everything if not item[1].together and not item[1].reads_all]
+    out.update(zip((job.rel for _site, job in todo), workers.run(fingerprint, todo, cores, len(together)), strict=True))
     return out
+
+
+def _site_key(plan: Plan, site_id: str, digester: Digester) -> str:
+    return site_key(plan.cluster, plan.cluster.sites[site_id], digester, plan.profile.name, plan.profile.drafts)
+
+
+def _fingerprint(keys: dict[str, str], digester: Digester, item: tuple[str, Job]) -> str:
+    site_id, job = item
+    if job.copied is not None:
+        return file_key(job.copied)
+    template = digester.template(*job.template) if job.template else ""
+    # a job placed on every site (the t2s table) shares its inputs: the digester digests them once
+    return hexdigest(keys[site_id], job.kind, template, digester.of(job.inputs))

@@ -32,4 +32,4 @@ def counterpart(site: urls.Site, addresses: Addresses, job: Job) -> Job:
         return derive(html)
     # the converter's dictionaries are an input too; the cluster's addresses are in every site key
     return Job(f"{FOLDER}/{job.rel}", (opencc.__version__, *job.inputs), make, KIND, template=job.template, owner=job.owner,
-               base=job.make, derive=derive)
+               base=job.make, derive=derive, together=job.together)

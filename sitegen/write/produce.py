@@ -37,7 +37,8 @@ def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress)
     _compile_templates(todo)
     make = functools.partial(_make, publisher, existed)
     here = [job for job in todo if job.reads_all]
-    made = workers.run(make, [job for job in todo if not job.reads_all], cores)
+    together = [job for job in todo if job.together and not job.reads_all]
+    made = workers.run(make, together + [job for job in todo if not job.reads_all and not job.together], cores, len(together))
     written: list[str] = []
     try:
         for i, (rel, changed) in enumerate(_here_first(make, here, made), 1):

@@ -48,3 +48,12 @@ def test_memory_freed_amid_live_blocks_is_given_back_to_the_system():
     workers.give_back()
     assert resident() < before - 100_000_000, f"{before:,} -> {resident():,} bytes resident"
     assert len(kept) == 2000
+
+
+def test_the_items_asked_together_are_done_by_one_process_in_one_go_and_the_results_keep_their_order(monkeypatch):
+    monkeypatch.setattr(workers, "ITEMS_PER_PROCESS", 40)  # more items together than a round holds
+    done = list(workers.run(where, range(300), 2, together=120))
+    assert [item for item, _ in done] == list(range(300))
+    together = {pid for item, pid in done if item < 120}
+    assert len(together) == 1 and os.getpid() not in together
+    assert {pid for item, pid in done if 120 <= item < 200} - together, "the other process worked meanwhile"

@@ -38,3 +38,15 @@ def test_a_failure_in_an_output_made_here_undoes_every_write(tmp_path):
     with pytest.raises(InternalError, match=r"catalogue\.csv"):
         produce(jobs, Publisher(tmp_path / "out"), 2, lambda *_: None)
     assert not [path for path in (tmp_path / "out").rglob("*") if path.is_file()]
+
+
+def test_the_outputs_made_together_are_all_made_by_one_forked_process(tmp_path):
+    # the cluster catalogue's listings read every site's entries: one process copies them, not each
+    jobs = [Job(f"p{i}/index.html", (i,), _pid, "html") for i in range(MIN_PARALLEL * 4)]
+    listings = [Job(f"disclosure/cluster/page/{n}/index.html", (n,), _pid, "html", together=True) for n in range(40)]
+    jobs[10:10] = listings
+    made = produce(jobs, Publisher(tmp_path / "out"), 2, lambda *_: None)
+    assert sorted(made.written) == sorted(job.rel for job in jobs)
+    makers = {(tmp_path / "out" / job.rel).read_text() for job in listings}
+    assert len(makers) == 1 and str(os.getpid()) not in makers
+    assert {(tmp_path / "out" / job.rel).read_text() for job in jobs if not job.together} - makers
