@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -10,6 +11,11 @@ from sitegen import workers
 
 def where(item: int) -> tuple[int, int]:
     return item, os.getpid()
+
+
+def slowly(item: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough for the other process to start meanwhile
+    return where(item)
 
 
 def failing(item: int) -> int:
@@ -52,7 +58,7 @@ def test_memory_freed_amid_live_blocks_is_given_back_to_the_system():
 
 def test_the_items_asked_together_are_done_by_one_process_in_one_go_and_the_results_keep_their_order(monkeypatch):
     monkeypatch.setattr(workers, "ITEMS_PER_PROCESS", 40)  # more items together than a round holds
-    done = list(workers.run(where, range(300), 2, together=120))
+    done = list(workers.run(slowly, range(300), 2, together=120))
     assert [item for item, _ in done] == list(range(300))
     together = {pid for item, pid in done if item < 120}
     assert len(together) == 1 and os.getpid() not in together

@@ -3,6 +3,7 @@ it forks the processes that make the others: a forked process would copy everyth
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -40,10 +41,15 @@ def test_a_failure_in_an_output_made_here_undoes_every_write(tmp_path):
     assert not [path for path in (tmp_path / "out").rglob("*") if path.is_file()]
 
 
+def _slow_pid() -> bytes:
+    time.sleep(0.005)  # long enough for the other process to start meanwhile
+    return _pid()
+
+
 def test_the_outputs_made_together_are_all_made_by_one_forked_process(tmp_path):
     # the cluster catalogue's listings read every site's entries: one process copies them, not each
     jobs = [Job(f"p{i}/index.html", (i,), _pid, "html") for i in range(MIN_PARALLEL * 4)]
-    listings = [Job(f"disclosure/cluster/page/{n}/index.html", (n,), _pid, "html", together=True) for n in range(40)]
+    listings = [Job(f"disclosure/cluster/page/{n}/index.html", (n,), _slow_pid, "html", together=True) for n in range(40)]
     jobs[10:10] = listings
     made = produce(jobs, Publisher(tmp_path / "out"), 2, lambda *_: None)
     assert sorted(made.written) == sorted(job.rel for job in jobs)
