@@ -176,13 +176,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
         _let_go_texts(planned, caches, spill)
     if chosen != everything:  # the other sites' warnings stand as the last build found them
         warnings = _with_earlier(warnings, ledger.manifest.summary.get("warnings", []), cluster, chosen)
-    jobs = _jobs(planned, chosen)                                            # 4. every output, with its inputs
-    digester = reused.digester if reused is not None else Digester(kept=kept)
-    todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force, digester, options.workers)
-    # while rendering, only the stale jobs are held, and what the digester remembers only for the next build
-    # (100,000 pages, cold: the render stage 48 MB less)
-    kept_digester = digester if kept else None
-    del jobs, digester
+    todo, prints, digester = _stale(planned, _jobs(planned, chosen), options, ledger, reused, kept)  # 4. every output
     moment = _moment(options, state)
     folder.mark(options.out, options.kind, False, moment)  # before the first write
     made = produce(todo, publisher, options.workers, report)                 # 4. make what changed, staged
@@ -198,7 +192,7 @@ def _stages(options: BuildOptions, cluster: Cluster, chosen: list[str], publishe
     pages = sum(len(planned.plan.sites[s].pages) for s in chosen)
     ledger.complete(planned.content.window, len(chosen), pages, warnings, sources_written=bool(notes))
     folder.mark(options.out, options.kind, True, moment)
-    caches.last = LastBuild(planned, ledger.read, settings, kept_digester) if kept_digester is not None else None
+    caches.last = LastBuild(planned, ledger.read, settings, digester) if digester is not None else None
     return BuildResult(len(chosen), pages, stats, time.perf_counter() - started, warnings, notes, made.made, indexed, planned)
 
 
@@ -351,6 +345,15 @@ def _jobs(planned: ClusterPlan, chosen: list[str]) -> dict[str, list[Job]]:
         for job in site_jobs_:
             check_path(job.rel)
     return jobs
+
+
+def _stale(planned: ClusterPlan, jobs: dict[str, list[Job]], options: BuildOptions, ledger: Ledger, reused: LastBuild | None,
+           kept: bool) -> tuple[list[Job], dict[str, str], Digester | None]:
+    """Return the jobs to make, every output's fingerprint, and the digester if it serves the next build: rendering
+    holds only the stale jobs, and what the digester remembers only for that (100,000 pages, cold: 48 MB less)."""
+    digester = reused.digester if reused is not None else Digester(kept=kept)
+    todo, prints = ledger.stale(planned.plan, jobs, options.out, options.force, digester, options.workers)
+    return todo, prints, digester if kept else None
 
 
 def _index(planned: ClusterPlan, options: BuildOptions, chosen: list[str], ledger: Ledger, report: Progress) -> tuple[str, ...]:

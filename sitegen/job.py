@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 Output = bytes | Path  # rendered bytes, or a source file copied as it is
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,11 @@ class Job:
     def owned_by(self, owner: str) -> Job:
         """Return the same job, naming what asked for it."""
         return replace(self, owner=owner)
+
+
+def making_order(items: list[T], job: Callable[[T], Job]) -> tuple[list[T], list[T], int]:
+    """Return the items (jobs, or what holds one: `job` gives it) that the building process makes itself
+    (`reads_all`); then the others, those made together by one process first; and how many those are."""
+    here = [item for item in items if job(item).reads_all]
+    together = [item for item in items if job(item).together and not job(item).reads_all]
+    return here, together + [item for item in items if not job(item).together and not job(item).reads_all], len(together)

@@ -23,7 +23,7 @@ from sitegen.errors import Problem
 from sitegen.incremental import inputs
 from sitegen.incremental.fingerprint import Digester, file_key, site_key
 from sitegen.incremental.manifest import Manifest
-from sitegen.job import Job
+from sitegen.job import Job, making_order
 from sitegen.sources.known import KnownSources
 
 
@@ -148,12 +148,11 @@ def fingerprints(plan: Plan, jobs: dict[str, list[Job]], digester: Digester, cor
     keys = {site_id: _site_key(plan, site_id, digester) for site_id in jobs}
     for template in {job.template for site_jobs in jobs.values() for job in site_jobs if job.template}:
         digester.template(*template)
-    everything = [(site_id, job) for site_id, site_jobs in jobs.items() for job in site_jobs]
+    here, others, together = making_order([(site_id, job) for site_id, site_jobs in jobs.items() for job in site_jobs],
+                                          lambda item: item[1])
     fingerprint = functools.partial(_fingerprint, keys, digester)
-    out = {item[1].rel: fingerprint(item) for item in everything if item[1].reads_all}
-    together = [item for item in everything if item[1].together and not item[1].reads_all]
-    todo = together + [item for item in everything if not item[1].together and not item[1].reads_all]
-    out.update(zip((job.rel for _site, job in todo), workers.run(fingerprint, todo, cores, len(together)), strict=True))
+    out = {job.rel: fingerprint((site_id, job)) for site_id, job in here}
+    out.update(zip((job.rel for _site, job in others), workers.run(fingerprint, others, cores, together), strict=True))
     return out
 
 

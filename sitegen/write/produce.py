@@ -13,7 +13,7 @@ import jinja2
 from sitegen import workers
 from sitegen.errors import InternalError, Problem, SitegenError
 from sitegen.i18n import _
-from sitegen.job import Job, Output
+from sitegen.job import Job, Output, making_order
 from sitegen.write.publisher import Publisher
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -36,9 +36,8 @@ def produce(todo: list[Job], publisher: Publisher, cores: int, report: Progress)
     todo = paired(todo)
     _compile_templates(todo)
     make = functools.partial(_make, publisher, existed)
-    here = [job for job in todo if job.reads_all]
-    together = [job for job in todo if job.together and not job.reads_all]
-    made = workers.run(make, together + [job for job in todo if not job.reads_all and not job.together], cores, len(together))
+    here, others, together = making_order(todo, lambda job: job)
+    made = workers.run(make, others, cores, together)
     written: list[str] = []
     try:
         for i, (rel, changed) in enumerate(_here_first(make, here, made), 1):
