@@ -58,6 +58,10 @@ class Job:
 def making_order(items: list[T], job: Callable[[T], Job]) -> tuple[list[T], list[T], int]:
     """Return the items (jobs, or what holds one: `job` gives it) that the building process makes itself
     (`reads_all`); then the others, those made together by one process first; and how many those are."""
-    here = [item for item in items if job(item).reads_all]
-    together = [item for item in items if job(item).together and not job(item).reads_all]
-    return here, together + [item for item in items if not job(item).together and not job(item).reads_all], len(together)
+    here: list[T] = []
+    together: list[T] = []
+    rest: list[T] = []
+    for item in items:
+        made = job(item)
+        (here if made.reads_all else together if made.together else rest).append(item)
+    return here, together + rest, len(together)
